@@ -1,0 +1,26 @@
+// `npm run db:migrate` and `npm run db:migration -- NAME`, offline (see src/db/migrator.ts).
+import { loadConfig } from '../src/config.ts';
+import { locateDatabase } from '../src/db/database-url.ts';
+import { applyMigrations, createMigration } from '../src/db/migrator.ts';
+
+const [command, name] = process.argv.slice(2);
+const config = loadConfig();
+const location = await locateDatabase(config.databaseUrl);
+try {
+  if (command === 'migrate') {
+    const applied = await applyMigrations(location.url);
+    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
+  } else if (command === 'migration') {
+    if (!name) throw new Error('usage: npm run db:migration -- NAME');
+    await applyMigrations(location.url);
+    const folder = await createMigration(location.url, name);
+    console.log(folder ? `Wrote ${folder}/migration.sql` : 'schema.prisma matches the migrations: nothing to write.');
+  } else {
+    throw new Error('usage: tsx scripts/db.ts migrate | migration NAME');
+  }
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+} finally {
+  await location.stop();
+}

@@ -1,0 +1,33 @@
+// The end-of-year campaign the service starts with: created only when no campaign exists, so a
+// restart or a second instance never makes a second one and staff edits are never overwritten.
+import { zonedTimeToUtc } from './campaign.ts';
+import type { CampaignRepository, NewCampaign } from './campaign-repository.ts';
+
+const TIMEZONE = 'America/New_York';
+
+export const END_OF_YEAR_CAMPAIGN: NewCampaign = {
+  slug: 'end-of-year-2026',
+  title: 'Keep independent journalism going: end of year 2026',
+  description:
+    'Our online donations are back after two years. Every gift this December pays for reporting ' +
+    'that answers to readers, not advertisers. Help us reach our goal by New Year’s Eve.',
+  goal: 250_000_00,
+  currency: 'usd',
+  timezone: TIMEZONE,
+  // 1 to 31 December inclusive, in the newsroom's time zone: the window closes at midnight.
+  startsAt: zonedTimeToUtc('2026-12-01T00:00:00', TIMEZONE),
+  endsAt: zonedTimeToUtc('2027-01-01T00:00:00', TIMEZONE),
+  presetAmounts: [25_00, 50_00, 100_00, 250_00],
+};
+
+export async function seedCampaigns(campaigns: CampaignRepository): Promise<boolean> {
+  if ((await campaigns.count()) > 0) return false;
+  try {
+    await campaigns.create(END_OF_YEAR_CAMPAIGN);
+    return true;
+  } catch (error) {
+    // Another instance seeded it at the same moment: that is the outcome we wanted.
+    if ((error as { code?: string }).code === 'P2002') return false;
+    throw error;
+  }
+}

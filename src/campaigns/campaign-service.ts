@@ -1,0 +1,99 @@
+// Campaign rules: what the public sees of a campaign and of its progress.
+import { AppError } from '../http/app-error.ts';
+import type { Campaign, CampaignTotals } from './campaign.ts';
+import type { CampaignRepository } from './campaign-repository.ts';
+
+export interface CampaignView {
+  slug: string;
+  title: string;
+  description: string;
+  goal: number;
+  currency: string;
+  timezone: string;
+  startsAt: string;
+  endsAt: string;
+  presetAmounts: number[];
+  open: boolean;
+}
+
+export interface Progress {
+  campaign: string;
+  currency: string;
+  goal: number;
+  raised: number;
+  pending: number;
+  refunded: number;
+  disputed: number;
+  donors: number;
+  donations: number;
+  percent: number;
+  daysLeft: number;
+  endsAt: string;
+  updatedAt: string;
+}
+
+const DAY_MS = 86_400_000;
+
+export function toCampaignView(campaign: Campaign, now: Date): CampaignView {
+  return {
+    slug: campaign.slug,
+    title: campaign.title,
+    description: campaign.description,
+    goal: campaign.goal,
+    currency: campaign.currency,
+    timezone: campaign.timezone,
+    startsAt: campaign.startsAt.toISOString(),
+    endsAt: campaign.endsAt.toISOString(),
+    presetAmounts: campaign.presetAmounts,
+    open: campaign.startsAt <= now && now < campaign.endsAt,
+  };
+}
+
+export function toProgress(campaign: Campaign, totals: CampaignTotals, now: Date): Progress {
+  return {
+    campaign: campaign.slug,
+    currency: campaign.currency,
+    goal: campaign.goal,
+    raised: totals.raised,
+    pending: totals.pending,
+    refunded: totals.refunded,
+    disputed: totals.disputed,
+    donors: totals.donors,
+    donations: totals.donations,
+    // One decimal, floored, so 99.96% never shows as a reached goal.
+    percent: Math.floor((totals.raised * 1000) / campaign.goal) / 10,
+    daysLeft: Math.max(0, Math.ceil((campaign.endsAt.getTime() - now.getTime()) / DAY_MS)),
+    endsAt: campaign.endsAt.toISOString(),
+    updatedAt: (totals.updatedAt ?? campaign.updatedAt).toISOString(),
+  };
+}
+
+export function createCampaignService(deps: { campaigns: CampaignRepository; clock?: () => Date }) {
+  const now = deps.clock ?? (() => new Date());
+
+  async function get(slug: string): Promise<Campaign> {
+    const campaign = await deps.campaigns.findBySlug(slug);
+    if (!campaign) throw AppError.notFound(`Campaign '${slug}'`);
+    return campaign;
+  }
+
+  return {
+    get,
+
+    async list(): Promise<CampaignView[]> {
+      const at = now();
+      return (await deps.campaigns.list()).map((c) => toCampaignView(c, at));
+    },
+
+    async view(slug: string): Promise<CampaignView> {
+      return toCampaignView(await get(slug), now());
+    },
+
+    async progress(slug: string): Promise<Progress> {
+      const campaign = await get(slug);
+      return toProgress(campaign, await deps.campaigns.totals(campaign.id), now());
+    },
+  };
+}
+
+export type CampaignService = ReturnType<typeof createCampaignService>;

@@ -1,0 +1,101 @@
+// The one place that reads process.env. Parsed once in main (and by the CLIs); everything else
+// receives the typed Config.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const onOff = z.enum(['on', 'off']);
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'test', 'production']).default('development')),
+    PORT: z.preprocess(emptyToUndefined, port.default(3000)),
+    PUBLIC_URL: optional(z.url({ protocol: /^https?$/ })),
+    DATABASE_URL: optional(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' })),
+    STRIPE_SECRET_KEY: optional(
+      z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must look like sk_test_... or sk_live_...'),
+    ),
+    STRIPE_WEBHOOK_SECRET: optional(z.string().regex(/^whsec_[A-Za-z0-9_+/=]+$/, 'must look like whsec_...')),
+    STRIPE_API_HOST: optional(z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name')),
+    STRIPE_API_PORT: optional(port),
+    STRIPE_API_PROTOCOL: optional(z.enum(['http', 'https'])),
+    STRIPE_EMULATOR_PORT: z.preprocess(emptyToUndefined, port.default(12111)),
+    STRIPE_EMULATOR_WEBHOOKS: z.preprocess(emptyToUndefined, onOff.default('on')),
+    PLEDGE_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, positiveInt.default(10)),
+    PLEDGE_RATE_LIMIT_GLOBAL_PER_MINUTE: z.preprocess(emptyToUndefined, positiveInt.default(600)),
+    TRUST_PROXY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(0)),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    for (const key of ['DATABASE_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
+      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  nodeEnv: Env['NODE_ENV'];
+  port: number;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  stripe: {
+    secretKey: string | undefined;
+    webhookSecret: string | undefined;
+    apiHost: string | undefined;
+    apiPort: number | undefined;
+    apiProtocol: 'http' | 'https' | undefined;
+  };
+  emulator: { port: number; deliverWebhooks: boolean };
+  rateLimits: { pledgesPerMinutePerClient: number; pledgesPerMinuteGlobal: number };
+  trustProxy: number;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    stripe: {
+      secretKey: e.STRIPE_SECRET_KEY,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      apiHost: e.STRIPE_API_HOST,
+      apiPort: e.STRIPE_API_PORT,
+      apiProtocol: e.STRIPE_API_PROTOCOL,
+    },
+    emulator: { port: e.STRIPE_EMULATOR_PORT, deliverWebhooks: e.STRIPE_EMULATOR_WEBHOOKS === 'on' },
+    rateLimits: {
+      pledgesPerMinutePerClient: e.PLEDGE_RATE_LIMIT_PER_MINUTE,
+      pledgesPerMinuteGlobal: e.PLEDGE_RATE_LIMIT_GLOBAL_PER_MINUTE,
+    },
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Whether the in-process Stripe emulator stands in for Stripe (never in production). */
+export function usesStripeEmulator(config: Config): boolean {
+  return config.nodeEnv !== 'production' && !config.stripe.secretKey;
+}

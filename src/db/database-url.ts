@@ -1,0 +1,28 @@
+// Where the database is: DATABASE_URL when given, else the embedded server with its data in
+// .data/postgres (kept between runs). Shared by main and the command-line tools.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmbeddedPostgres } from './embedded-postgres.ts';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface DatabaseLocation {
+  url: string;
+  embedded: boolean;
+  /** Stops the embedded server; nothing for an external database. */
+  stop(): Promise<void>;
+}
+
+export async function locateDatabase(
+  databaseUrl: string | undefined,
+  log: (message: string) => void = () => {},
+): Promise<DatabaseLocation> {
+  if (databaseUrl) return { url: databaseUrl, embedded: false, stop: async () => {} };
+  const server = await startEmbeddedPostgres({
+    dataDir: path.join(PROJECT_ROOT, '.data/postgres'),
+    database: 'donations',
+    durable: true,
+    log,
+  });
+  return { url: server.url, embedded: true, stop: () => server.stop() };
+}

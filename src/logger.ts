@@ -1,0 +1,16 @@
+import { pino, type Logger } from 'pino';
+
+// Secrets that may sit in objects we log; pino replaces them before the line is written.
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["stripe-signature"]',
+  '*.secretKey',
+  '*.webhookSecret',
+  '*.password',
+  'config.stripe',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
+}

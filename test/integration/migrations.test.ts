@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { applyMigrations, loadMigrationList, MIGRATIONS_DIR } from '../../src/db/migrator.ts';
+import { adminQuery, withDatabase } from '../helpers/global-setup.ts';
+
+describe('migrations', () => {
+  const name = `migrations_${process.pid}`;
+  const adminUrl = inject('pgAdminUrl');
+  const url = withDatabase(adminUrl, name);
+  let client: pg.Client;
+
+  beforeAll(async () => {
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name}`);
+    await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
+    client = new pg.Client({ connectionString: url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.end();
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+
+  it('applies every migration to an empty database, then nothing on a second run', async () => {
+    const { migrationDirectories } = await loadMigrationList();
+    const all = migrationDirectories.map((m) => m.path);
+    expect(all.length).toBeGreaterThan(0);
+    expect(await applyMigrations(url)).toEqual(all);
+    expect(await applyMigrations(url)).toEqual([]);
+  });
+
+  it('records the history exactly as `prisma migrate deploy` does', async () => {
+    const { rows } = await client.query(
+      'SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count, logs FROM _prisma_migrations ORDER BY migration_name',
+    );
+    const { migrationDirectories } = await loadMigrationList();
+    expect(rows).toHaveLength(migrationDirectories.length);
+    for (const [i, row] of rows.entries()) {
+      const dir = migrationDirectories[i]!.path;
+      const sql = await readFile(path.join(MIGRATIONS_DIR, dir, 'migration.sql'));
+      expect(row).toMatchObject({
+        migration_name: dir,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+        rolled_back_at: null,
+        applied_steps_count: 1,
+        logs: null,
+      });
+      expect(row.finished_at).toBeInstanceOf(Date);
+    }
+  });
+
+  it('creates the domain tables and the totals trigger', async () => {
+    const { rows } = await client.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+    );
+    expect(rows.map((r) => r.table_name)).toEqual([
+      '_prisma_migrations', 'admin_keys', 'campaign_total_shards', 'campaigns', 'payments', 'payouts', 'pledges',
+      'webhook_events',
+    ]);
+    const trigger = await client.query("SELECT 1 FROM pg_trigger WHERE tgname = 'payments_roll_up_totals'");
+    expect(trigger.rowCount).toBe(1);
+  });
+
+  it('lets PostgreSQL refuse money that cannot be right', async () => {
+    const insertCampaign = (slug: string, goal: number, currency = 'usd') =>
+      client.query(
+        `INSERT INTO campaigns (slug, title, goal, currency, starts_at, ends_at, preset_amounts)
+         VALUES ($1, 't', $2, $3, now(), now() + interval '1 day', '{100}') RETURNING id`,
+        [slug, goal, currency],
+      );
+    await expect(insertCampaign('zero-goal', 0)).rejects.toThrow(/campaigns_goal_positive/);
+    await expect(insertCampaign('Bad Slug', 100)).rejects.toThrow(/campaigns_slug_format/);
+    await expect(insertCampaign('bad-currency', 100, 'USD')).rejects.toThrow(/campaigns_currency_format/);
+    const { rows } = await insertCampaign('fine', 100);
+    const campaignId = rows[0].id;
+    const insertPledge = (amount: number, coveredFee = 0) =>
+      client.query(
+        `INSERT INTO pledges (campaign_id, amount, covered_fee, cover_fees, currency, frequency, email)
+         VALUES ($1, $2, $3, $4, 'usd', 'once', 'a@b.org') RETURNING id`,
+        [campaignId, amount, coveredFee, coveredFee > 0],
+      );
+    await expect(insertPledge(-5)).rejects.toThrow(/pledges_amount_positive/);
+    await expect(insertPledge(100, 100)).rejects.toThrow(/pledges_covered_fee_range/);
+    await expect(insertPledge(10.5)).rejects.toThrow(/invalid input syntax for type integer/);
+    const pledgeId = (await insertPledge(1000)).rows[0].id;
+    const insertPayment = (amount: number, refunded: number, pi: string | null = 'pi_1') =>
+      client.query(
+        `INSERT INTO payments (pledge_id, campaign_id, status, currency, amount, amount_refunded, stripe_payment_intent_id)
+         VALUES ($1, $2, 'succeeded', 'usd', $3, $4, $5)`,
+        [pledgeId, campaignId, amount, refunded, pi],
+      );
+    await expect(insertPayment(1000, 1001)).rejects.toThrow(/payments_refund_range/);
+    await expect(insertPayment(1000, 0, null)).rejects.toThrow(/payments_has_stripe_reference/);
+    await insertPayment(1000, 0);
+    await expect(insertPayment(1000, 0)).rejects.toThrow(/unique/i);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, usesStripeEmulator } from '../../src/config.ts';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('has working defaults for development', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 3000,
+      publicUrl: 'http://localhost:3000',
+      databaseUrl: undefined,
+      emulator: { port: 12111, deliverWebhooks: true },
+      trustProxy: 0,
+      logLevel: 'info',
+    });
+    expect(usesStripeEmulator(config)).toBe(true);
+  });
+
+  it('derives PUBLIC_URL from PORT and strips a trailing slash from a given one', () => {
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: 'https://give.example.org/' }).publicUrl).toBe('https://give.example.org');
+  });
+
+  it('names every bad variable in one error', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://localhost/db',
+      STRIPE_SECRET_KEY: 'pk_test_123',
+      STRIPE_EMULATOR_WEBHOOKS: 'maybe',
+      PLEDGE_RATE_LIMIT_PER_MINUTE: '-1',
+      LOG_LEVEL: 'loud',
+    });
+    const named = problems.map((p) => p.split(':')[0]);
+    expect(named).toEqual(
+      expect.arrayContaining([
+        'PORT', 'DATABASE_URL', 'STRIPE_SECRET_KEY', 'STRIPE_EMULATOR_WEBHOOKS', 'PLEDGE_RATE_LIMIT_PER_MINUTE', 'LOG_LEVEL',
+      ]),
+    );
+  });
+
+  it('refuses production without a database and Stripe keys', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems).toEqual([
+      'DATABASE_URL: is required in production',
+      'STRIPE_SECRET_KEY: is required in production',
+      'STRIPE_WEBHOOK_SECRET: is required in production',
+    ]);
+  });
+
+  it('never uses the emulator in production, even if asked to point elsewhere', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgresql://db.internal:5432/donations',
+      STRIPE_SECRET_KEY: 'sk_live_abc123',
+      STRIPE_WEBHOOK_SECRET: 'whsec_abc123',
+    });
+    expect(usesStripeEmulator(config)).toBe(false);
+  });
+
+  it('treats empty variables as unset, as .env files write them', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3000, databaseUrl: undefined });
+  });
+
+  it('keeps secrets out of the error message', () => {
+    const message = (() => {
+      try {
+        loadConfig({ STRIPE_SECRET_KEY: 'not-a-key-but-secret-looking-1234' });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    })();
+    expect(message).toContain('STRIPE_SECRET_KEY');
+    expect(message).not.toContain('secret-looking-1234');
+  });
+});
