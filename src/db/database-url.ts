@@ -1,10 +1,8 @@
 // Where the database is: DATABASE_URL when given, else the embedded server with its data in
 // .data/postgres (kept between runs). Shared by main and the command-line tools.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../project-root.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
-
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface DatabaseLocation {
   url: string;

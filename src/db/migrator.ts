@@ -2,21 +2,21 @@
 // (@prisma/schema-engine-wasm). The native schema engine that `prisma migrate` downloads is not
 // available everywhere this runs; the WebAssembly engine is the same code and records history in
 // `_prisma_migrations` exactly as `prisma migrate deploy` does, so the two stay interchangeable.
+import { randomUUID } from 'node:crypto';
 import { readFile, readdir, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PROJECT_ROOT } from '../project-root.ts';
+import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 import type {
   MigrationList,
   SchemaEngine,
 } from '@prisma/schema-engine-wasm/schema_engine_bg';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SCHEMA_PATH = path.join(ROOT, 'prisma/schema.prisma');
-export const MIGRATIONS_DIR = path.join(ROOT, 'prisma/migrations');
+export const SCHEMA_PATH = path.join(PROJECT_ROOT, 'prisma/schema.prisma');
+export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma/migrations');
 const LOCKFILE = 'migration_lock.toml';
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
@@ -28,12 +28,20 @@ declare const WebAssembly: {
 
 type EngineModule = typeof import('@prisma/schema-engine-wasm/schema_engine_bg');
 let engineModule: Promise<EngineModule> | undefined;
+let lastPanic: string | undefined;
 
 // Node 20 cannot import .wasm as an ES module, so instantiate it by hand and hand it to the glue.
 // The compiled module is cached (it is code, not a connection): each engine still gets its own
 // instance state through SchemaEngine.new.
 function loadEngineModule(): Promise<EngineModule> {
   engineModule ??= (async () => {
+    // The engine reports a Rust panic through this global before failing the call; keep the
+    // message so the error says what went wrong instead of an opaque "unreachable".
+    (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY = {
+      set_message(message: string) {
+        lastPanic = message;
+      },
+    };
     const glue: EngineModule = await import('@prisma/schema-engine-wasm/schema_engine_bg');
     const gluePath = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg');
     const wasmPath = gluePath.replace(/\.js$/, '.wasm');
@@ -66,26 +74,94 @@ interface ScriptAdapter {
   executeScript(script: string): Promise<void>;
 }
 
+interface QueryResultLike {
+  fields: Array<{ dataTypeID: number }>;
+  rows: unknown[];
+}
+
+const PG_CHAR_OID = 18; // the one-byte "char" of the system catalogues (pg_constraint.contype...)
+const PG_TEXT_OID = 25;
+
 /**
- * @prisma/adapter-pg runs a migration script by splitting it on every ";", which breaks any
- * function body (PL/pgSQL's $$...$$) and any comment holding a semicolon. PostgreSQL's simple
+ * Two gaps of @prisma/adapter-pg that only the schema engine runs into, closed here:
+ * - the engine's catalogue queries return PostgreSQL's one-byte "char" type, which the adapter
+ *   does not map (UnsupportedNativeDataType): it is passed through as the engine's Character;
+ * - the adapter runs a migration script by splitting it on every ";", which breaks any
+ *   function body (PL/pgSQL's $$...$$) and any comment holding a semicolon. PostgreSQL's simple
  * query protocol takes the whole script at once, and runs it as one implicit transaction, so a
  * migration that fails half-way leaves nothing behind.
  */
 class WholeScriptPrismaPg extends PrismaPg {
+  constructor(
+    private readonly connectionString: string,
+    private readonly pools: pg.Pool[],
+    private readonly shadowDatabases: string[],
+  ) {
+    const pool = new pg.Pool({ connectionString, max: 4 });
+    pools.push(pool);
+    super(pool);
+  }
+
   override async connect() {
     return sendScriptsWhole(await super.connect());
   }
 
+  // The stock version clones the pool's settings, which for a pool handed in (as here) points the
+  // shadow adapter back at the main database. Build it on a URL of its own; withEngine drops it.
   override async connectToShadowDb() {
-    return sendScriptsWhole(await super.connectToShadowDb());
+    const database = `prisma_migrate_shadow_db_${randomUUID().replace(/-/g, '')}`;
+    const main = await this.connect();
+    try {
+      await main.executeScript(`CREATE DATABASE "${database}"`);
+    } finally {
+      await main.dispose();
+    }
+    this.shadowDatabases.push(database);
+    return new WholeScriptPrismaPg(withDatabase(this.connectionString, database), this.pools, []).connect();
   }
+
+  async dropShadowDatabases(): Promise<void> {
+    if (!this.shadowDatabases.length) return;
+    const client = new pg.Client({ connectionString: this.connectionString });
+    await client.connect();
+    try {
+      for (const database of this.shadowDatabases.splice(0)) {
+        await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
+      }
+    } finally {
+      await client.end();
+    }
+  }
+}
+
+function withDatabase(connectionString: string, database: string): string {
+  const url = new URL(connectionString);
+  url.pathname = `/${database}`;
+  return url.toString();
 }
 
 function sendScriptsWhole<T extends ScriptAdapter>(adapter: T): T {
   const inner = adapter as unknown as {
     client: { query(sql: string): Promise<unknown> };
     onError(error: unknown): never;
+    performIO(query: unknown): Promise<QueryResultLike>;
+    queryRaw(query: unknown): Promise<{ rows: unknown[]; columnTypes: number[] }>;
+  };
+  // The rows array travels from performIO to queryRaw's result: it keys which columns were "char".
+  const charColumns = new WeakMap<unknown[], number[]>();
+  const performIO = inner.performIO.bind(adapter);
+  inner.performIO = async (query: unknown) => {
+    const result = await performIO(query);
+    const indexes = result.fields.flatMap((field, i) => (field.dataTypeID === PG_CHAR_OID ? [i] : []));
+    for (const i of indexes) result.fields[i]!.dataTypeID = PG_TEXT_OID;
+    if (indexes.length) charColumns.set(result.rows, indexes);
+    return result;
+  };
+  const queryRaw = inner.queryRaw.bind(adapter);
+  inner.queryRaw = async (query: unknown) => {
+    const result = await queryRaw(query);
+    for (const i of charColumns.get(result.rows) ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
+    return result;
   };
   adapter.executeScript = async (script: string) => {
     try {
@@ -103,10 +179,11 @@ async function withEngine<T>(
 ): Promise<T> {
   const { SchemaEngine } = await loadEngineModule();
   const schema = await readFile(SCHEMA_PATH, 'utf8');
-  // Our own pool, ended below: the engine holds an advisory lock on a pooled connection, and an
+  // Our own pools, ended below: the engine holds an advisory lock on a pooled connection, and an
   // idle pool left to time out would keep the next run waiting for that lock.
-  const pool = new pg.Pool({ connectionString, max: 2 });
-  const adapter = bindMigrationAwareSqlAdapterFactory(new WholeScriptPrismaPg(pool));
+  const pools: pg.Pool[] = [];
+  const factory = new WholeScriptPrismaPg(connectionString, pools, []);
+  const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   const logs: string[] = [];
   const engine = await SchemaEngine.new(
     { datamodels: [[SCHEMA_PATH, schema]] },
@@ -119,7 +196,8 @@ async function withEngine<T>(
     throw new MigrationError(describeEngineError(error), logs);
   } finally {
     engine.free();
-    await pool.end();
+    await Promise.all(pools.map((pool) => (pool.ended ? undefined : pool.end())));
+    await factory.dropShadowDatabases();
   }
 }
 
@@ -134,6 +212,11 @@ export class MigrationError extends Error {
 }
 
 function describeEngineError(error: unknown): string {
+  if (lastPanic) {
+    const panic = lastPanic;
+    lastPanic = undefined;
+    return `schema engine panicked: ${panic}`;
+  }
   if (error instanceof Error) return error.message;
   if (error && typeof error === 'object' && 'message' in error) return String(error.message);
   try {

@@ -97,3 +97,11 @@ describe('migrations', () => {
     await expect(insertPayment(1000, 0)).rejects.toThrow(/unique/i);
   });
 });
+
+describe('writing a migration', () => {
+  it('finds nothing to write when schema.prisma matches the migrations', async () => {
+    const { createMigration } = await import('../../src/db/migrator.ts');
+    // The engine replays the history on a temporary shadow database on the same server.
+    expect(await createMigration(inject('pgAdminUrl'), 'nothing')).toBeNull();
+  });
+});
