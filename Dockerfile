@@ -9,6 +9,7 @@ COPY prisma.config.ts tsconfig.json tsconfig.build.json ./
 RUN npm ci
 COPY src ./src
 COPY scripts ./scripts
+COPY public ./public
 RUN npm run build && npm prune --omit=dev
 
 # Run: non-root, no build tools, migrations applied by the service itself before it listens.
@@ -19,6 +20,7 @@ COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/prisma ./prisma
+COPY --from=build --chown=node:node /app/public ./public
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \

@@ -25,6 +25,10 @@ const envSchema = z
     STRIPE_EMULATOR_WEBHOOKS: z.preprocess(emptyToUndefined, onOff.default('on')),
     PLEDGE_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, positiveInt.default(10)),
     PLEDGE_RATE_LIMIT_GLOBAL_PER_MINUTE: z.preprocess(emptyToUndefined, positiveInt.default(600)),
+    DONATION_MAX_AMOUNT: z.preprocess(emptyToUndefined, positiveInt.default(100_000)),
+    COVER_FEE_PERCENT_BPS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(2_000).default(290)),
+    COVER_FEE_FIXED: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10_000).default(30)),
+    CHECKOUT_EXPIRY_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(60).max(1440).default(120)),
     TRUST_PROXY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(0)),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
@@ -54,6 +58,14 @@ export interface Config {
   };
   emulator: { port: number; deliverWebhooks: boolean };
   rateLimits: { pledgesPerMinutePerClient: number; pledgesPerMinuteGlobal: number };
+  donations: {
+    /** Largest gift, in major units of the campaign's currency (capped by Stripe's 8 digits). */
+    maxAmountMajor: number;
+    /** Fee model for donors who cover the processing fee (see src/money/fees.ts). */
+    coverFee: { percentBps: number; fixed: number };
+    /** How long a Checkout Session stays open (Stripe allows 30 min to 24 h). */
+    checkoutExpiryMinutes: number;
+  };
   trustProxy: number;
   logLevel: Env['LOG_LEVEL'];
 }
@@ -89,6 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: {
       pledgesPerMinutePerClient: e.PLEDGE_RATE_LIMIT_PER_MINUTE,
       pledgesPerMinuteGlobal: e.PLEDGE_RATE_LIMIT_GLOBAL_PER_MINUTE,
+    },
+    donations: {
+      maxAmountMajor: e.DONATION_MAX_AMOUNT,
+      coverFee: { percentBps: e.COVER_FEE_PERCENT_BPS, fixed: e.COVER_FEE_FIXED },
+      checkoutExpiryMinutes: e.CHECKOUT_EXPIRY_MINUTES,
     },
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,

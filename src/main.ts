@@ -3,11 +3,12 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { campaignSeedFor } from './campaigns/index.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, usesStripeEmulator } from './config.ts';
 import { createDatabase } from './db/client.ts';
 import { locateDatabase } from './db/database-url.ts';
 import { applyMigrations } from './db/migrator.ts';
 import { createLogger } from './logger.ts';
+import { setUpStripe } from './stripe/stripe-setup.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -60,9 +61,15 @@ async function main(): Promise<void> {
 
     const db = createDatabase(location.url, { onPoolError: (err) => logger.warn({ err }, 'idle database connection lost') });
     cleanups.push(() => db.close());
-    if (await campaignSeedFor(db)) logger.info('seeded the end-of-year campaign');
+    const demo = usesStripeEmulator(config);
+    if (await campaignSeedFor(db, { demo })) {
+      logger.info(demo ? 'seeded the end-of-year campaign and a demo campaign open now' : 'seeded the end-of-year campaign');
+    }
 
-    const app = createApp({ config, db, logger });
+    const payments = await setUpStripe(config, logger);
+    cleanups.push(() => payments.stop());
+
+    const app = createApp({ config, db, logger, stripe: payments.stripe, checkoutOrigin: payments.checkoutOrigin });
     server = app.listen(config.port);
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve).once('error', reject);

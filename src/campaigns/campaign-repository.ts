@@ -21,6 +21,11 @@ export function createCampaignRepository({ prisma }: Pick<Database, 'prisma'>) {
       return row && toCampaign(row);
     },
 
+    async findById(id: string): Promise<Campaign | null> {
+      const row = await prisma.campaign.findUnique({ where: { id } });
+      return row && toCampaign(row);
+    },
+
     async count(): Promise<number> {
       return prisma.campaign.count();
     },

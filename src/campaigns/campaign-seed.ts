@@ -20,10 +20,32 @@ export const END_OF_YEAR_CAMPAIGN: NewCampaign = {
   presetAmounts: [25_00, 50_00, 100_00, 250_00],
 };
 
-export async function seedCampaigns(campaigns: CampaignRepository): Promise<boolean> {
+/**
+ * Development only (the Stripe emulator is running): a campaign open from today, so the whole
+ * donation flow can be tried on a laptop before the end-of-year campaign opens on 1 December.
+ */
+export function demoCampaign(now: Date): NewCampaign {
+  return {
+    slug: 'demo',
+    title: 'Demo campaign (development only)',
+    description: 'A practice campaign created because the service runs with the Stripe emulator. Try a donation.',
+    goal: 10_000_00,
+    currency: 'usd',
+    timezone: 'UTC',
+    startsAt: new Date(now.getTime() - 86_400_000),
+    endsAt: new Date(now.getTime() + 365 * 86_400_000),
+    presetAmounts: [10_00, 25_00, 50_00, 100_00],
+  };
+}
+
+export async function seedCampaigns(
+  campaigns: CampaignRepository,
+  options: { demo?: boolean; now?: Date } = {},
+): Promise<boolean> {
   if ((await campaigns.count()) > 0) return false;
   try {
     await campaigns.create(END_OF_YEAR_CAMPAIGN);
+    if (options.demo) await campaigns.create(demoCampaign(options.now ?? new Date()));
     return true;
   } catch (error) {
     // Another instance seeded it at the same moment: that is the outcome we wanted.

@@ -85,6 +85,18 @@ export function createCampaignService(deps: { campaigns: CampaignRepository; clo
       return (await deps.campaigns.list()).map((c) => toCampaignView(c, at));
     },
 
+    /** The campaign the home page shows: open now, else the next to open, else the last one. */
+    async current(): Promise<Campaign | null> {
+      const at = now();
+      const all = await deps.campaigns.list();
+      const open = all.filter((c) => c.startsAt <= at && at < c.endsAt).sort((a, b) => +a.endsAt - +b.endsAt);
+      const upcoming = all.filter((c) => c.startsAt > at).sort((a, b) => +a.startsAt - +b.startsAt);
+      const past = all.filter((c) => c.endsAt <= at).sort((a, b) => +b.endsAt - +a.endsAt);
+      return open[0] ?? upcoming[0] ?? past[0] ?? null;
+    },
+
+    now,
+
     async view(slug: string): Promise<CampaignView> {
       return toCampaignView(await get(slug), now());
     },

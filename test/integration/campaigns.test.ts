@@ -147,3 +147,14 @@ describe('GET /api/campaigns/:slug/progress', () => {
     await request(app).get('/api/campaigns/nope/progress').expect(404);
   });
 });
+
+describe('development seed', () => {
+  it('adds a demo campaign open now when the emulator runs, in the same one-time seed', async () => {
+    const repo = createCampaignRepository(db);
+    expect(await seedCampaigns(repo, { demo: true, now })).toBe(true);
+    const res = await request(app).get('/api/campaigns/demo').expect(200);
+    expect(res.body.open).toBe(true);
+    expect(await seedCampaigns(repo, { demo: true, now })).toBe(false);
+    expect(await repo.count()).toBe(2);
+  });
+});

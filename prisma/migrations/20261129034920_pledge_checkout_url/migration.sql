@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "pledges" ADD COLUMN     "checkout_url" VARCHAR(2048);

@@ -1,0 +1,72 @@
+// Pledge persistence. The only pledge code that knows Prisma.
+import type { Database } from '../db/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import type { NewPledge, Pledge } from './pledge.ts';
+
+const PLEDGE_FIELDS = {
+  id: true, campaignId: true, amount: true, coveredFee: true, currency: true, frequency: true, coverFees: true,
+  email: true, name: true, anonymous: true, message: true, dedication: true, status: true, checkoutSessionId: true, checkoutUrl: true,
+  stripeSubscriptionId: true, idempotencyKey: true, requestHash: true, createdAt: true, completedAt: true,
+} as const;
+
+export function createPledgeRepository({ prisma }: Pick<Database, 'prisma'>) {
+  return {
+    /**
+     * Inserts the pledge, or returns the one already holding its idempotency key (a retried or
+     * concurrent request): the unique index decides, not a read-then-write race.
+     */
+    async insertOrFindByKey(pledge: NewPledge): Promise<{ pledge: Pledge; created: boolean }> {
+      try {
+        return { pledge: await prisma.pledge.create({ data: pledge, select: PLEDGE_FIELDS }), created: true };
+      } catch (error) {
+        if (!(pledge.idempotencyKey && isUniqueViolation(error))) throw error;
+        const existing = await prisma.pledge.findUnique({
+          where: { idempotencyKey: pledge.idempotencyKey },
+          select: PLEDGE_FIELDS,
+        });
+        if (!existing) throw error;
+        return { pledge: existing, created: false };
+      }
+    },
+
+    findByIdempotencyKey(key: string): Promise<Pledge | null> {
+      return prisma.pledge.findUnique({ where: { idempotencyKey: key }, select: PLEDGE_FIELDS });
+    },
+
+    findBySessionId(checkoutSessionId: string): Promise<Pledge | null> {
+      return prisma.pledge.findUnique({ where: { checkoutSessionId }, select: PLEDGE_FIELDS });
+    },
+
+    /** The pledge behind a Checkout Session with the state of its payments, for the thank-you page. */
+    findWithPaymentStatesBySessionId(checkoutSessionId: string) {
+      return prisma.pledge.findUnique({
+        where: { checkoutSessionId },
+        select: { ...PLEDGE_FIELDS, campaign: { select: { slug: true, title: true } }, payments: { select: { status: true } } },
+      });
+    },
+
+    findById(id: string): Promise<Pledge | null> {
+      return prisma.pledge.findUnique({ where: { id }, select: PLEDGE_FIELDS });
+    },
+
+    /** Records the Checkout Session; a pledge that had failed to reach Stripe is pending again. */
+    async attachCheckoutSession(id: string, session: { id: string; url: string }): Promise<Pledge> {
+      return prisma.pledge.update({
+        where: { id },
+        data: { checkoutSessionId: session.id, checkoutUrl: session.url, status: 'pending' },
+        select: PLEDGE_FIELDS,
+      });
+    },
+
+    /** Stripe could not be reached: the pledge has no session and can never be paid or counted. */
+    async markCheckoutFailed(id: string): Promise<void> {
+      await prisma.pledge.updateMany({ where: { id, checkoutSessionId: null }, data: { status: 'failed' } });
+    },
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+export type PledgeRepository = ReturnType<typeof createPledgeRepository>;

@@ -1,0 +1,36 @@
+// POST /api/pledges: HTTP only. JSON gets JSON; the HTML form (form-encoded) is handed to the
+// web layer, which answers with a redirect to Checkout or the form again.
+import { Router, type RequestHandler } from 'express';
+import { parseOrThrow } from '../http/validation.ts';
+import { z } from 'zod';
+import { idempotencyKeySchema, pledgeRequestSchema } from './pledge-schemas.ts';
+import type { PledgeService } from './pledge-service.ts';
+import { AppError } from '../http/app-error.ts';
+
+const idempotencyHeader = z.object({ 'Idempotency-Key': idempotencyKeySchema.optional() });
+
+export function pledgeRoutes(deps: {
+  pledges: PledgeService;
+  rateLimits: RequestHandler[];
+  formHandler?: RequestHandler;
+}): Router {
+  const router = Router();
+
+  router.post('/api/pledges', ...deps.rateLimits, async (req, res, next) => {
+    if (req.is('application/x-www-form-urlencoded')) {
+      if (deps.formHandler) return deps.formHandler(req, res, next);
+    }
+    if (!req.is('application/json')) {
+      throw new AppError(415, 'unsupported_media_type', 'Send JSON (Content-Type: application/json)');
+    }
+    const { 'Idempotency-Key': idempotencyKey } = parseOrThrow(idempotencyHeader, {
+      'Idempotency-Key': req.get('Idempotency-Key'),
+    });
+    const body = parseOrThrow(pledgeRequestSchema, req.body ?? {});
+    const { pledge, replayed } = await deps.pledges.create(body, { idempotencyKey, clientAddress: req.ip });
+    if (replayed) res.set('Idempotent-Replayed', 'true');
+    res.status(201).json(pledge);
+  });
+
+  return router;
+}

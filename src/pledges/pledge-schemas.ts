@@ -1,0 +1,98 @@
+// What a donor may send, in one place: the JSON API and the HTML form share these rules (and the
+// OpenAPI document is generated from them).
+import { z } from 'zod';
+import { SLUG_PATTERN } from '../campaigns/campaign.ts';
+import { STRIPE_MAX_AMOUNT } from '../money/currency.ts';
+
+// C0/C1 controls, bidirectional overrides and invisible characters that can disguise text
+// (a name that renders reversed, a message with hidden content). Newlines are allowed only in
+// multi-line fields.
+const HIDDEN_OR_CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/u;
+const LINE_BREAK = /[\n\r\u2028\u2029]/u;
+
+export function text(max: number, { multiline = false } = {}) {
+  return z
+    .string()
+    .max(max * 4, `must be at most ${max} characters`)
+    .transform((s) => s.replace(/\r\n?/g, '\n').normalize('NFC').trim())
+    .pipe(
+      z
+        .string()
+        .max(max, `must be at most ${max} characters`)
+        .refine((s) => !HIDDEN_OR_CONTROL.test(s), 'must not contain control or invisible characters')
+        .refine((s) => multiline || !LINE_BREAK.test(s), 'must be on one line'),
+    );
+}
+
+const optionalText = (max: number, options?: { multiline?: boolean }) =>
+  text(max, options)
+    .optional()
+    .transform((s) => (s ? s : undefined));
+
+export const campaignSlug = z.string().max(64).regex(SLUG_PATTERN, 'must be a campaign slug');
+export const email = z
+  .string()
+  .trim()
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.email('must be a valid email address'));
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'must be a three-letter currency code')
+  .transform((s) => s.toLowerCase());
+
+const donorFields = {
+  campaign: campaignSlug,
+  currency: currencyCode,
+  frequency: z.enum(['once', 'monthly'], 'must be once or monthly'),
+  email,
+  name: optionalText(100),
+  message: optionalText(500, { multiline: true }),
+  dedication: optionalText(200),
+};
+
+/** POST /api/pledges as JSON: amount in integer minor units. */
+export const pledgeRequestSchema = z.strictObject({
+  ...donorFields,
+  amount: z
+    .number('must be a whole number of minor units (e.g. 2500 for $25.00)')
+    .int('must be a whole number of minor units (e.g. 2500 for $25.00)')
+    .positive('must be positive')
+    .max(STRIPE_MAX_AMOUNT, `must be at most ${STRIPE_MAX_AMOUNT}`),
+  anonymous: z.boolean('must be true or false').optional().default(false),
+  coverFees: z.boolean('must be true or false').optional().default(false),
+});
+
+export type PledgeRequest = z.infer<typeof pledgeRequestSchema>;
+
+const checkbox = z
+  .union([z.literal('on'), z.literal('true'), z.literal('1'), z.literal('false'), z.literal('0'), z.literal('')])
+  .optional()
+  .transform((v) => v === 'on' || v === 'true' || v === '1');
+
+/**
+ * The HTML form, form-encoded: amount in major units as typed ("25", "25.50"), checkboxes as
+ * "on". `website` is a honeypot (hidden from people, filled by bots); `form_token` keys the
+ * Stripe call so a double submission makes one pledge.
+ */
+export const pledgeFormSchema = z.strictObject({
+  ...donorFields,
+  amount: z.string().max(32, 'is not an amount'),
+  custom_amount: z.string().max(32).optional(),
+  anonymous: checkbox,
+  coverFees: checkbox,
+  website: z.string().max(1000).optional(),
+  form_token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
+});
+
+export type PledgeForm = z.infer<typeof pledgeFormSchema>;
+
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7E]{1,255}$/, 'must be 1 to 255 visible ASCII characters');
+
+export const pledgeResponseSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(['pending', 'completed', 'failed', 'expired', 'cancelled']),
+  checkoutUrl: z.url(),
+  checkoutSessionId: z.string(),
+});

@@ -1,0 +1,169 @@
+// The pages: HTTP only. The donation form posts to /api/pledges like the API does; the form
+// variant lands here to answer in HTML (303 to Checkout, or the form again with its errors).
+import { randomBytes } from 'node:crypto';
+import express, { Router, type RequestHandler } from 'express';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { isOpen, type Campaign } from '../campaigns/campaign.ts';
+import type { CampaignService } from '../campaigns/campaign-service.ts';
+import { slugParams } from '../campaigns/campaign-routes.ts';
+import { AppError } from '../http/app-error.ts';
+import { toAppError } from '../http/error-handler.ts';
+import { issuesToDetails } from '../http/validation.ts';
+import { formatMinor, parseMajorAmount } from '../money/currency.ts';
+import { pledgeFormSchema, pledgeRequestSchema } from '../pledges/pledge-schemas.ts';
+import type { PledgeService } from '../pledges/pledge-service.ts';
+import { PROJECT_ROOT } from '../project-root.ts';
+import { donationPage, type FormValues } from './donation-page.ts';
+import { cancelledPage, notFoundPage, thanksPage } from './status-pages.ts';
+
+export interface WebDeps {
+  campaigns: CampaignService;
+  pledges: PledgeService;
+  logger: Logger;
+}
+
+const formToken = () => randomBytes(18).toString('base64url');
+
+export function webRoutes(deps: WebDeps): { router: Router; formHandler: RequestHandler; notFound: RequestHandler } {
+  const router = Router();
+  router.use('/assets', express.static(path.join(PROJECT_ROOT, 'public/assets'), { maxAge: '1h', fallthrough: false }));
+
+  async function renderDonation(
+    campaign: Campaign,
+    extra: { values?: FormValues; errors?: Record<string, string>; notice?: string } = {},
+  ): Promise<string> {
+    const now = deps.campaigns.now();
+    return donationPage({
+      campaign,
+      progress: await deps.campaigns.progress(campaign.slug),
+      open: isOpen(campaign, now),
+      upcoming: now < campaign.startsAt,
+      formToken: formToken(),
+      limits: deps.pledges.limitsFor(campaign.currency),
+      ...extra,
+    });
+  }
+
+  router.get('/', async (_req, res) => {
+    const campaign = await deps.campaigns.current();
+    if (!campaign) throw AppError.notFound('Campaign');
+    res.type('html').send(await renderDonation(campaign));
+  });
+
+  router.get('/campaigns/:slug', async (req, res) => {
+    const parsed = slugParams.safeParse(req.params);
+    if (!parsed.success) throw AppError.notFound('Campaign');
+    const campaign = await deps.campaigns.get(parsed.data.slug);
+    res.type('html').send(await renderDonation(campaign, { values: prefill(req.query, campaign.currency) }));
+  });
+
+  router.get('/donate/thanks', async (req, res) => {
+    const sessionId = typeof req.query.session_id === 'string' ? req.query.session_id : '';
+    const state = /^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId)
+      ? await deps.pledges.donationState(sessionId)
+      : { state: 'unknown' as const };
+    res.set('Cache-Control', 'no-store').type('html').send(thanksPage(state));
+  });
+
+  router.get('/donate/cancelled', (req, res) => {
+    const q = req.query;
+    const slug = typeof q.campaign === 'string' && slugParams.safeParse({ slug: q.campaign }).success ? q.campaign : null;
+    const back = new URL(slug ? `/campaigns/${slug}` : '/', 'http://x');
+    if (typeof q.amount === 'string' && /^\d{1,9}$/.test(q.amount)) back.searchParams.set('amount', q.amount);
+    if (q.frequency === 'monthly' || q.frequency === 'once') back.searchParams.set('frequency', q.frequency);
+    res.type('html').send(cancelledPage(`${back.pathname}${back.search}`));
+  });
+
+  const formHandler: RequestHandler = async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = formValues(body);
+    const slug = typeof body.campaign === 'string' ? body.campaign : '';
+    const campaign = slugParams.safeParse({ slug }).success ? await deps.campaigns.get(slug).catch(() => null) : null;
+    if (!campaign) throw AppError.validation([{ field: 'campaign', message: 'Unknown campaign' }]);
+    const rerender = async (status: number, errors: Record<string, string>) => {
+      res.status(status).type('html').send(await renderDonation(campaign, { values, errors }));
+    };
+
+    const form = pledgeFormSchema.safeParse(body);
+    if (form.success && form.data.website) {
+      // Honeypot filled: a bot. Answer as if it worked, write nothing, and say so in the logs.
+      deps.logger.warn({ clientAddress: req.ip, campaign: slug }, 'honeypot field filled: pledge dropped');
+      return res.redirect(303, '/donate/thanks');
+    }
+    // Every field's problem at once, the amount's included, so the donor fixes them in one go.
+    const typed = values.amount === 'custom' || values.amount === undefined ? (values.custom_amount ?? '') : values.amount;
+    const amount = parseMajorAmount(typed, campaign.currency);
+    const errors = form.success ? {} : toFieldErrors(issuesToDetails(form.error.issues));
+    if (amount === null) errors.amount ??= typed.trim() ? 'Enter an amount like 25 or 25.50' : 'Choose or enter an amount';
+    const src = form.success ? form.data : values;
+    const request = pledgeRequestSchema.safeParse({
+      campaign: slug,
+      currency: body.currency,
+      frequency: src.frequency,
+      email: src.email,
+      name: src.name,
+      message: src.message,
+      dedication: src.dedication,
+      anonymous: src.anonymous,
+      coverFees: src.coverFees,
+      amount: amount ?? 0,
+    });
+    if (!request.success) Object.assign(errors, { ...toFieldErrors(issuesToDetails(request.error.issues)), ...errors });
+    if (!form.success || !request.success || amount === null) return rerender(400, errors);
+    try {
+      const { pledge } = await deps.pledges.create(request.data, {
+        idempotencyKey: form.data.form_token ? `form-${form.data.form_token}` : undefined,
+        clientAddress: req.ip,
+      });
+      res.redirect(303, pledge.checkoutUrl);
+    } catch (error) {
+      const appError = toAppError(error);
+      if (appError.status >= 500) req.log.error({ err: error }, 'form pledge failed');
+      res.set(appError.headers ?? {});
+      const errors = appError.details?.length ? toFieldErrors(appError.details) : { form: appError.message };
+      return rerender(appError.status, errors);
+    }
+  };
+
+  const notFound: RequestHandler = (req, res, next) => {
+    if (req.method !== 'GET' || req.path.startsWith('/api/') || !req.accepts('html')) return next();
+    res.status(404).type('html').send(notFoundPage());
+  };
+
+  return { router, formHandler, notFound };
+}
+
+function toFieldErrors(details: { field?: string; message: string }[]): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const d of details) {
+    const field = d.field === 'custom_amount' ? 'amount' : (d.field ?? 'form');
+    errors[field] ??= d.message.charAt(0).toUpperCase() + d.message.slice(1);
+  }
+  return errors;
+}
+
+function formValues(body: Record<string, unknown>): FormValues {
+  const str = (key: string) => (typeof body[key] === 'string' ? (body[key] as string).slice(0, 1000) : undefined);
+  return {
+    amount: str('amount'),
+    custom_amount: str('custom_amount'),
+    frequency: str('frequency'),
+    email: str('email'),
+    name: str('name'),
+    message: str('message'),
+    dedication: str('dedication'),
+    anonymous: body.anonymous === 'on',
+    coverFees: body.coverFees === 'on',
+  };
+}
+
+/** ?amount=2500&frequency=monthly (minor units, from the cancel page) back into form values. */
+function prefill(query: Record<string, unknown>, currency: string): FormValues {
+  const values: FormValues = {};
+  if (typeof query.amount === 'string' && /^\d{1,9}$/.test(query.amount)) {
+    values.amount = formatMinor(Number(query.amount), currency);
+  }
+  if (query.frequency === 'monthly' || query.frequency === 'once') values.frequency = query.frequency;
+  return values;
+}
