@@ -1,0 +1,83 @@
+// `npm run reconcile -- --since 2026-11-01`: feeds what the webhook stream missed through the
+// inbox (see src/webhooks/reconcile-service.ts). Safe to run at any time, any number of times.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { createDatabase } from '../src/db/client.ts';
+import { locateDatabase } from '../src/db/database-url.ts';
+import { applyMigrations } from '../src/db/migrator.ts';
+import { createLogger } from '../src/logger.ts';
+import { createLedgerGateway } from '../src/stripe/ledger-gateway.ts';
+import { createStripeClient, stripeOptionsFromConfig } from '../src/stripe/stripe-client.ts';
+import { createInboxStore } from '../src/webhooks/inbox-transaction.ts';
+import { reconcile, type ReconcileProgress } from '../src/webhooks/reconcile-service.ts';
+import { createWebhookInbox } from '../src/webhooks/webhook-inbox.ts';
+
+const USAGE = 'usage: npm run reconcile -- --since YYYY-MM-DD   (Stripe keeps 30 days of events)';
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({ options: { since: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    return fail(`${(error as Error).message}\n${USAGE}`);
+  }
+})();
+if (values.help) fail(USAGE, 0);
+if (!values.since) fail(`--since is required\n${USAGE}`);
+const since = new Date(/^\d{4}-\d{2}-\d{2}$/.test(values.since) ? `${values.since}T00:00:00Z` : values.since);
+if (Number.isNaN(since.getTime())) fail(`--since: not a date: ${values.since}\n${USAGE}`);
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message, 78);
+  throw error;
+}
+// The in-process emulator forgets everything when it stops: reconciling needs a Stripe that
+// remembers, the real one or a shared emulator (`npm run emulator`) named by STRIPE_API_HOST.
+const secretKey = config.stripe.secretKey ?? (config.stripe.apiHost ? 'sk_test_emulator' : undefined);
+if (!secretKey) fail('reconcile needs STRIPE_SECRET_KEY, or STRIPE_API_HOST/PORT/PROTOCOL pointing at a running emulator', 78);
+
+const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr);
+const location = await locateDatabase(config);
+const db = createDatabase(location.url);
+const tty = process.stderr.isTTY;
+const started = Date.now();
+
+function showProgress(p: ReconcileProgress): void {
+  if (!tty) return;
+  const of = p.total !== undefined ? `/${p.total}` : '';
+  process.stderr.write(`\r\x1b[2K${p.stage}: ${p.done}${of}`);
+}
+
+try {
+  await applyMigrations(location.url);
+  const gateway = createLedgerGateway(createStripeClient(stripeOptionsFromConfig(config, secretKey)));
+  const inbox = createWebhookInbox({ store: createInboxStore(db), gateway, logger });
+  const summary = await reconcile({ db, gateway, inbox, logger }, { since, onProgress: showProgress });
+  if (tty) process.stderr.write('\r\x1b[2K');
+  const applied = Object.entries(summary.events.applied).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  process.stdout.write(
+    [
+      `Reconciled since ${summary.since.toISOString()} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `  events:   ${summary.events.listed} listed, ${summary.events.alreadyStored} already stored, fed: ${applied}`,
+      `  sessions: ${summary.sessions.checked} pending checked, ${summary.sessions.applied} applied`,
+      `  fees:     ${summary.fees.missing} missing, ${summary.fees.filled} filled, ${summary.fees.unavailable} still unavailable`,
+      `  inbox:    ${Object.entries(summary.inbox).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+      '',
+    ].join('\n'),
+  );
+  if (summary.inbox.failed > 0) process.stdout.write('Some events failed for good: see webhook_events (status failed) and replay them.\n');
+} catch (error) {
+  if (tty) process.stderr.write('\n');
+  process.stderr.write(`reconcile failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+} finally {
+  await db.close();
+  await location.stop();
+}

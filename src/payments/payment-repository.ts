@@ -1,0 +1,114 @@
+// Payments persistence. Every write is a merge that only moves forward (a settled status beats
+// pending, refunds only grow, a closed dispute beats an open one), so applying the same Stripe
+// fact twice, or facts in any order, ends in the same row. The campaign totals follow by trigger.
+import { Prisma } from '../generated/prisma/client.ts';
+import type { ChargeFacts, DisputeStatus, PaymentRecord, PayoutContents, PayoutRecord } from './payment.ts';
+
+type Client = Prisma.TransactionClient;
+
+export interface PaymentRef {
+  paymentIntentId: string | null;
+  chargeId: string | null;
+}
+
+export function createPaymentRepository(client: Client) {
+  /** Matches a payment by payment intent, else by charge: both are unique. */
+  const refWhere = (ref: PaymentRef) => Prisma.sql`(
+    (${ref.paymentIntentId}::text IS NOT NULL AND stripe_payment_intent_id = ${ref.paymentIntentId})
+    OR (${ref.chargeId}::text IS NOT NULL AND stripe_charge_id = ${ref.chargeId}))`;
+
+  return {
+    /**
+     * Inserts the payment or merges it into the one already recorded for the same payment intent
+     * (one-time gifts) or invoice (monthly gifts).
+     */
+    async upsert(p: PaymentRecord): Promise<void> {
+      const conflict = p.invoiceId ? Prisma.sql`(stripe_invoice_id)` : Prisma.sql`(stripe_payment_intent_id)`;
+      const f = p.facts;
+      await client.$executeRaw`
+        INSERT INTO payments AS p (pledge_id, campaign_id, status, currency, amount, covered_fee, fee, net,
+          stripe_payment_intent_id, stripe_charge_id, stripe_invoice_id, stripe_balance_transaction_id, flag, paid_at, updated_at)
+        VALUES (${p.pledgeId}::uuid, ${p.campaignId}::uuid, ${p.status}::"PaymentStatus", ${p.currency}, ${p.amount},
+          ${p.coveredFee}, ${f?.fee ?? null}::int, ${f?.net ?? null}::int, ${p.paymentIntentId ?? f?.paymentIntentId ?? null},
+          ${f?.chargeId ?? null}, ${p.invoiceId}, ${f?.balanceTransactionId ?? null}, ${p.flag}, ${p.paidAt}, now())
+        ON CONFLICT ${conflict} DO UPDATE SET
+          status = CASE
+            WHEN p.status = 'succeeded' OR EXCLUDED.status = 'succeeded' THEN 'succeeded'::"PaymentStatus"
+            WHEN p.status = 'failed' OR EXCLUDED.status = 'failed' THEN 'failed'::"PaymentStatus"
+            ELSE 'pending'::"PaymentStatus" END,
+          fee = COALESCE(p.fee, EXCLUDED.fee),
+          net = COALESCE(p.net, EXCLUDED.net),
+          stripe_payment_intent_id = COALESCE(p.stripe_payment_intent_id, EXCLUDED.stripe_payment_intent_id),
+          stripe_charge_id = COALESCE(p.stripe_charge_id, EXCLUDED.stripe_charge_id),
+          stripe_balance_transaction_id = COALESCE(p.stripe_balance_transaction_id, EXCLUDED.stripe_balance_transaction_id),
+          flag = COALESCE(p.flag, EXCLUDED.flag),
+          paid_at = COALESCE(p.paid_at, EXCLUDED.paid_at),
+          updated_at = now()`;
+    },
+
+    /** `amountRefunded` is Stripe's cumulative figure: the larger one is always the later truth. */
+    async mergeRefund(ref: PaymentRef, amountRefunded: number): Promise<boolean> {
+      const n = await client.$executeRaw`
+        UPDATE payments SET
+          amount_refunded = GREATEST(amount_refunded, LEAST(${amountRefunded}::int, amount)),
+          stripe_charge_id = COALESCE(stripe_charge_id, ${ref.chargeId}),
+          updated_at = now()
+        WHERE ${refWhere(ref)}`;
+      return n > 0;
+    },
+
+    /** A closed dispute (won or lost) is final: a late `open` never reopens it. */
+    async mergeDispute(ref: PaymentRef, dispute: { id: string; status: Exclude<DisputeStatus, 'none'>; amount: number }): Promise<boolean> {
+      const n = await client.$executeRaw`
+        UPDATE payments SET
+          dispute_status = CASE
+            WHEN dispute_status IN ('won', 'lost') AND ${dispute.status} = 'open' THEN dispute_status
+            ELSE ${dispute.status}::"DisputeStatus" END,
+          disputed_amount = LEAST(${dispute.amount}::int, amount),
+          stripe_dispute_id = ${dispute.id},
+          stripe_charge_id = COALESCE(stripe_charge_id, ${ref.chargeId}),
+          updated_at = now()
+        WHERE ${refWhere(ref)}`;
+      return n > 0;
+    },
+
+    async exists(ref: PaymentRef): Promise<boolean> {
+      const rows = await client.$queryRaw<Array<{ one: number }>>`SELECT 1 AS one FROM payments WHERE ${refWhere(ref)} LIMIT 1`;
+      return rows.length > 0;
+    },
+
+    /** Fills what was unknown when the payment was recorded (Stripe unreachable then). */
+    async fillFacts(paymentId: string, facts: ChargeFacts): Promise<void> {
+      await client.$executeRaw`
+        UPDATE payments SET
+          fee = COALESCE(fee, ${facts.fee}::int), net = COALESCE(net, ${facts.net}::int),
+          stripe_payment_intent_id = COALESCE(stripe_payment_intent_id, ${facts.paymentIntentId}),
+          stripe_charge_id = COALESCE(stripe_charge_id, ${facts.chargeId}),
+          stripe_balance_transaction_id = COALESCE(stripe_balance_transaction_id, ${facts.balanceTransactionId}),
+          updated_at = now()
+        WHERE id = ${paymentId}::uuid`;
+    },
+
+    /** Settled payments whose fee is still unknown, with what is needed to ask Stripe. */
+    missingFees(limit: number) {
+      return client.$queryRaw<Array<{ id: string; paymentIntentId: string | null; invoiceId: string | null }>>`
+        SELECT id::text, stripe_payment_intent_id AS "paymentIntentId", stripe_invoice_id AS "invoiceId"
+        FROM payments WHERE status = 'succeeded' AND fee IS NULL ORDER BY created_at LIMIT ${limit}`;
+    },
+
+    /** Marks the payments carried by a payout; returns how many matched. */
+    async markPaidOut(payout: PayoutRecord, contents: PayoutContents): Promise<number> {
+      await client.$executeRaw`
+        INSERT INTO payouts (id, amount, currency, status, arrival_date)
+        VALUES (${payout.id}, ${payout.amount}, ${payout.currency}, ${payout.status}, ${payout.arrivalDate})
+        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, arrival_date = EXCLUDED.arrival_date`;
+      return client.$executeRaw`
+        UPDATE payments SET stripe_payout_id = ${payout.id}, payout_arrival_date = ${payout.arrivalDate}, updated_at = now()
+        WHERE stripe_charge_id = ANY(${contents.chargeIds}::text[])
+           OR stripe_payment_intent_id = ANY(${contents.paymentIntentIds}::text[])
+           OR stripe_balance_transaction_id = ANY(${contents.balanceTransactionIds}::text[])`;
+    },
+  };
+}
+
+export type PaymentRepository = ReturnType<typeof createPaymentRepository>;

@@ -1,0 +1,203 @@
+// Ledger rules: turning what Stripe reports into payments and pledge states. Runs inside the
+// inbox's transaction with repositories bound to it. A fact about a payment not recorded yet
+// (a refund before its checkout completed) is deferred, not dropped: the inbox re-applies it the
+// moment that payment appears, so the order in which Stripe delivers never changes the result.
+import type { Logger } from 'pino';
+import type { ChargeFacts, DisputeStatus, LedgerPledge, PayoutContents, PayoutRecord } from './payment.ts';
+import type { PaymentRef, PaymentRepository } from './payment-repository.ts';
+import type { PledgeLedgerRepository } from './pledge-ledger-repository.ts';
+
+export type LedgerOutcome =
+  | { status: 'processed' }
+  | { status: 'ignored'; reason: string }
+  | { status: 'deferred'; waitingFor: string };
+
+export interface CheckoutFacts {
+  sessionId: string;
+  /** metadata.pledge_id / client_reference_id: only trusted for a pledge that has no session yet. */
+  pledgeIdHint: string | null;
+  mode: string;
+  /** What the event says happened to the money. */
+  outcome: 'completed' | 'async_succeeded' | 'async_failed';
+  paid: boolean;
+  amount: number | null;
+  currency: string | null;
+  paymentIntentId: string | null;
+  subscriptionId: string | null;
+  customerId: string | null;
+  at: Date;
+  facts: ChargeFacts | null;
+}
+
+export interface InvoiceFacts {
+  invoiceId: string;
+  subscriptionId: string | null;
+  pledgeIdHint: string | null;
+  amountPaid: number;
+  currency: string;
+  paymentIntentId: string | null;
+  periodStart: Date;
+  paidAt: Date;
+  facts: ChargeFacts | null;
+}
+
+const processed: LedgerOutcome = { status: 'processed' };
+const ignored = (reason: string): LedgerOutcome => ({ status: 'ignored', reason });
+
+export const subjectOf = {
+  paymentIntent: (id: string) => `pi:${id}`,
+  charge: (id: string) => `ch:${id}`,
+  subscription: (id: string) => `sub:${id}`,
+  invoice: (id: string) => `in:${id}`,
+};
+
+export function createPaymentService(deps: { payments: PaymentRepository; pledges: PledgeLedgerRepository; logger: Logger }) {
+  const { payments, pledges, logger } = deps;
+
+  async function pledgeForSession(sessionId: string, hint: string | null): Promise<LedgerPledge | null> {
+    const bySession = await pledges.findBySessionId(sessionId);
+    if (bySession) return bySession;
+    // The pledge was written but its session id never saved (a crash between Stripe's answer and
+    // our write): the pledge id Stripe carries back is ours, and that pledge has no other session.
+    const byHint = hint ? await pledges.findById(hint) : null;
+    return byHint && byHint.checkoutSessionId === null ? byHint : null;
+  }
+
+  async function pledgeForSubscription(subscriptionId: string | null, hint: string | null): Promise<LedgerPledge | null> {
+    if (hint) {
+      const pledge = await pledges.findById(hint);
+      if (pledge && pledge.frequency === 'monthly' && (!pledge.stripeSubscriptionId || pledge.stripeSubscriptionId === subscriptionId)) {
+        return pledge;
+      }
+    }
+    return subscriptionId ? pledges.findBySubscriptionId(subscriptionId) : null;
+  }
+
+  /** Why Stripe's figures cannot be counted for this pledge, or null when they agree. */
+  function disagreement(pledge: LedgerPledge, amount: number, currency: string): string | null {
+    if (currency !== pledge.currency) return `currency ${currency} differs from the pledge's ${pledge.currency}`;
+    if (amount !== pledge.amount) return `amount ${amount} differs from the pledge's ${pledge.amount}`;
+    return null;
+  }
+
+  function flagFor(pledge: LedgerPledge, amount: number, currency: string, stripeId: string): string | null {
+    const flag = disagreement(pledge, amount, currency);
+    if (flag) logger.warn({ pledgeId: pledge.id, stripeId, amount, currency, flag }, 'payment disagrees with its pledge: flagged, not counted');
+    return flag;
+  }
+
+  return {
+    async recordCheckout(c: CheckoutFacts): Promise<LedgerOutcome> {
+      const pledge = await pledgeForSession(c.sessionId, c.pledgeIdHint);
+      if (!pledge) return ignored('checkout session not created by this service');
+      await pledges.link(pledge.id, { sessionId: c.sessionId, subscriptionId: c.subscriptionId, customerId: c.customerId });
+
+      if (c.mode === 'subscription') {
+        // The first month's money arrives as invoice.paid, like every later month: counting it
+        // here too would count it twice.
+        await pledges.advance(pledge.id, 'completed');
+        return processed;
+      }
+      if (c.mode !== 'payment' || !c.paymentIntentId || c.amount === null || !c.currency) {
+        return ignored(`checkout session without a payment (mode ${c.mode})`);
+      }
+      const status = c.outcome === 'async_failed' ? 'failed' : c.paid ? 'succeeded' : 'pending';
+      const flag = flagFor(pledge, c.amount, c.currency, c.paymentIntentId);
+      await payments.upsert({
+        pledgeId: pledge.id,
+        campaignId: pledge.campaignId,
+        status,
+        currency: c.currency,
+        amount: c.amount,
+        coveredFee: flag ? 0 : Math.min(pledge.coveredFee, c.amount),
+        flag,
+        paymentIntentId: c.paymentIntentId,
+        invoiceId: null,
+        paidAt: status === 'succeeded' ? c.at : null,
+        facts: c.facts,
+      });
+      await pledges.advance(pledge.id, status === 'failed' ? 'failed' : 'completed');
+      return processed;
+    },
+
+    async expireCheckout(sessionId: string, pledgeIdHint: string | null): Promise<LedgerOutcome> {
+      const pledge = await pledgeForSession(sessionId, pledgeIdHint);
+      if (!pledge) return ignored('checkout session not created by this service');
+      await pledges.advance(pledge.id, 'expired');
+      return processed;
+    },
+
+    async recordRefund(ref: PaymentRef, amountRefunded: number): Promise<LedgerOutcome> {
+      if (await payments.mergeRefund(ref, amountRefunded)) return processed;
+      return deferFor(ref);
+    },
+
+    async recordDispute(
+      ref: PaymentRef,
+      dispute: { id: string; status: DisputeStatus | 'inquiry'; amount: number },
+    ): Promise<LedgerOutcome> {
+      // An inquiry (warning_*) is a question from the bank: no money moves, nothing to record.
+      if (dispute.status === 'inquiry' || dispute.status === 'none') return ignored('inquiry: no funds withdrawn');
+      if (await payments.mergeDispute(ref, { id: dispute.id, status: dispute.status, amount: dispute.amount })) return processed;
+      return deferFor(ref);
+    },
+
+    async recordInvoicePaid(inv: InvoiceFacts): Promise<LedgerOutcome> {
+      const pledge = await pledgeForSubscription(inv.subscriptionId, inv.pledgeIdHint);
+      if (!pledge) return inv.subscriptionId ? deferUntilLinked(inv.subscriptionId) : ignored('invoice of no subscription of ours');
+      if (inv.subscriptionId) await pledges.link(pledge.id, { subscriptionId: inv.subscriptionId });
+      await pledges.setSubscriptionState(pledge.id, 'active', inv.periodStart);
+      await pledges.advance(pledge.id, 'completed');
+      if (inv.amountPaid <= 0) return ignored('invoice paid nothing (trial or credit)');
+      const flag = flagFor(pledge, inv.amountPaid, inv.currency, inv.invoiceId);
+      await payments.upsert({
+        pledgeId: pledge.id,
+        campaignId: pledge.campaignId,
+        status: 'succeeded',
+        currency: inv.currency,
+        amount: inv.amountPaid,
+        coveredFee: flag ? 0 : Math.min(pledge.coveredFee, inv.amountPaid),
+        flag,
+        paymentIntentId: inv.paymentIntentId,
+        invoiceId: inv.invoiceId,
+        paidAt: inv.paidAt,
+        facts: inv.facts,
+      });
+      return processed;
+    },
+
+    async recordInvoiceFailed(inv: Pick<InvoiceFacts, 'subscriptionId' | 'pledgeIdHint' | 'periodStart'>): Promise<LedgerOutcome> {
+      const pledge = await pledgeForSubscription(inv.subscriptionId, inv.pledgeIdHint);
+      if (!pledge) return inv.subscriptionId ? deferUntilLinked(inv.subscriptionId) : ignored('invoice of no subscription of ours');
+      await pledges.setSubscriptionState(pledge.id, 'past_due', inv.periodStart);
+      return processed;
+    },
+
+    async recordSubscriptionEnded(subscriptionId: string, pledgeIdHint: string | null, at: Date): Promise<LedgerOutcome> {
+      const pledge = await pledgeForSubscription(subscriptionId, pledgeIdHint);
+      if (!pledge) return deferUntilLinked(subscriptionId);
+      await pledges.link(pledge.id, { subscriptionId });
+      await pledges.setSubscriptionState(pledge.id, 'canceled', at);
+      await pledges.advance(pledge.id, 'cancelled');
+      return processed;
+    },
+
+    async recordPayout(payout: PayoutRecord, contents: PayoutContents): Promise<LedgerOutcome> {
+      const matched = await payments.markPaidOut(payout, contents);
+      logger.info({ payoutId: payout.id, matched, charges: contents.chargeIds.length }, 'payout recorded');
+      return processed;
+    },
+  };
+
+  function deferFor(ref: PaymentRef): LedgerOutcome {
+    if (ref.paymentIntentId) return { status: 'deferred', waitingFor: subjectOf.paymentIntent(ref.paymentIntentId) };
+    if (ref.chargeId) return { status: 'deferred', waitingFor: subjectOf.charge(ref.chargeId) };
+    return ignored('names no payment intent or charge');
+  }
+
+  function deferUntilLinked(subscriptionId: string): LedgerOutcome {
+    return { status: 'deferred', waitingFor: subjectOf.subscription(subscriptionId) };
+  }
+}
+
+export type PaymentService = ReturnType<typeof createPaymentService>;

@@ -1,0 +1,78 @@
+// The pledge side of the ledger: finding the pledge a Stripe object belongs to, and moving its
+// state only forward, so that events applied in any order end in the same state.
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { LedgerPledge, SubscriptionState } from './payment.ts';
+
+type Client = Prisma.TransactionClient;
+
+const FIELDS = {
+  id: true, campaignId: true, amount: true, coveredFee: true, currency: true, frequency: true, status: true,
+  checkoutSessionId: true, stripeSubscriptionId: true,
+} as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Later states win: an expired session cannot complete, a completed pledge whose delayed payment
+// bounced has failed, and a cancelled monthly pledge stays cancelled whatever arrives late.
+const STATUS_ORDER: LedgerPledge['status'][] = ['pending', 'expired', 'completed', 'failed', 'cancelled'];
+
+export function createPledgeLedgerRepository(client: Client) {
+  return {
+    findById(id: string): Promise<LedgerPledge | null> {
+      if (!UUID.test(id)) return Promise.resolve(null);
+      return client.pledge.findUnique({ where: { id }, select: FIELDS });
+    },
+
+    findBySessionId(checkoutSessionId: string): Promise<LedgerPledge | null> {
+      return client.pledge.findUnique({ where: { checkoutSessionId }, select: FIELDS });
+    },
+
+    findBySubscriptionId(stripeSubscriptionId: string): Promise<LedgerPledge | null> {
+      return client.pledge.findUnique({ where: { stripeSubscriptionId }, select: FIELDS });
+    },
+
+    /** Moves the pledge to `status` unless it is already in the same or a later state. */
+    async advance(id: string, status: LedgerPledge['status']): Promise<void> {
+      const rank = STATUS_ORDER.indexOf(status);
+      await client.$executeRaw`
+        UPDATE pledges SET status = ${status}::"PledgeStatus", updated_at = now(),
+          completed_at = CASE WHEN ${status} = 'completed' THEN COALESCE(completed_at, now()) ELSE completed_at END
+        WHERE id = ${id}::uuid AND array_position(${STATUS_ORDER}::"PledgeStatus"[], status) - 1 < ${rank}`;
+    },
+
+    /** Records the Checkout Session (if the pledge missed it), subscription and customer once. */
+    async link(id: string, ids: { sessionId?: string; subscriptionId?: string | null; customerId?: string | null }): Promise<void> {
+      await client.$executeRaw`
+        UPDATE pledges SET
+          checkout_session_id = COALESCE(checkout_session_id, ${ids.sessionId ?? null}),
+          stripe_subscription_id = COALESCE(stripe_subscription_id, ${ids.subscriptionId ?? null}),
+          stripe_customer_id = COALESCE(stripe_customer_id, ${ids.customerId ?? null}),
+          updated_at = now()
+        WHERE id = ${id}::uuid`;
+    },
+
+    /** Pledges still waiting on Checkout, for reconciliation to ask Stripe about their sessions. */
+    pendingWithSession(createdSince: Date): Promise<Array<{ id: string; checkoutSessionId: string }>> {
+      return client.$queryRaw`
+        SELECT id::text, checkout_session_id AS "checkoutSessionId" FROM pledges
+        WHERE status = 'pending' AND checkout_session_id IS NOT NULL AND created_at >= ${createdSince}
+        ORDER BY created_at`;
+    },
+
+    /**
+     * The subscription's state as of a billing period: an older period's news never overwrites a
+     * newer one, payment beats failure within a period, and cancellation is final.
+     */
+    async setSubscriptionState(id: string, state: SubscriptionState, asOf: Date): Promise<void> {
+      await client.$executeRaw`
+        UPDATE pledges SET subscription_status = ${state}, subscription_status_at = ${asOf}, updated_at = now()
+        WHERE id = ${id}::uuid AND (
+          ${state} = 'canceled'
+          OR (COALESCE(subscription_status, '') <> 'canceled' AND (
+            subscription_status_at IS NULL OR subscription_status_at < ${asOf}
+            OR (subscription_status_at = ${asOf} AND ${state} = 'active'))))`;
+    },
+  };
+}
+
+export type PledgeLedgerRepository = ReturnType<typeof createPledgeLedgerRepository>;

@@ -1,0 +1,166 @@
+// Event type -> handler. Types not listed here are stored as ignored and acknowledged.
+import type { Logger } from 'pino';
+import type Stripe from 'stripe';
+import type { ChargeFacts } from '../payments/payment.ts';
+import { subjectOf, type CheckoutFacts } from '../payments/payment-service.ts';
+import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
+import type { EventHandler, HandlerMap } from './event-handler.ts';
+import { PermanentEventError } from './webhook-errors.ts';
+import {
+  disputeState, fromUnix, idOf, invoicePaidAt, invoicePaymentIntentId, invoicePeriodStart, invoicePledgeHint,
+  invoiceSubscriptionId, sessionPledgeHint,
+} from './stripe-objects.ts';
+
+/** A fee we could not read now is filled in by reconciliation: never a reason to fail the event. */
+async function factsOrNull(gateway: LedgerGateway, paymentIntentId: string, logger: Logger): Promise<ChargeFacts | null> {
+  try {
+    return await gateway.chargeFacts(paymentIntentId);
+  } catch (error) {
+    logger.warn({ err: error, paymentIntentId }, 'fee not available from Stripe now: recorded without it');
+    return null;
+  }
+}
+
+const compact = (keys: Array<string | null | false | undefined>): string[] => keys.filter((k): k is string => !!k);
+
+function checkoutHandler(outcome: CheckoutFacts['outcome']): EventHandler<Stripe.Checkout.Session, ChargeFacts | null> {
+  return {
+    subjects: (s, facts) =>
+      compact([
+        s.payment_intent && subjectOf.paymentIntent(idOf(s.payment_intent)!),
+        facts && subjectOf.charge(facts.chargeId),
+        s.subscription && subjectOf.subscription(idOf(s.subscription)!),
+      ]),
+    async prepare(s, { gateway, logger }) {
+      const pi = idOf(s.payment_intent);
+      if (s.mode !== 'payment' || !pi || s.payment_status !== 'paid') return null;
+      return factsOrNull(gateway, pi, logger);
+    },
+    apply: (s, { ledger, prepared, event }) =>
+      ledger.recordCheckout({
+        sessionId: s.id,
+        pledgeIdHint: sessionPledgeHint(s),
+        mode: s.mode,
+        outcome,
+        paid: s.payment_status === 'paid',
+        amount: s.amount_total,
+        currency: s.currency,
+        paymentIntentId: idOf(s.payment_intent),
+        subscriptionId: idOf(s.subscription),
+        customerId: idOf(s.customer),
+        at: fromUnix(event.created),
+        facts: prepared ?? null,
+      }),
+  };
+}
+
+const checkoutExpired: EventHandler<Stripe.Checkout.Session> = {
+  subjects: () => [],
+  apply: (s, { ledger }) => ledger.expireCheckout(s.id, sessionPledgeHint(s)),
+};
+
+const chargeRefunded: EventHandler<Stripe.Charge> = {
+  subjects: (c) => compact([c.payment_intent && subjectOf.paymentIntent(idOf(c.payment_intent)!), subjectOf.charge(c.id)]),
+  apply: (c, { ledger }) => ledger.recordRefund({ paymentIntentId: idOf(c.payment_intent), chargeId: c.id }, c.amount_refunded),
+};
+
+const disputeHandler: EventHandler<Stripe.Dispute> = {
+  subjects: (d) =>
+    compact([d.payment_intent && subjectOf.paymentIntent(idOf(d.payment_intent)!), d.charge && subjectOf.charge(idOf(d.charge)!)]),
+  apply: (d, { ledger }) =>
+    ledger.recordDispute(
+      { paymentIntentId: idOf(d.payment_intent), chargeId: idOf(d.charge) },
+      { id: d.id, status: disputeState(d.status), amount: d.amount },
+    ),
+};
+
+interface InvoicePrepared {
+  paymentIntentId: string | null;
+  facts: ChargeFacts | null;
+}
+
+const invoicePaid: EventHandler<Stripe.Invoice, InvoicePrepared> = {
+  subjects: (inv, p) =>
+    compact([
+      inv.id && subjectOf.invoice(inv.id),
+      invoiceSubscriptionId(inv) && subjectOf.subscription(invoiceSubscriptionId(inv)!),
+      (p?.paymentIntentId ?? invoicePaymentIntentId(inv)) && subjectOf.paymentIntent((p?.paymentIntentId ?? invoicePaymentIntentId(inv))!),
+      p?.facts && subjectOf.charge(p.facts.chargeId),
+    ]),
+  async prepare(inv, { gateway, logger }) {
+    let paymentIntentId = invoicePaymentIntentId(inv);
+    if (!paymentIntentId && inv.id && inv.amount_paid > 0) {
+      // Real Stripe leaves `payments` out of the event unless expanded: ask for it.
+      paymentIntentId = await gateway.invoicePaymentIntent(inv.id).catch((error: unknown) => {
+        logger.warn({ err: error, invoiceId: inv.id }, 'invoice payment not available from Stripe now');
+        return null;
+      });
+    }
+    return { paymentIntentId, facts: paymentIntentId ? await factsOrNull(gateway, paymentIntentId, logger) : null };
+  },
+  apply(inv, { ledger, prepared }) {
+    if (!inv.id) throw new PermanentEventError('invoice without an id');
+    return ledger.recordInvoicePaid({
+      invoiceId: inv.id,
+      subscriptionId: invoiceSubscriptionId(inv),
+      pledgeIdHint: invoicePledgeHint(inv),
+      amountPaid: inv.amount_paid,
+      currency: inv.currency,
+      paymentIntentId: prepared?.paymentIntentId ?? invoicePaymentIntentId(inv),
+      periodStart: invoicePeriodStart(inv),
+      paidAt: invoicePaidAt(inv),
+      facts: prepared?.facts ?? null,
+    });
+  },
+};
+
+const invoicePaymentFailed: EventHandler<Stripe.Invoice> = {
+  subjects: (inv) => compact([invoiceSubscriptionId(inv) && subjectOf.subscription(invoiceSubscriptionId(inv)!)]),
+  apply: (inv, { ledger }) =>
+    ledger.recordInvoiceFailed({
+      subscriptionId: invoiceSubscriptionId(inv),
+      pledgeIdHint: invoicePledgeHint(inv),
+      periodStart: invoicePeriodStart(inv),
+    }),
+};
+
+const subscriptionDeleted: EventHandler<Stripe.Subscription> = {
+  subjects: (sub) => [subjectOf.subscription(sub.id)],
+  apply: (sub, { ledger, event }) =>
+    ledger.recordSubscriptionEnded(sub.id, sub.metadata?.pledge_id ?? null, fromUnix(sub.ended_at ?? sub.canceled_at ?? event.created)),
+};
+
+const payoutPaid: EventHandler<Stripe.Payout, Awaited<ReturnType<LedgerGateway['payoutContents']>>> = {
+  subjects: (po) => [`po:${po.id}`],
+  async prepare(po, { gateway }) {
+    try {
+      return await gateway.payoutContents(po.id);
+    } catch (error) {
+      // Stripe down: let Stripe retry the event. Stripe refusing (no such payout): never works.
+      if ((error as { status?: number }).status === 502) throw new PermanentEventError(`payout ${po.id}: ${(error as Error).message}`);
+      throw error;
+    }
+  },
+  apply(po, { ledger, prepared }) {
+    // Re-applied without Stripe's list (never deferred today): nothing to match against.
+    if (!prepared) throw new PermanentEventError('payout contents unavailable');
+    return ledger.recordPayout(
+      { id: po.id, amount: po.amount, currency: po.currency, status: po.status, arrivalDate: fromUnix(po.arrival_date) },
+      prepared,
+    );
+  },
+};
+
+export const eventHandlers: HandlerMap = {
+  'checkout.session.completed': checkoutHandler('completed'),
+  'checkout.session.async_payment_succeeded': checkoutHandler('async_succeeded'),
+  'checkout.session.async_payment_failed': checkoutHandler('async_failed'),
+  'checkout.session.expired': checkoutExpired,
+  'charge.refunded': chargeRefunded,
+  'charge.dispute.created': disputeHandler,
+  'charge.dispute.closed': disputeHandler,
+  'invoice.paid': invoicePaid,
+  'invoice.payment_failed': invoicePaymentFailed,
+  'customer.subscription.deleted': subscriptionDeleted,
+  'payout.paid': payoutPaid,
+};

@@ -1,0 +1,109 @@
+// The inbox table. Inserting an event is how the service claims it: the primary key on Stripe's
+// event id lets exactly one transaction, on any instance, apply it.
+import type Stripe from 'stripe';
+import type { Prisma } from '../generated/prisma/client.ts';
+
+type Client = Prisma.TransactionClient;
+
+export type InboxStatus = 'received' | 'processed' | 'ignored' | 'failed' | 'deferred';
+
+export interface StoredEvent {
+  id: string;
+  type: string;
+  status: InboxStatus;
+  attempts: number;
+  lastError: string | null;
+  waitingFor: string | null;
+  source: string;
+  payload: Stripe.Event;
+  receivedAt: Date;
+  processedAt: Date | null;
+}
+
+const objectIdOf = (event: Stripe.Event) => (event.data?.object as { id?: unknown } | undefined)?.id;
+
+export function createWebhookEventRepository(client: Client) {
+  return {
+    /** False when the event is already in the inbox (waits for a concurrent claimant to finish). */
+    async claim(event: Stripe.Event, source: string): Promise<boolean> {
+      const objectId = objectIdOf(event);
+      const rows = await client.$queryRaw<Array<{ id: string }>>`
+        INSERT INTO webhook_events (id, type, api_version, livemode, object_id, payload, status, attempts, source, stripe_created_at)
+        VALUES (${event.id}, ${event.type}, ${event.api_version ?? null}, ${event.livemode ?? false},
+          ${typeof objectId === 'string' ? objectId : null}, ${JSON.stringify(event)}::jsonb, 'received', 1, ${source},
+          to_timestamp(${event.created}::double precision))
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id`;
+      return rows.length > 0;
+    },
+
+    /** Locks a stored event for a replay; null when it is missing. */
+    async lock(id: string): Promise<StoredEvent | null> {
+      const rows = await client.$queryRaw<StoredEvent[]>`
+        SELECT id, type, status::text AS status, attempts, last_error AS "lastError", waiting_for AS "waitingFor",
+          source, payload, received_at AS "receivedAt", processed_at AS "processedAt"
+        FROM webhook_events WHERE id = ${id} FOR UPDATE`;
+      return rows[0] ?? null;
+    },
+
+    async settle(id: string, outcome: { status: Exclude<InboxStatus, 'received' | 'failed'>; waitingFor?: string | null; note?: string | null }) {
+      await client.$executeRaw`
+        UPDATE webhook_events SET status = ${outcome.status}::"WebhookEventStatus",
+          waiting_for = ${outcome.status === 'deferred' ? (outcome.waitingFor ?? null) : null},
+          last_error = ${outcome.status === 'processed' ? null : (outcome.note ?? null)},
+          processed_at = CASE WHEN ${outcome.status} = 'deferred' THEN NULL ELSE now() END
+        WHERE id = ${id}`;
+    },
+
+    async countAttempt(id: string): Promise<void> {
+      await client.$executeRaw`UPDATE webhook_events SET attempts = attempts + 1 WHERE id = ${id}`;
+    },
+
+    /** Records an event that can never apply; a processed event is never downgraded. */
+    async recordFailure(event: Stripe.Event, source: string, error: string): Promise<void> {
+      const objectId = objectIdOf(event);
+      await client.$executeRaw`
+        INSERT INTO webhook_events AS w (id, type, api_version, livemode, object_id, payload, status, attempts, last_error, source, stripe_created_at)
+        VALUES (${event.id}, ${event.type}, ${event.api_version ?? null}, ${event.livemode ?? false},
+          ${typeof objectId === 'string' ? objectId : null}, ${JSON.stringify(event)}::jsonb, 'failed', 1, ${error}, ${source},
+          to_timestamp(${event.created}::double precision))
+        ON CONFLICT (id) DO UPDATE SET status = 'failed', attempts = w.attempts + 1, last_error = EXCLUDED.last_error,
+          processed_at = NULL
+        WHERE w.status IN ('failed', 'received', 'deferred')`;
+    },
+
+    /** Deferred events waiting for any of these subjects, locked, oldest first. */
+    takeDeferred(subjects: string[]): Promise<Array<{ id: string; payload: Stripe.Event }>> {
+      if (subjects.length === 0) return Promise.resolve([]);
+      return client.$queryRaw`
+        SELECT id, payload FROM webhook_events
+        WHERE status = 'deferred' AND waiting_for = ANY(${subjects}::text[])
+        ORDER BY stripe_created_at, id FOR UPDATE`;
+    },
+
+    async find(id: string): Promise<StoredEvent | null> {
+      const rows = await client.$queryRaw<StoredEvent[]>`
+        SELECT id, type, status::text AS status, attempts, last_error AS "lastError", waiting_for AS "waitingFor",
+          source, payload, received_at AS "receivedAt", processed_at AS "processedAt"
+        FROM webhook_events WHERE id = ${id}`;
+      return rows[0] ?? null;
+    },
+
+    /** Which of these event ids the inbox already holds. */
+    async known(ids: string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await client.$queryRaw<Array<{ id: string }>>`SELECT id FROM webhook_events WHERE id = ANY(${ids}::text[])`;
+      return new Set(rows.map((r) => r.id));
+    },
+
+    async counts(): Promise<Record<InboxStatus, number>> {
+      const rows = await client.$queryRaw<Array<{ status: InboxStatus; n: number }>>`
+        SELECT status::text AS status, count(*)::int AS n FROM webhook_events GROUP BY status`;
+      const counts = { received: 0, processed: 0, ignored: 0, failed: 0, deferred: 0 };
+      for (const r of rows) counts[r.status] = r.n;
+      return counts;
+    },
+  };
+}
+
+export type WebhookEventRepository = ReturnType<typeof createWebhookEventRepository>;

@@ -1,0 +1,157 @@
+// The inbox: every verified Stripe event goes through `receive` (webhooks, reconciliation) or
+// `replay` (a failed event, by id). Exactly once comes from the database, not from Stripe:
+//   BEGIN; INSERT the event ON CONFLICT (id) DO NOTHING  -- a duplicate, even one arriving at the
+//   same moment on another instance, waits on the primary key and then finds the row: done.
+//   lock the event's subjects; apply its handler; mark it; wake events deferred on it; COMMIT.
+// Any transient failure rolls all of it back and the caller answers 5xx so Stripe retries.
+import type { Logger } from 'pino';
+import type Stripe from 'stripe';
+import { AppError } from '../http/app-error.ts';
+import type { LedgerOutcome } from '../payments/payment-service.ts';
+import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
+import type { HandlerMap } from './event-handler.ts';
+import { eventHandlers } from './event-handlers.ts';
+import type { InboxStore, InboxTransaction } from './inbox-transaction.ts';
+import { describeError, isPermanentFailure } from './webhook-errors.ts';
+
+export type InboxSource = 'webhook' | 'reconcile' | 'replay';
+
+export type InboxResult =
+  | LedgerOutcome
+  | { status: 'duplicate' }
+  | { status: 'failed'; error: string };
+
+export interface WebhookInboxDeps {
+  store: InboxStore;
+  gateway: LedgerGateway;
+  logger: Logger;
+  handlers?: HandlerMap;
+}
+
+// A chain of deferred events waking each other is short (refund -> dispute -> ...); the bound
+// only guards against a bug looping forever inside a transaction.
+const MAX_WAKE_ROUNDS = 20;
+
+export function createWebhookInbox(deps: WebhookInboxDeps) {
+  const handlers = deps.handlers ?? eventHandlers;
+  const { store, gateway } = deps;
+
+  const handlerFor = (event: Stripe.Event) => handlers[event.type];
+
+  async function prepare(event: Stripe.Event, logger: Logger): Promise<unknown> {
+    const handler = handlerFor(event);
+    return handler?.prepare ? handler.prepare(event.data.object as never, { gateway, logger }) : undefined;
+  }
+
+  async function apply(tx: InboxTransaction, event: Stripe.Event, prepared: unknown, logger: Logger): Promise<LedgerOutcome> {
+    const handler = handlerFor(event);
+    if (!handler) {
+      await tx.events.settle(event.id, { status: 'ignored', note: 'event type not handled' });
+      return { status: 'ignored', reason: 'event type not handled' };
+    }
+    const object = event.data.object as never;
+    const subjects = handler.subjects(object, prepared);
+    await tx.lock(subjects);
+    const outcome = await handler.apply(object, { ledger: tx.ledger(logger), prepared, event, logger });
+    await tx.events.settle(event.id, {
+      status: outcome.status,
+      waitingFor: outcome.status === 'deferred' ? outcome.waitingFor : null,
+      note: outcome.status === 'ignored' ? outcome.reason : null,
+    });
+    if (outcome.status === 'processed') await wakeDeferred(tx, subjects, logger);
+    return outcome;
+  }
+
+  /** Re-applies, in this transaction, the events that were waiting for what just became known. */
+  async function wakeDeferred(tx: InboxTransaction, subjects: string[], logger: Logger): Promise<void> {
+    const seen = new Set<string>();
+    let queue = subjects;
+    for (let round = 0; queue.length > 0 && round < MAX_WAKE_ROUNDS; round++) {
+      const keys = queue.filter((k) => !seen.has(k));
+      keys.forEach((k) => seen.add(k));
+      queue = [];
+      for (const { payload: event } of await tx.events.takeDeferred(keys)) {
+        const log = logger.child({ deferredEventId: event.id, deferredEventType: event.type });
+        try {
+          // Its own savepoint: if it can never apply, only it is marked failed; the event that
+          // woke it still commits.
+          const outcome = await tx.savepoint(async () => {
+            const handler = handlerFor(event)!;
+            const own = handler.subjects(event.data.object as never, undefined);
+            await tx.lock(own);
+            const result = await handler.apply(event.data.object as never, { ledger: tx.ledger(log), prepared: undefined, event, logger: log });
+            await tx.events.settle(event.id, {
+              status: result.status,
+              waitingFor: result.status === 'deferred' ? result.waitingFor : null,
+              note: result.status === 'ignored' ? result.reason : null,
+            });
+            if (result.status === 'processed') queue.push(...own);
+            return result;
+          });
+          log.info({ status: outcome.status }, 'deferred stripe event applied');
+        } catch (error) {
+          if (!isPermanentFailure(error)) throw error;
+          await tx.events.recordFailure(event, 'webhook', describeError(error));
+          log.error({ err: error }, 'deferred stripe event can never apply: stored as failed');
+        }
+      }
+    }
+  }
+
+  function report(logger: Logger, result: InboxResult): InboxResult {
+    if (result.status === 'failed') logger.error({ status: result.status, error: result.error }, 'stripe event can never apply: stored as failed');
+    else logger.info({ status: result.status, ...(result.status === 'deferred' ? { waitingFor: result.waitingFor } : {}) }, 'stripe event');
+    return result;
+  }
+
+  async function failPermanently(event: Stripe.Event, source: InboxSource, error: unknown, logger: Logger): Promise<InboxResult> {
+    const message = describeError(error);
+    await store.events.recordFailure(event, source, message);
+    logger.debug({ err: error }, 'permanent failure');
+    return report(logger, { status: 'failed', error: message });
+  }
+
+  return {
+    /** Stores and applies one verified event. Throws on transient failure (nothing is kept). */
+    async receive(event: Stripe.Event, source: InboxSource = 'webhook'): Promise<InboxResult> {
+      const logger = deps.logger.child({ eventId: event.id, eventType: event.type, source });
+      // Cheap early answer for a redelivery; the claim below is what actually decides.
+      if ((await store.events.known([event.id])).size > 0) return report(logger, { status: 'duplicate' });
+      try {
+        const prepared = await prepare(event, logger);
+        const result = await store.transaction(async (tx): Promise<InboxResult> => {
+          if (!(await tx.events.claim(event, source))) return { status: 'duplicate' };
+          return apply(tx, event, prepared, logger);
+        });
+        return report(logger, result);
+      } catch (error) {
+        if (!isPermanentFailure(error)) throw error;
+        return failPermanently(event, source, error, logger);
+      }
+    },
+
+    /** Applies a failed event again, by its Stripe id (the admin API's replay). */
+    async replay(eventId: string): Promise<InboxResult> {
+      const stored = await store.events.find(eventId);
+      if (!stored) throw AppError.notFound(`Webhook event '${eventId}'`);
+      if (stored.status !== 'failed') throw AppError.conflict(`Webhook event '${eventId}' is ${stored.status}; only failed events are replayed`);
+      const event = stored.payload;
+      const logger = deps.logger.child({ eventId: event.id, eventType: event.type, source: 'replay' });
+      try {
+        const prepared = await prepare(event, logger);
+        const result = await store.transaction(async (tx): Promise<InboxResult> => {
+          const row = await tx.events.lock(eventId);
+          if (!row || row.status !== 'failed') return { status: 'duplicate' };
+          await tx.events.countAttempt(eventId);
+          return apply(tx, event, prepared, logger);
+        });
+        return report(logger, result);
+      } catch (error) {
+        if (!isPermanentFailure(error)) throw error;
+        return failPermanently(event, 'replay', error, logger);
+      }
+    },
+  };
+}
+
+export type WebhookInbox = ReturnType<typeof createWebhookInbox>;

@@ -1,0 +1,164 @@
+// Stripe delivers in no particular order. Every order of a pledge's events must end in the same
+// state: the same payments, pledge state, totals, and nothing left waiting in the inbox. The
+// events are real ones made by the emulator (deliveries off), delivered signed in each order.
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, emulatorStripe, startEmulator, testConfig } from '../../helpers/app.ts';
+import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
+import { insertCampaign } from '../../helpers/factories.ts';
+import type { StripeEmulator } from '../../../src/stripe/emulator/index.ts';
+import request from 'supertest';
+import { deliver, inbox, payments, totals } from './webhook-harness.ts';
+
+let db: TestDatabase;
+let emulator: StripeEmulator;
+let stripe: Stripe;
+let app: ReturnType<typeof buildApp>;
+let campaignId: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  emulator = await startEmulator();
+  stripe = emulatorStripe(emulator);
+  app = buildApp(db, { stripe, checkoutOrigin: emulator.url, config: testConfig() });
+  campaignId = (await insertCampaign(db, { slug: 'order' })).id;
+});
+afterAll(async () => {
+  await emulator.stop();
+  await db.drop();
+});
+
+function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+}
+
+const helper = async (path: string, params: Record<string, unknown> = {}) => (await stripe.rawRequest('POST', path, params)) as any;
+
+async function newPledge(amount: number, frequency: 'once' | 'monthly' = 'once') {
+  const res = await request(app).post('/api/pledges').send({ campaign: 'order', amount, currency: 'usd', frequency, email: 'o@example.org' }).expect(201);
+  return res.body as { id: string; checkoutSessionId: string };
+}
+
+/** The events the emulator made since `mark`, of the given types, in Stripe's order. */
+function eventsSince(mark: number, types: string[]): Stripe.Event[] {
+  return emulator.events.slice(mark).filter((e) => types.includes(e.type));
+}
+
+/** Forgets everything the ledger learnt about these pledges, so the next order starts clean. */
+async function reset(pledgeIds: string[]) {
+  await db.pool.query('DELETE FROM payments WHERE pledge_id = ANY($1::uuid[])', [pledgeIds]);
+  await db.pool.query('DELETE FROM webhook_events');
+  await db.pool.query('DELETE FROM campaign_total_shards');
+  await db.pool.query(
+    `UPDATE pledges SET status = 'pending', completed_at = NULL, stripe_subscription_id = NULL, stripe_customer_id = NULL,
+       subscription_status = NULL, subscription_status_at = NULL WHERE id = ANY($1::uuid[])`,
+    [pledgeIds],
+  );
+}
+
+async function state(pledgeIds: string[]) {
+  const pledges = await db.pool.query(
+    'SELECT status::text, stripe_subscription_id IS NOT NULL AS linked, subscription_status FROM pledges WHERE id = ANY($1::uuid[]) ORDER BY id',
+    [pledgeIds],
+  );
+  const rows = (await payments(db, 'pledge_id = ANY($1::uuid[])', [pledgeIds])).sort((a, b) =>
+    `${a.invoiceId}${a.paymentIntentId}`.localeCompare(`${b.invoiceId}${b.paymentIntentId}`),
+  );
+  return {
+    pledges: pledges.rows,
+    payments: rows,
+    totals: await totals(db, campaignId),
+    inbox: (await inbox(db)).map((e) => e.status).sort(),
+  };
+}
+
+async function everyOrder(events: Stripe.Event[], pledgeIds: string[]) {
+  const outcomes = new Map<string, string[][]>();
+  for (const order of permutations(events)) {
+    await reset(pledgeIds);
+    for (const event of order) await deliver(app, event).expect(200);
+    const key = JSON.stringify(await state(pledgeIds));
+    outcomes.set(key, [...(outcomes.get(key) ?? []), order.map((e) => e.type)]);
+  }
+  return outcomes;
+}
+
+describe('any order of a pledge’s events ends in one state', () => {
+  it('one-time gift: completed, partial refund, further refund, dispute opened, dispute won (120 orders)', async () => {
+    const mark = emulator.events.length;
+    const pledge = await newPledge(5000);
+    await helper(`/v1/test_helpers/checkout/sessions/${pledge.checkoutSessionId}/pay`);
+    const session = await stripe.checkout.sessions.retrieve(pledge.checkoutSessionId, { expand: ['payment_intent'] });
+    const chargeId = (session.payment_intent as Stripe.PaymentIntent).latest_charge as string;
+    await stripe.refunds.create({ charge: chargeId, amount: 1000 });
+    await stripe.refunds.create({ charge: chargeId, amount: 500 });
+    const dispute = await helper(`/v1/test_helpers/charges/${chargeId}/dispute`);
+    await helper(`/v1/test_helpers/disputes/${dispute.id}/close`, { outcome: 'won' });
+    const events = eventsSince(mark, ['checkout.session.completed', 'charge.refunded', 'charge.dispute.created', 'charge.dispute.closed']);
+    expect(events).toHaveLength(5);
+
+    const outcomes = await everyOrder(events, [pledge.id]);
+    expect(outcomes.size).toBe(1);
+    const final = JSON.parse([...outcomes.keys()][0]!);
+    expect(final.pledges).toEqual([{ status: 'completed', linked: false, subscription_status: null }]);
+    expect(final.payments).toEqual([
+      expect.objectContaining({ status: 'succeeded', amount: 5000, amountRefunded: 1500, disputeStatus: 'won', disputedAmount: 3500, chargeId, fee: 175 }),
+    ]);
+    expect(final.totals).toMatchObject({ raised: 3500, refunded: 1500, disputed: 0, donors: 1, donations: 1 });
+    expect(final.inbox).toEqual(Array(5).fill('processed'));
+  }, 120_000);
+
+  it('delayed payment: completed unpaid, settled, refunded (6 orders); and a lost dispute', async () => {
+    const mark = emulator.events.length;
+    const pledge = await newPledge(3000);
+    await helper(`/v1/test_helpers/checkout/sessions/${pledge.checkoutSessionId}/pay`, { outcome: 'delayed' });
+    await helper(`/v1/test_helpers/checkout/sessions/${pledge.checkoutSessionId}/settle`);
+    const pi = (await stripe.checkout.sessions.retrieve(pledge.checkoutSessionId)).payment_intent as string;
+    await stripe.refunds.create({ payment_intent: pi, amount: 700 });
+    const events = eventsSince(mark, ['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'charge.refunded']);
+    const outcomes = await everyOrder(events, [pledge.id]);
+    expect(outcomes.size).toBe(1);
+    expect(JSON.parse([...outcomes.keys()][0]!).totals).toMatchObject({ raised: 2300, pending: 0, refunded: 700, donations: 1 });
+
+    const lostMark = emulator.events.length;
+    const lost = await newPledge(2500);
+    await helper(`/v1/test_helpers/checkout/sessions/${lost.checkoutSessionId}/pay`);
+    const charge = (await stripe.charges.list({ payment_intent: (await stripe.checkout.sessions.retrieve(lost.checkoutSessionId)).payment_intent as string })).data[0]!;
+    const dispute = await helper(`/v1/test_helpers/charges/${charge.id}/dispute`);
+    await helper(`/v1/test_helpers/disputes/${dispute.id}/close`, { outcome: 'lost' });
+    const lostEvents = eventsSince(lostMark, ['checkout.session.completed', 'charge.dispute.created', 'charge.dispute.closed']);
+    const lostOutcomes = await everyOrder(lostEvents, [lost.id]);
+    expect(lostOutcomes.size).toBe(1);
+    const final = JSON.parse([...lostOutcomes.keys()][0]!);
+    expect(final.payments[0]).toMatchObject({ disputeStatus: 'lost', disputedAmount: 2500 });
+    expect(final.totals).toMatchObject({ raised: 0, disputed: 2500, donations: 1 });
+  }, 60_000);
+
+  it('monthly gift: checkout, two paid invoices, a failed one, cancellation (120 orders)', async () => {
+    const mark = emulator.events.length;
+    const pledge = await newPledge(1000, 'monthly');
+    await helper(`/v1/test_helpers/checkout/sessions/${pledge.checkoutSessionId}/pay`);
+    const subscription = (await stripe.checkout.sessions.retrieve(pledge.checkoutSessionId)).subscription as string;
+    await helper(`/v1/test_helpers/subscriptions/${subscription}/renew`);
+    await helper(`/v1/test_helpers/subscriptions/${subscription}/renew`, { outcome: 'failed' });
+    await stripe.subscriptions.cancel(subscription);
+    const events = eventsSince(mark, ['checkout.session.completed', 'invoice.paid', 'invoice.payment_failed', 'customer.subscription.deleted']);
+    expect(events.map((e) => e.type).sort()).toEqual(
+      ['checkout.session.completed', 'customer.subscription.deleted', 'invoice.paid', 'invoice.paid', 'invoice.payment_failed'].sort(),
+    );
+    const outcomes = await everyOrder(events, [pledge.id]);
+    expect(outcomes.size).toBe(1);
+    const final = JSON.parse([...outcomes.keys()][0]!);
+    expect(final.pledges).toEqual([{ status: 'cancelled', linked: true, subscription_status: 'canceled' }]);
+    expect(final.payments).toHaveLength(2);
+    expect(final.totals).toMatchObject({ raised: 2000, donors: 1, donations: 2 });
+
+    // Without the cancellation, the newest period decides: the failed third month wins over
+    // the paid first two, whatever order they come in.
+    const withoutCancel = events.filter((e) => e.type !== 'customer.subscription.deleted' && e.type !== 'checkout.session.completed');
+    const states = await everyOrder(withoutCancel, [pledge.id]);
+    expect(states.size).toBe(1);
+    expect(JSON.parse([...states.keys()][0]!).pledges).toEqual([{ status: 'completed', linked: true, subscription_status: 'past_due' }]);
+  }, 120_000);
+});
