@@ -1,0 +1,46 @@
+// Live progress: follows /api/campaigns/:slug/progress/stream (Server-Sent Events, which
+// reconnect and resume by themselves) and updates every [data-progress] block on the page.
+(function () {
+  'use strict';
+  var blocks = document.querySelectorAll('[data-progress][data-campaign]');
+  if (!blocks.length || !window.EventSource) return;
+  var slug = blocks[0].getAttribute('data-campaign');
+  var currency = (blocks[0].getAttribute('data-currency') || 'usd').toUpperCase();
+  var decimals = Number(blocks[0].getAttribute('data-decimals') || 2);
+
+  function money(minor) {
+    var major = minor / Math.pow(10, decimals);
+    try {
+      return new Intl.NumberFormat('en-US', {
+        style: 'currency', currency: currency,
+        minimumFractionDigits: minor % Math.pow(10, decimals) === 0 ? 0 : decimals, maximumFractionDigits: decimals,
+      }).format(major);
+    } catch (e) {
+      return major.toFixed(decimals) + ' ' + currency;
+    }
+  }
+  function render(p) {
+    blocks.forEach(function (block) {
+      var set = function (field, text) {
+        block.querySelectorAll('[data-field=' + field + ']').forEach(function (el) { el.textContent = text; });
+      };
+      set('raised', money(p.raised));
+      set('goal', money(p.goal));
+      set('percent', p.percent + '%');
+      set('donors', String(p.donors));
+      set('daysLeft', String(p.daysLeft));
+      var bar = block.querySelector('[role=progressbar]');
+      if (bar) {
+        var width = Math.min(100, p.percent);
+        bar.setAttribute('aria-valuenow', String(Math.floor(width)));
+        bar.setAttribute('aria-valuetext', p.percent + '% of the goal');
+        bar.firstElementChild.style.width = width + '%';
+      }
+      block.setAttribute('data-raised', String(p.raised));
+    });
+  }
+  var source = new EventSource('/api/campaigns/' + encodeURIComponent(slug) + '/progress/stream');
+  source.addEventListener('progress', function (event) {
+    try { render(JSON.parse(event.data)); } catch (e) { /* a malformed event is skipped */ }
+  });
+})();

@@ -1,0 +1,67 @@
+// Campaign progress as the public reads it, polled or streamed: computed at most once per change
+// per instance. Totals are cached per campaign and dropped when the database says a payment moved
+// (LISTEN/NOTIFY through the progress hub); if that connection is down, the cache lives only a
+// second, so a reader is never more than a second behind. Concurrent readers share one read.
+import { createHash } from 'node:crypto';
+import type { Progress } from './campaign-service.ts';
+import type { ProgressHub } from './progress-hub.ts';
+
+export interface ProgressSnapshot {
+  campaignId: string;
+  progress: Progress;
+  etag: string;
+}
+
+interface Entry {
+  snapshot: Promise<ProgressSnapshot>;
+  fetchedAt: number;
+}
+
+export interface ProgressReaderOptions {
+  load: (slug: string) => Promise<{ campaignId: string; progress: Progress }>;
+  hub?: ProgressHub;
+  /** How long a cached value is trusted while notifications flow (days left moves with time). */
+  listeningTtlMs?: number;
+  /** ...and while they do not. */
+  fallbackTtlMs?: number;
+  now?: () => number;
+}
+
+export function createProgressReader(options: ProgressReaderOptions) {
+  const cache = new Map<string, Entry>();
+  const bySlugForCampaign = new Map<string, string>();
+  const now = options.now ?? Date.now;
+
+  options.hub?.subscribe((campaignId) => {
+    if (campaignId === '*') return cache.clear();
+    const slug = bySlugForCampaign.get(campaignId);
+    if (slug) cache.delete(slug);
+  });
+
+  // Without a hub there is nothing to say a total moved: read through.
+  function ttl(): number {
+    if (!options.hub) return 0;
+    return options.hub.listening ? (options.listeningTtlMs ?? 30_000) : (options.fallbackTtlMs ?? 1_000);
+  }
+
+  return {
+    /** The current snapshot; concurrent readers of a stale entry share one database read. */
+    get(slug: string): Promise<ProgressSnapshot> {
+      const entry = cache.get(slug);
+      if (entry && now() - entry.fetchedAt < ttl()) return entry.snapshot;
+      const snapshot = options.load(slug).then(({ campaignId, progress }) => {
+        bySlugForCampaign.set(campaignId, slug);
+        return { campaignId, progress, etag: etagOf(progress) };
+      });
+      cache.set(slug, { snapshot, fetchedAt: now() });
+      snapshot.catch(() => cache.delete(slug));
+      return snapshot;
+    },
+  };
+}
+
+function etagOf(progress: Progress): string {
+  return `W/"${createHash('sha1').update(JSON.stringify(progress)).digest('base64url').slice(0, 22)}"`;
+}
+
+export type ProgressReader = ReturnType<typeof createProgressReader>;

@@ -1,0 +1,40 @@
+// The widget inside an iframe on another origin, updating live.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { insertCampaign, insertPayment, insertPledge } from '../helpers/factories.ts';
+import { startE2E, type E2E } from './harness.ts';
+
+let e2e: E2E;
+let host: http.Server;
+let hostUrl: string;
+
+beforeAll(async () => {
+  e2e = await startE2E();
+  // Another site (another origin: another port) embedding the one-line snippet from the README.
+  host = http.createServer((_req, res) => {
+    res.setHeader('Content-Type', 'text/html');
+    res.end(`<!doctype html><title>News site</title><h1>Our partner's article</h1>
+<iframe src="${e2e.app.url}/embed/campaigns/widgets" title="Campaign progress" width="320" height="200" style="border:0"></iframe>`);
+  });
+  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+  hostUrl = `http://localhost:${(host.address() as AddressInfo).port}/`;
+});
+afterAll(async () => {
+  host?.close();
+  await e2e?.close();
+});
+
+it('shows live progress inside an iframe on another origin, with a donate link', async () => {
+  const campaign = await insertCampaign(e2e.db, { slug: 'widgets', goal: 10_000 });
+  const page = await e2e.newPage();
+  await page.goto(hostUrl);
+  const frame = page.frameLocator('iframe');
+  await expect.poll(() => frame.locator('[data-field=raised]').textContent()).toBe('$0');
+  expect(await frame.getByRole('link', { name: 'Donate' }).getAttribute('href')).toBe(`${e2e.app.url}/campaigns/widgets`);
+
+  await insertPayment(e2e.db, await insertPledge(e2e.db, campaign.id), { amount: 5000 });
+  await expect.poll(() => frame.locator('[data-field=raised]').textContent(), { timeout: 5000 }).toBe('$50');
+  expect(await frame.locator('[data-field=percent]').textContent()).toBe('50%');
+  await e2e.screenshot(page, 'widget-in-iframe');
+});
