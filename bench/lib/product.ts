@@ -1,0 +1,41 @@
+// The product as it runs in production: src/main.ts in its own process, NODE_ENV=production,
+// talking to a Stripe emulator process as it would to Stripe.
+import { freePort } from '../../src/db/embedded-postgres.ts';
+import { startServer, type Server } from './processes.ts';
+
+export const BENCH_WEBHOOK_SECRET = 'whsec_bench_secret_0123456789abcdef';
+
+export async function startEmulatorProcess(webhookUrls: string[] = []): Promise<Server> {
+  const port = String(await freePort());
+  return startServer(
+    'src/stripe/emulator/cli.ts',
+    {
+      PORT: port,
+      STRIPE_EMULATOR_PORT: port,
+      STRIPE_WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET,
+      STRIPE_EMULATOR_WEBHOOKS: webhookUrls.length ? 'on' : 'off',
+      STRIPE_EMULATOR_WEBHOOK_URLS: webhookUrls.join(','),
+    },
+    { readyPath: '/v1/events', anyResponse: true },
+  );
+}
+
+export async function startProduct(databaseUrl: string, stripeUrl: string, extraEnv: Record<string, string> = {}): Promise<Server> {
+  const stripe = new URL(stripeUrl);
+  return startServer('src/main.ts', {
+    PORT: String(await freePort()),
+    DATABASE_URL: databaseUrl,
+    STRIPE_SECRET_KEY: 'sk_test_bench',
+    STRIPE_WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET,
+    STRIPE_API_HOST: stripe.hostname,
+    STRIPE_API_PORT: stripe.port,
+    STRIPE_API_PROTOCOL: 'http',
+    PLEDGE_RATE_LIMIT_PER_MINUTE: '1000000',
+    PLEDGE_RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
+    ...extraEnv,
+  });
+}
+
+export async function startBaseline(script: string, env: Record<string, string> = {}): Promise<Server> {
+  return startServer(script, { PORT: String(await freePort()), ...env });
+}

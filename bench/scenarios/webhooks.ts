@@ -1,0 +1,93 @@
+// Scenario 1: webhook intake. Real donations are made through the product and paid in the Stripe
+// emulator (deliveries off); the emulator's own checkout.session.completed events are then sent,
+// signed, 20 in flight, to the product (signature check, inbox, payment, totals, fee lookup from
+// the emulator) and to a bare Express + pg handler doing one INSERT per request. Totals are
+// checked exact after every run.
+import { signPayload } from '../../src/stripe/emulator/index.ts';
+import type { BenchPostgres } from '../lib/database.ts';
+import { query } from '../lib/database.ts';
+import { load } from '../lib/load.ts';
+import { mapConcurrent } from '../lib/pool.ts';
+import { BENCH_WEBHOOK_SECRET, startBaseline, startEmulatorProcess, startProduct } from '../lib/product.ts';
+import { seedCampaign } from '../lib/seed.ts';
+import { summarise, type Summary } from '../lib/stats.ts';
+
+export interface WebhookResult {
+  baseline: Summary;
+  product: Summary;
+  eventsPerRun: number;
+  totalsExact: boolean;
+}
+
+const STRIPE_AUTH = { Authorization: 'Bearer sk_test_bench' };
+
+async function makePaidEvents(productUrl: string, stripeUrl: string, count: number): Promise<string[]> {
+  const body = (i: number) =>
+    JSON.stringify({ campaign: 'intake', amount: 1000 + (i % 500), currency: 'usd', frequency: 'once', email: `d${i}@example.org` });
+  const sessions = await mapConcurrent(Array.from({ length: count }, (_, i) => i), 10, async (i) => {
+    const res = await fetch(`${productUrl}/api/pledges`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(i) });
+    if (res.status !== 201) throw new Error(`pledge ${i}: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { checkoutSessionId: string }).checkoutSessionId;
+  });
+  await mapConcurrent(sessions, 10, async (id) => {
+    const res = await fetch(`${stripeUrl}/v1/test_helpers/checkout/sessions/${id}/pay`, {
+      method: 'POST',
+      headers: { ...STRIPE_AUTH, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'outcome=succeeded',
+    });
+    if (!res.ok) throw new Error(`pay ${id}: ${res.status}`);
+  });
+  const events: string[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const url = new URL(`${stripeUrl}/v1/events`);
+    url.searchParams.set('type', 'checkout.session.completed');
+    url.searchParams.set('limit', '100');
+    if (after) url.searchParams.set('starting_after', after);
+    const page = (await (await fetch(url, { headers: STRIPE_AUTH })).json()) as { data: { id: string }[]; has_more: boolean };
+    events.push(...page.data.map((e) => JSON.stringify(e)));
+    if (!page.has_more || !page.data.length) break;
+    after = page.data[page.data.length - 1]!.id;
+  }
+  if (events.length !== count) throw new Error(`expected ${count} events, got ${events.length}`);
+  return events;
+}
+
+function signedRequests(events: string[]) {
+  let i = 0;
+  return () => {
+    const payload = events[i++ % events.length]!;
+    return { body: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signPayload(payload, BENCH_WEBHOOK_SECRET, Math.floor(Date.now() / 1000)) } };
+  };
+}
+
+export async function benchWebhooks(pg: BenchPostgres, runs: number, perRun = 1000): Promise<WebhookResult> {
+  const url = await pg.createDatabase('bench_webhooks');
+  const campaignId = await seedCampaign(url, 'intake');
+  const emulator = await startEmulatorProcess();
+  const product = await startProduct(url, emulator.url);
+  const baseline = await startBaseline('bench/baselines/insert-per-request.ts', { DATABASE_URL: url });
+  const result = { baseline: [] as number[], product: [] as number[] };
+  let totalsExact = true;
+  try {
+    const all = await makePaidEvents(product.url, emulator.url, perRun * (runs + 1));
+    const batches = Array.from({ length: runs + 1 }, (_, r) => all.slice(r * perRun, (r + 1) * perRun));
+    let expectedRaised = 0;
+    for (const [r, batch] of batches.entries()) {
+      const b = await load({ url: `${baseline.url}/insert`, connections: 20, amount: batch.length, method: 'POST', setupRequest: signedRequests(batch) });
+      const p = await load({ url: `${product.url}/webhooks/stripe`, connections: 20, amount: batch.length, method: 'POST', setupRequest: signedRequests(batch) });
+      if (p.errors || p.non2xx || b.errors || b.non2xx) throw new Error(`run ${r}: product ${p.non2xx}/${p.errors}, baseline ${b.non2xx}/${b.errors}`);
+      expectedRaised += batch.reduce((sum, e) => sum + (JSON.parse(e).data.object.amount_total as number), 0);
+      const { rows } = await query(url, 'SELECT coalesce(sum(raised), 0)::bigint AS raised, coalesce(sum(donations), 0)::bigint AS n FROM campaign_total_shards WHERE campaign_id = $1', [campaignId]);
+      const exact = Number(rows[0].raised) === expectedRaised && Number(rows[0].n) === perRun * (r + 1);
+      totalsExact &&= exact;
+      if (!exact) throw new Error(`totals off after run ${r}: ${rows[0].raised} vs ${expectedRaised}`);
+      if (r === 0) continue; // warm-up
+      result.baseline.push(b.requestsPerSecond);
+      result.product.push(p.requestsPerSecond);
+    }
+  } finally {
+    await Promise.all([product.stop(), baseline.stop(), emulator.stop()]);
+  }
+  return { baseline: summarise(result.baseline), product: summarise(result.product), eventsPerRun: perRun, totalsExact };
+}
