@@ -6,7 +6,7 @@ import { locateDatabase } from '../src/db/database-url.ts';
 import { applyMigrations } from '../src/db/migrator.ts';
 
 const config = loadConfig();
-const location = await locateDatabase(config.databaseUrl);
+const location = await locateDatabase(config);
 try {
   await applyMigrations(location.url);
   const db = createDatabase(location.url);

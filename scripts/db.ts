@@ -5,7 +5,7 @@ import { applyMigrations, createMigration } from '../src/db/migrator.ts';
 
 const [command, name] = process.argv.slice(2);
 const config = loadConfig();
-const location = await locateDatabase(config.databaseUrl);
+const location = await locateDatabase(config);
 try {
   if (command === 'migrate') {
     const applied = await applyMigrations(location.url);

@@ -4,19 +4,27 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
+import { adminApi, inboxOperations } from './admin/index.ts';
 import { campaignRoutes } from './campaigns/campaign-routes.ts';
 import { createCampaignRepository } from './campaigns/campaign-repository.ts';
 import { createCampaignService } from './campaigns/campaign-service.ts';
+import type { ProgressHub } from './campaigns/progress-hub.ts';
+import { createProgressReader } from './campaigns/progress-reader.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { apiNotFound, errorHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { pledgeRateLimits } from './http/rate-limits.ts';
 import { requestLogging } from './http/request-logging.ts';
+import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { createPledgeRepository } from './pledges/pledge-repository.ts';
 import { pledgeRoutes } from './pledges/pledge-routes.ts';
 import { createPledgeService } from './pledges/pledge-service.ts';
 import { createCheckoutGateway } from './stripe/checkout-gateway.ts';
+import { createLedgerGateway } from './stripe/ledger-gateway.ts';
+import { createInboxStore } from './webhooks/inbox-transaction.ts';
+import { createWebhookInbox } from './webhooks/webhook-inbox.ts';
+import { webhookRoutes } from './webhooks/webhook-routes.ts';
 import { webRoutes } from './web/web-routes.ts';
 
 export interface AppDeps {
@@ -26,6 +34,10 @@ export interface AppDeps {
   logger: Logger;
   /** Where Checkout pages live (Stripe, or the emulator): forms may redirect there. */
   checkoutOrigin: string;
+  /** whsec_... that Stripe (or the emulator) signs webhook deliveries with. */
+  webhookSecret: string;
+  /** Live progress fan-out (LISTEN/NOTIFY); without it, streams poll the cached totals. */
+  progressHub?: ProgressHub;
   clock?: () => Date;
 }
 
@@ -47,7 +59,11 @@ export function createApp(deps: AppDeps): express.Express {
     checkoutExpiryMinutes: config.donations.checkoutExpiryMinutes,
     clock: deps.clock,
   });
-  const web = webRoutes({ campaigns, pledges, logger });
+  const progress = createProgressReader({ load: (slug) => campaigns.progressWithId(slug), hub: deps.progressHub });
+  const web = webRoutes({
+    campaigns, pledges, progress, logger, publicUrl: config.publicUrl, embedFrameAncestors: config.embedFrameAncestors,
+  });
+  const inbox = createWebhookInbox({ store: createInboxStore(db), gateway: createLedgerGateway(deps.stripe), logger });
 
   const app = express();
   app.disable('x-powered-by');
@@ -64,11 +80,21 @@ export function createApp(deps: AppDeps): express.Express {
       },
     }),
   );
+  // Before the JSON parser: the webhook signature is over the raw bytes.
+  app.use(webhookRoutes({ inbox, stripe: deps.stripe, webhookSecret: deps.webhookSecret }));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(express.urlencoded({ extended: true, limit: FORM_BODY_LIMIT, parameterLimit: 50 }));
 
   app.use(healthRoutes(db.pool));
-  app.use(campaignRoutes(campaigns));
+  app.use(openApiRoutes({ serverUrl: config.publicUrl }));
+  // Every /api/admin path (even an unknown one) answers 401 without a valid key.
+  app.use(
+    adminApi({
+      db, stripe: deps.stripe, logger, clock: deps.clock,
+      webhooks: inboxOperations({ db, inbox, gateway: createLedgerGateway(deps.stripe), logger, clock: deps.clock }),
+    }),
+  );
+  app.use(campaignRoutes({ campaigns, progress, hub: deps.progressHub }));
   app.use(
     pledgeRoutes({
       pledges,

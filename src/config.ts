@@ -13,6 +13,7 @@ const envSchema = z
     NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'test', 'production']).default('development')),
     PORT: z.preprocess(emptyToUndefined, port.default(3000)),
     PUBLIC_URL: optional(z.url({ protocol: /^https?$/ })),
+    EMBEDDED_POSTGRES_DIR: optional(z.string().min(1).max(4096)),
     DATABASE_URL: optional(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' })),
     STRIPE_SECRET_KEY: optional(
       z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must look like sk_test_... or sk_live_...'),
@@ -29,6 +30,13 @@ const envSchema = z
     COVER_FEE_PERCENT_BPS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(2_000).default(290)),
     COVER_FEE_FIXED: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10_000).default(30)),
     CHECKOUT_EXPIRY_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(60).max(1440).default(120)),
+    EMBED_FRAME_ANCESTORS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^(\*|'self'|'none'|https?:\/\/[A-Za-z0-9.*-]+(:\d+)?)( +(\*|'self'|https?:\/\/[A-Za-z0-9.*-]+(:\d+)?))*$/, "must be space-separated origins, '*' or 'none'")
+        .default('*'),
+    ),
     TRUST_PROXY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(0)),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
@@ -49,6 +57,8 @@ export interface Config {
   port: number;
   publicUrl: string;
   databaseUrl: string | undefined;
+  /** Data directory of the embedded PostgreSQL used when DATABASE_URL is unset. */
+  embeddedPostgresDir: string | undefined;
   stripe: {
     secretKey: string | undefined;
     webhookSecret: string | undefined;
@@ -66,6 +76,8 @@ export interface Config {
     /** How long a Checkout Session stays open (Stripe allows 30 min to 24 h). */
     checkoutExpiryMinutes: number;
   };
+  /** Who may frame the progress widget (CSP frame-ancestors). */
+  embedFrameAncestors: string[];
   trustProxy: number;
   logLevel: Env['LOG_LEVEL'];
 }
@@ -90,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     databaseUrl: e.DATABASE_URL,
+    embeddedPostgresDir: e.EMBEDDED_POSTGRES_DIR,
     stripe: {
       secretKey: e.STRIPE_SECRET_KEY,
       webhookSecret: e.STRIPE_WEBHOOK_SECRET,
@@ -107,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       coverFee: { percentBps: e.COVER_FEE_PERCENT_BPS, fixed: e.COVER_FEE_FIXED },
       checkoutExpiryMinutes: e.CHECKOUT_EXPIRY_MINUTES,
     },
+    embedFrameAncestors: e.EMBED_FRAME_ANCESTORS.split(/ +/),
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
   };

@@ -3,6 +3,7 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { campaignSeedFor } from './campaigns/index.ts';
+import { createProgressHub } from './campaigns/progress-hub.ts';
 import { ConfigError, loadConfig, usesStripeEmulator } from './config.ts';
 import { createDatabase } from './db/client.ts';
 import { locateDatabase } from './db/database-url.ts';
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   try {
-    const location = await locateDatabase(config.databaseUrl, (message) => logger.debug({ postgres: message }));
+    const location = await locateDatabase(config, (message) => logger.debug({ postgres: message }));
     cleanups.push(() => location.stop());
     if (location.embedded) logger.info({ dataDir: '.data/postgres' }, 'embedded PostgreSQL started');
 
@@ -69,7 +70,13 @@ async function main(): Promise<void> {
     const payments = await setUpStripe(config, logger);
     cleanups.push(() => payments.stop());
 
-    const app = createApp({ config, db, logger, stripe: payments.stripe, checkoutOrigin: payments.checkoutOrigin });
+    const progressHub = createProgressHub({ url: location.url, logger });
+    cleanups.push(() => progressHub.close());
+
+    const app = createApp({
+      config, db, logger, stripe: payments.stripe, checkoutOrigin: payments.checkoutOrigin, webhookSecret: payments.webhookSecret,
+      progressHub,
+    });
     server = app.listen(config.port);
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve).once('error', reject);

@@ -1,30 +1,85 @@
 // Public campaign API: HTTP only, rules live in the service.
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { parseOrThrow } from '../http/validation.ts';
 import { SLUG_PATTERN } from './campaign.ts';
 import type { CampaignService } from './campaign-service.ts';
+import type { ProgressHub } from './progress-hub.ts';
+import type { ProgressReader, ProgressSnapshot } from './progress-reader.ts';
 
 export const slugParams = z.object({
   slug: z.string().max(64).regex(SLUG_PATTERN, 'must be lowercase letters, digits and single hyphens'),
 });
 
-export function campaignRoutes(campaigns: CampaignService): Router {
+const HEARTBEAT_MS = 15_000;
+// Many payments in one burst make one update per subscriber, not one per payment.
+const COALESCE_MS = 100;
+
+export function campaignRoutes(deps: { campaigns: CampaignService; progress: ProgressReader; hub?: ProgressHub }): Router {
   const router = Router();
 
   router.get('/api/campaigns', async (_req, res) => {
-    res.json({ data: await campaigns.list() });
+    res.json({ data: await deps.campaigns.list() });
   });
 
   router.get('/api/campaigns/:slug', async (req, res) => {
     const { slug } = parseOrThrow(slugParams, req.params);
-    res.json(await campaigns.view(slug));
+    res.json(await deps.campaigns.view(slug));
   });
 
   router.get('/api/campaigns/:slug/progress', async (req, res) => {
     const { slug } = parseOrThrow(slugParams, req.params);
-    res.json(await campaigns.progress(slug));
+    const snapshot = await deps.progress.get(slug);
+    // Pollers revalidate cheaply: an unchanged total is a 304 with no body.
+    res.set({ ETag: snapshot.etag, 'Cache-Control': 'public, max-age=2, must-revalidate', 'Access-Control-Allow-Origin': '*' });
+    if (req.fresh) return void res.status(304).end();
+    res.json(snapshot.progress);
+  });
+
+  router.get('/api/campaigns/:slug/progress/stream', async (req, res) => {
+    const { slug } = parseOrThrow(slugParams, req.params);
+    let last = await deps.progress.get(slug); // 404 before the stream starts, as JSON
+    res.set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no', // let proxies pass events through at once
+      'Access-Control-Allow-Origin': '*',
+    });
+    res.flushHeaders();
+    res.write('retry: 3000\n\n');
+    // A reconnecting client sends the id of the last event it saw: skip what it already has.
+    if (req.get('Last-Event-ID') !== last.etag) send(res, last);
+
+    let timer: NodeJS.Timeout | undefined;
+    const refresh = () => {
+      timer = undefined;
+      deps.progress.get(slug).then(
+        (snapshot) => {
+          if (snapshot.etag === last.etag || res.writableEnded) return;
+          last = snapshot;
+          send(res, snapshot);
+        },
+        (error) => req.log.warn({ err: error }, 'progress refresh failed'),
+      );
+    };
+    const unsubscribe = deps.hub?.subscribe((campaignId) => {
+      if ((campaignId === '*' || campaignId === last.campaignId) && !timer) timer = setTimeout(refresh, COALESCE_MS);
+    });
+    // Without a hub (or while it reconnects), poll the cached reader instead.
+    const poll = deps.hub ? undefined : setInterval(refresh, 1000);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    req.on('close', () => {
+      unsubscribe?.();
+      clearTimeout(timer);
+      clearInterval(poll);
+      clearInterval(heartbeat);
+    });
   });
 
   return router;
+}
+
+function send(res: Response, snapshot: ProgressSnapshot): void {
+  res.write(`id: ${snapshot.etag}\nevent: progress\ndata: ${JSON.stringify(snapshot.progress)}\n\n`);
 }

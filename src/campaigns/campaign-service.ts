@@ -102,8 +102,12 @@ export function createCampaignService(deps: { campaigns: CampaignRepository; clo
     },
 
     async progress(slug: string): Promise<Progress> {
+      return (await this.progressWithId(slug)).progress;
+    },
+
+    async progressWithId(slug: string): Promise<{ campaignId: string; progress: Progress }> {
       const campaign = await get(slug);
-      return toProgress(campaign, await deps.campaigns.totals(campaign.id), now());
+      return { campaignId: campaign.id, progress: toProgress(campaign, await deps.campaigns.totals(campaign.id), now()) };
     },
   };
 }

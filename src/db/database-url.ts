@@ -1,6 +1,7 @@
 // Where the database is: DATABASE_URL when given, else the embedded server with its data in
 // .data/postgres (kept between runs). Shared by main and the command-line tools.
 import path from 'node:path';
+import type { Config } from '../config.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 
@@ -12,12 +13,12 @@ export interface DatabaseLocation {
 }
 
 export async function locateDatabase(
-  databaseUrl: string | undefined,
+  config: Pick<Config, 'databaseUrl' | 'embeddedPostgresDir'>,
   log: (message: string) => void = () => {},
 ): Promise<DatabaseLocation> {
-  if (databaseUrl) return { url: databaseUrl, embedded: false, stop: async () => {} };
+  if (config.databaseUrl) return { url: config.databaseUrl, embedded: false, stop: async () => {} };
   const server = await startEmbeddedPostgres({
-    dataDir: path.join(PROJECT_ROOT, '.data/postgres'),
+    dataDir: path.resolve(PROJECT_ROOT, config.embeddedPostgresDir ?? '.data/postgres'),
     database: 'donations',
     durable: true,
     log,

@@ -45,6 +45,16 @@ export function createPledgeRepository({ prisma }: Pick<Database, 'prisma'>) {
       });
     },
 
+    /** Named, completed donors of a campaign, newest first: the page's supporters list. */
+    recentSupporters(campaignId: string, limit: number) {
+      return prisma.pledge.findMany({
+        where: { campaignId, status: 'completed', anonymous: false, name: { not: null } },
+        orderBy: [{ completedAt: 'desc' }, { id: 'desc' }],
+        take: limit,
+        select: { name: true, message: true, dedication: true, completedAt: true },
+      });
+    },
+
     findById(id: string): Promise<Pledge | null> {
       return prisma.pledge.findUnique({ where: { id }, select: PLEDGE_FIELDS });
     },

@@ -42,6 +42,12 @@ export interface DonationStatus {
   campaignTitle?: string;
 }
 
+export interface Supporter {
+  name: string;
+  message: string | null;
+  dedication: string | null;
+}
+
 export interface PledgeContext {
   idempotencyKey?: string;
   clientAddress?: string;
@@ -133,6 +139,11 @@ export function createPledgeService(deps: PledgeServiceDeps) {
 
   return {
     limitsFor,
+
+    async recentSupporters(campaignId: string, limit = 10): Promise<Supporter[]> {
+      const rows = await deps.pledges.recentSupporters(campaignId, limit);
+      return rows.map((r) => ({ name: r.name!, message: r.message, dedication: r.dedication }));
+    },
 
     /** What the donor coming back from Checkout should be told. */
     async donationState(checkoutSessionId: string): Promise<DonationStatus> {

@@ -3,6 +3,7 @@
 import type { Campaign } from '../campaigns/campaign.ts';
 import type { Progress } from '../campaigns/campaign-service.ts';
 import { decimalsOf, formatMinor, formatMoney } from '../money/currency.ts';
+import type { Supporter } from '../pledges/pledge-service.ts';
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
 
@@ -27,6 +28,7 @@ export interface DonationPageModel {
   formToken: string;
   /** Bounds and fee model, so the enhanced form checks and computes as the server does. */
   limits: { min: number; max: number; feeBps: number; feeFixed: number };
+  supporters?: Supporter[];
   values?: FormValues;
   errors?: Record<string, string>;
   notice?: string;
@@ -34,7 +36,8 @@ export interface DonationPageModel {
 
 export function progressBlock(progress: Progress): SafeHtml {
   const width = Math.min(100, progress.percent);
-  return html`<section class="progress" aria-label="Campaign progress" data-progress data-campaign="${progress.campaign}">
+  return html`<section class="progress" aria-label="Campaign progress" data-progress data-campaign="${progress.campaign}"
+  data-currency="${progress.currency}" data-decimals="${decimalsOf(progress.currency)}" data-raised="${progress.raised}" aria-live="polite">
 <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${Math.floor(width)}"
   aria-valuetext="${progress.percent}% of the goal"><span style="width:${width}%"></span></div>
 <p class="figures">
@@ -133,6 +136,19 @@ ${errors.form ? html`<p class="error" role="alert">${errors.form}</p>` : ''}
 <button type="submit" data-submit>Donate securely with Stripe</button>
 <p class="hint">You’ll pay on Stripe’s secure checkout page. We never see your card.</p>
 </form>`
-}`;
-  return page({ title: `${campaign.title} – donate`, description: campaign.description, body, scripts: ['/assets/donate.js'] });
+}
+${supportersList(model.supporters ?? [])}`;
+  return page({ title: `${campaign.title} – donate`, description: campaign.description, body, scripts: ['/assets/donate.js', '/assets/progress.js'] });
+}
+
+function supportersList(supporters: Supporter[]): SafeHtml | '' {
+  if (!supporters.length) return '';
+  return html`<section aria-labelledby="supporters-title">
+<h2 id="supporters-title">Recent supporters</h2>
+<ul class="supporters">${supporters.map(
+    (s) => html`<li><strong>${s.name}</strong>${s.dedication ? html` <span class="muted">· ${s.dedication}</span>` : ''}${
+      s.message ? html`<blockquote>${s.message}</blockquote>` : ''
+    }</li>`,
+  )}</ul>
+</section>`;
 }

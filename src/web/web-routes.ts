@@ -6,19 +6,25 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { isOpen, type Campaign } from '../campaigns/campaign.ts';
 import type { CampaignService } from '../campaigns/campaign-service.ts';
+import type { ProgressReader } from '../campaigns/progress-reader.ts';
 import { slugParams } from '../campaigns/campaign-routes.ts';
 import { AppError } from '../http/app-error.ts';
 import { toAppError } from '../http/error-handler.ts';
 import { issuesToDetails } from '../http/validation.ts';
-import { formatMinor, parseMajorAmount } from '../money/currency.ts';
+import { formatMinor, formatMoney, parseMajorAmount } from '../money/currency.ts';
 import { pledgeFormSchema, pledgeRequestSchema } from '../pledges/pledge-schemas.ts';
 import type { PledgeService } from '../pledges/pledge-service.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
 import { donationPage, type FormValues } from './donation-page.ts';
 import { cancelledPage, notFoundPage, thanksPage } from './status-pages.ts';
+import { widgetPage } from './widget-page.ts';
 
 export interface WebDeps {
+  publicUrl: string;
+  /** CSP frame-ancestors for the widget. */
+  embedFrameAncestors: string[];
   campaigns: CampaignService;
+  progress: ProgressReader;
   pledges: PledgeService;
   logger: Logger;
 }
@@ -36,11 +42,12 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
     const now = deps.campaigns.now();
     return donationPage({
       campaign,
-      progress: await deps.campaigns.progress(campaign.slug),
+      progress: (await deps.progress.get(campaign.slug)).progress,
       open: isOpen(campaign, now),
       upcoming: now < campaign.startsAt,
       formToken: formToken(),
       limits: deps.pledges.limitsFor(campaign.currency),
+      supporters: await deps.pledges.recentSupporters(campaign.id),
       ...extra,
     });
   }
@@ -56,6 +63,22 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
     if (!parsed.success) throw AppError.notFound('Campaign');
     const campaign = await deps.campaigns.get(parsed.data.slug);
     res.type('html').send(await renderDonation(campaign, { values: prefill(req.query, campaign.currency) }));
+  });
+
+  router.get('/embed/campaigns/:slug', async (req, res) => {
+    const parsed = slugParams.safeParse(req.params);
+    if (!parsed.success) throw AppError.notFound('Campaign');
+    const campaign = await deps.campaigns.get(parsed.data.slug);
+    const { progress } = await deps.progress.get(campaign.slug);
+    // Framed by other sites on purpose: only this route relaxes the framing rules.
+    res.removeHeader('X-Frame-Options');
+    const csp = res.getHeader('Content-Security-Policy');
+    if (typeof csp === 'string') {
+      res.set('Content-Security-Policy', csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${deps.embedFrameAncestors.join(' ')}`));
+    }
+    res.type('html').send(
+      widgetPage({ title: campaign.title, slug: campaign.slug, progress, donateUrl: `${deps.publicUrl}/campaigns/${campaign.slug}` }),
+    );
   });
 
   router.get('/donate/thanks', async (req, res) => {
@@ -96,6 +119,9 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
     const amount = parseMajorAmount(typed, campaign.currency);
     const errors = form.success ? {} : toFieldErrors(issuesToDetails(form.error.issues));
     if (amount === null) errors.amount ??= typed.trim() ? 'Enter an amount like 25 or 25.50' : 'Choose or enter an amount';
+    const limits = deps.pledges.limitsFor(campaign.currency);
+    if (amount !== null && amount < limits.min) errors.amount ??= `Must be at least ${formatMoney(limits.min, campaign.currency)}`;
+    if (amount !== null && amount > limits.max) errors.amount ??= `Must be at most ${formatMoney(limits.max, campaign.currency)}`;
     const src = form.success ? form.data : values;
     const request = pledgeRequestSchema.safeParse({
       campaign: slug,

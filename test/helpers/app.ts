@@ -53,6 +53,7 @@ export function buildApp(db: Database, overrides: Partial<AppDeps> = {}) {
     logger: createLogger('silent'),
     stripe: unreachableStripe(),
     checkoutOrigin: 'http://127.0.0.1:9',
+    webhookSecret: TEST_WEBHOOK_SECRET,
     ...overrides,
   });
 }

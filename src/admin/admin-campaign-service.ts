@@ -1,0 +1,68 @@
+// Staff's campaign rules: the cross-field checks a single-field schema cannot make (window order,
+// presets against the currency's Stripe minimum), on the merged result for a partial update.
+import { toCampaignView, type CampaignView } from '../campaigns/campaign-service.ts';
+import type { Campaign } from '../campaigns/campaign.ts';
+import { AppError, type ErrorDetail } from '../http/app-error.ts';
+import type { AdminCampaignRepository, CampaignWrite } from './admin-campaign-repository.ts';
+import { DuplicateSlugError } from './admin-campaign-repository.ts';
+import { presetProblems, resolveMoment, type CreateCampaignRequest, type UpdateCampaignRequest } from './admin-schemas.ts';
+
+export function createAdminCampaignService(deps: { campaigns: AdminCampaignRepository; clock?: () => Date }) {
+  const now = deps.clock ?? (() => new Date());
+
+  function check(c: Pick<CampaignWrite, 'startsAt' | 'endsAt' | 'presetAmounts' | 'currency'>): void {
+    const details: ErrorDetail[] = [];
+    if (!(c.endsAt.getTime() > c.startsAt.getTime())) details.push({ field: 'endsAt', message: 'must be after startsAt' });
+    const presets = presetProblems(c.presetAmounts, c.currency);
+    if (presets) details.push({ field: 'presetAmounts', message: presets });
+    if (details.length) throw AppError.validation(details);
+  }
+
+  return {
+    async create(request: CreateCampaignRequest): Promise<CampaignView> {
+      const campaign: CampaignWrite = {
+        slug: request.slug,
+        title: request.title,
+        description: request.description,
+        goal: request.goal,
+        currency: request.currency,
+        timezone: request.timezone,
+        startsAt: resolveMoment(request.startsAt, request.timezone, 'start'),
+        endsAt: resolveMoment(request.endsAt, request.timezone, 'end'),
+        presetAmounts: request.presetAmounts,
+      };
+      check(campaign);
+      try {
+        return toCampaignView(await deps.campaigns.create(campaign), now());
+      } catch (error) {
+        if (error instanceof DuplicateSlugError) throw AppError.conflict(`A campaign with slug '${request.slug}' already exists`);
+        throw error;
+      }
+    },
+
+    async update(slug: string, request: UpdateCampaignRequest): Promise<CampaignView> {
+      const current: Campaign | null = await deps.campaigns.findBySlug(slug);
+      if (!current) throw AppError.notFound(`Campaign '${slug}'`);
+      const timezone = request.timezone ?? current.timezone;
+      const changes: Partial<CampaignWrite> = {
+        ...(request.title !== undefined ? { title: request.title } : {}),
+        ...(request.description !== undefined ? { description: request.description } : {}),
+        ...(request.goal !== undefined ? { goal: request.goal } : {}),
+        ...(request.currency !== undefined ? { currency: request.currency } : {}),
+        ...(request.timezone !== undefined ? { timezone } : {}),
+        ...(request.startsAt !== undefined ? { startsAt: resolveMoment(request.startsAt, timezone, 'start') } : {}),
+        ...(request.endsAt !== undefined ? { endsAt: resolveMoment(request.endsAt, timezone, 'end') } : {}),
+        ...(request.presetAmounts !== undefined ? { presetAmounts: request.presetAmounts } : {}),
+      };
+      // Pledges and payments are in the campaign's currency: switching it under them would mix
+      // currencies in one total.
+      if (changes.currency && changes.currency !== current.currency && (await deps.campaigns.hasPledges(current.id))) {
+        throw AppError.conflict(`Campaign '${slug}' already has pledges in ${current.currency}; its currency cannot change`);
+      }
+      check({ ...current, ...changes });
+      return toCampaignView(await deps.campaigns.update(current.id, changes), now());
+    },
+  };
+}
+
+export type AdminCampaignService = ReturnType<typeof createAdminCampaignService>;

@@ -1,0 +1,23 @@
+// CSV cells that are safe to open in a spreadsheet. A donor controls their name, email, message
+// and dedication; a cell starting with = + - @ tab or CR is read by Excel, LibreOffice and Sheets
+// as a formula (`=HYPERLINK(...)` exfiltrating the sheet). OWASP's advice: prefix such cells with
+// a single quote so they are shown as text. Applied to every text cell; amounts and dates are
+// written by this service from numbers, never from input, and stay numbers.
+import { formatMinor } from '../money/currency.ts';
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function neutralise(value: string | null | undefined): string {
+  if (value == null) return '';
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+export const isoUtc = (date: Date | null | undefined): string => (date ? date.toISOString() : '');
+
+export const dateOnly = (date: Date | null | undefined): string => (date ? date.toISOString().slice(0, 10) : '');
+
+/** Integer minor units as a decimal string in the currency's precision; '' when unknown. */
+export const money = (amount: number | string | null | undefined, currency: string): string =>
+  amount == null ? '' : formatMinor(Number(amount), currency);
+
+export const yesNo = (value: boolean): string => (value ? 'true' : 'false');

@@ -1,0 +1,56 @@
+// The admin API, composed: repositories -> services -> routes, behind the bearer-key check.
+// Mounted by app.ts at /api/admin.
+import { Router } from 'express';
+import type { Logger } from 'pino';
+import type Stripe from 'stripe';
+import type { Database } from '../db/client.ts';
+import { adminAuth } from '../http/admin-auth.ts';
+import { createReconciliationGateway } from '../stripe/reconciliation-gateway.ts';
+import { createAdminCampaignRepository } from './admin-campaign-repository.ts';
+import { createAdminCampaignService } from './admin-campaign-service.ts';
+import { createAdminKeyRepository } from './admin-key-repository.ts';
+import { createAdminKeyService } from './admin-key-service.ts';
+import { createAdminPledgeRepository } from './admin-pledge-repository.ts';
+import { createAdminPledgeService } from './admin-pledge-service.ts';
+import { adminRoutes } from './admin-routes.ts';
+import { createExportRepository } from './export-repository.ts';
+import { createExportService } from './export-service.ts';
+import { createReconciliationRepository } from './reconciliation-repository.ts';
+import { createReconciliationService } from './reconciliation-service.ts';
+import { createWebhookEventQueryRepository } from './webhook-event-query-repository.ts';
+import { createWebhookEventService, type WebhookOperations } from './webhook-operations.ts';
+
+export const ADMIN_PATH = '/api/admin';
+
+export interface AdminApiDeps {
+  db: Database;
+  stripe: Stripe;
+  logger: Logger;
+  webhooks: WebhookOperations;
+  clock?: () => Date;
+}
+
+export function adminApi(deps: AdminApiDeps): Router {
+  const { db, logger, clock } = deps;
+  const router = Router();
+  router.use(ADMIN_PATH, adminAuth(createAdminKeyService({ keys: createAdminKeyRepository(db), logger, clock })));
+  router.use(
+    ADMIN_PATH,
+    adminRoutes({
+      campaigns: createAdminCampaignService({ campaigns: createAdminCampaignRepository(db), clock }),
+      pledges: createAdminPledgeService({ pledges: createAdminPledgeRepository(db) }),
+      exports: createExportService({ exports: createExportRepository(db) }),
+      reconciliation: createReconciliationService({
+        stripe: createReconciliationGateway(deps.stripe),
+        payments: createReconciliationRepository(db),
+        clock,
+      }),
+      webhookEvents: createWebhookEventService({ events: createWebhookEventQueryRepository(db), operations: deps.webhooks }),
+      logger,
+      clock,
+    }),
+  );
+  return router;
+}
+
+export { inboxOperations, type WebhookOperations } from './webhook-operations.ts';

@@ -1,0 +1,47 @@
+// Reading the webhook inbox for staff (the inbox's own repository, in src/webhooks, writes it).
+import type { Database } from '../db/client.ts';
+import type { Prisma, WebhookEventStatus } from '../generated/prisma/client.ts';
+
+export interface WebhookEventSummary {
+  id: string;
+  type: string;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  source: string;
+  objectId: string | null;
+  waitingFor: string | null;
+  stripeCreatedAt: Date;
+  receivedAt: Date;
+  processedAt: Date | null;
+}
+
+export function createWebhookEventQueryRepository({ prisma }: Pick<Database, 'prisma'>) {
+  return {
+    /** Newest received first; `after` is the last row of the previous page. */
+    async page(
+      filter: { status?: WebhookEventStatus; type?: string },
+      after: { receivedAt: Date; id: string } | null,
+      limit: number,
+    ): Promise<WebhookEventSummary[]> {
+      const where: Prisma.WebhookEventWhereInput = {
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.type ? { type: filter.type } : {}),
+      };
+      return prisma.webhookEvent.findMany({
+        where: after
+          ? { AND: [where, { OR: [{ receivedAt: { lt: after.receivedAt } }, { receivedAt: after.receivedAt, id: { lt: after.id } }] }] }
+          : where,
+        orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
+        take: limit,
+        // Never the payload: it holds donors' personal data and is large.
+        select: {
+          id: true, type: true, status: true, attempts: true, lastError: true, source: true, objectId: true,
+          waitingFor: true, stripeCreatedAt: true, receivedAt: true, processedAt: true,
+        },
+      });
+    },
+  };
+}
+
+export type WebhookEventQueryRepository = ReturnType<typeof createWebhookEventQueryRepository>;
