@@ -35,6 +35,8 @@ export interface EmulatorOptions {
   logger?: EmulatorLogger;
   /** Stripe-like backoff between delivery attempts; tests pass short delays. */
   retry?: { delaysMs: number[] };
+  /** Deliveries in flight at once (default 8), for load tests. */
+  maxInFlight?: number;
   /** Stripe fee on charges; default 290 bps + 30 minor units. */
   feeModel?: FeeModel;
   /** Clock in ms, for tests that need sessions to expire or funds to become available. */
@@ -76,6 +78,7 @@ export function createStripeEmulator(opts: EmulatorOptions): StripeEmulator {
     urls: opts.webhookUrls,
     enabled: opts.deliverWebhooks,
     delaysMs: opts.retry?.delaysMs ?? DEFAULT_RETRY_DELAYS_MS,
+    maxInFlight: opts.maxInFlight,
     logger,
   });
 

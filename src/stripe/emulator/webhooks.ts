@@ -4,11 +4,12 @@ import type { StripeObject } from './store.ts';
 
 /** Stripe retries for three days; the shape is what matters, tests pass milliseconds. */
 export const DEFAULT_RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000, 600_000, 3_600_000];
-const MAX_IN_FLIGHT = 8;
+const DEFAULT_MAX_IN_FLIGHT = 8;
 const ATTEMPT_TIMEOUT_MS = 10_000;
 const REORDER_WINDOW_MS = 100;
 
 export interface DeliveryChaos {
+  /** Extra copies per event: 0..1 is the chance of one extra; above 1 (e.g. 1.5) is floor(n) extras plus one more with the fractional chance. */
   duplicate?: number;
   reorder?: boolean;
   rng?: () => number;
@@ -20,6 +21,8 @@ export interface DelivererOptions {
   enabled: boolean;
   delaysMs: number[];
   logger: EmulatorLogger;
+  /** Deliveries in flight at once (default 8). */
+  maxInFlight?: number;
 }
 
 interface Job {
@@ -91,7 +94,7 @@ export function createDeliverer(opts: DelivererOptions): Deliverer {
   };
 
   const pump = () => {
-    while (!paused && !stopped && inFlight < MAX_IN_FLIGHT && ready.length > 0) {
+    while (!paused && !stopped && inFlight < (opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT) && ready.length > 0) {
       const job = take();
       inFlight += 1;
       void send(job).finally(() => {
@@ -159,7 +162,9 @@ export function createDeliverer(opts: DelivererOptions): Deliverer {
     enqueue(event) {
       if (!active || stopped) return;
       makeReady({ event, attempt: 1 });
-      if (chaos.duplicate > 0 && chaos.rng() < chaos.duplicate) makeReady({ event, attempt: 1 });
+      let extra = chaos.duplicate;
+      for (; extra > 1; extra -= 1) makeReady({ event, attempt: 1 });
+      if (extra > 0 && chaos.rng() < extra) makeReady({ event, attempt: 1 });
     },
     setChaos(c) {
       chaos = { duplicate: c.duplicate ?? 0, reorder: c.reorder ?? false, rng: c.rng ?? Math.random };

@@ -1,0 +1,102 @@
+// Child processes of the chaos run: each one's output goes to a log file (kept for a failed run),
+// every process is registered so that nothing outlives the run, whatever way it ends.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import path from 'node:path';
+
+const live = new Set<ChildProcess>();
+
+/** Kills every child still running (SIGKILL: used on the way out, when nothing else is left to do). */
+export function killAllChildren(): void {
+  for (const child of live) {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  live.clear();
+}
+
+export interface Child {
+  readonly name: string;
+  readonly process: ChildProcess;
+  readonly exited: Promise<number | null>;
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function startChild(
+  name: string,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  options: { logDir: string; ipc?: boolean; onLine?: (line: string) => void },
+): Child {
+  const log: WriteStream = createWriteStream(path.join(options.logDir, `${name}.log`), { flags: 'a' });
+  // CHAOS_CPU_PROF=<dir>: a CPU profile of every child, written when it exits cleanly.
+  const profile = process.env.CHAOS_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.CHAOS_CPU_PROF, name)}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
+  });
+  live.add(child);
+  let partial = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    log.write(chunk);
+    if (!options.onLine) return;
+    const text = partial + chunk.toString('utf8');
+    const lines = text.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) options.onLine(line);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => log.write(chunk));
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      live.delete(child);
+      log.end();
+      resolve(code);
+    });
+  });
+  const signal = async (sig: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(sig);
+    await exited;
+  };
+  return {
+    name,
+    process: child,
+    exited,
+    async stop(graceMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await signal('SIGTERM');
+      clearTimeout(timer);
+    },
+    kill: (sig = 'SIGKILL') => signal(sig),
+  };
+}
+
+/** Waits until `url` answers (any status if `anyStatus`), or the process exits, or time runs out. */
+export async function waitForHttp(url: string, child: Child, timeoutMs = 60_000, anyStatus = false): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.process.exitCode !== null || child.process.signalCode !== null) {
+      throw new Error(`${child.name} exited (${child.process.exitCode ?? child.process.signalCode}) before ${url} answered; see its log`);
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      if (res.ok || anyStatus) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(50);
+  }
+  throw new Error(`${url} (${child.name}) not ready after ${timeoutMs} ms`);
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
