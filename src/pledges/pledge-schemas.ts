@@ -6,8 +6,10 @@ import { STRIPE_MAX_AMOUNT } from '../money/currency.ts';
 
 // C0/C1 controls, bidirectional overrides and invisible characters that can disguise text
 // (a name that renders reversed, a message with hidden content). Newlines are allowed only in
-// multi-line fields.
-const HIDDEN_OR_CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/u;
+// multi-line fields. Also what only mangled bytes produce: U+FFFD (the body parser's stand-in for
+// invalid or overlong UTF-8), noncharacters, and lone surrogates (with /u, a surrogate range
+// matches only unpaired ones), which PostgreSQL would otherwise store as U+FFFD.
+const HIDDEN_OR_CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF\uFFF9-\uFFFF\uD800-\uDFFF]/u;
 const LINE_BREAK = /[\n\r\u2028\u2029]/u;
 
 export function text(max: number, { multiline = false } = {}) {

@@ -2,11 +2,21 @@
 // changed shape in 2025-03-31.basil: the subscription moved to `parent.subscription_details` and
 // the payment to `payments`; older deliveries (and fixtures) carry top-level `subscription`,
 // `subscription_details`, `payment_intent` and `charge`. Both are read here and nowhere else.
+// Verified does not mean well-formed: a payload of an unexpected shape must read as "absent"
+// (null) or fail as a PermanentEventError (stored as failed, replayable), never as a TypeError
+// that would answer 5xx and have Stripe retry it for three days.
 import type Stripe from 'stripe';
+import { PermanentEventError } from './webhook-errors.ts';
 
 type Ref = string | { id: string } | null | undefined;
 
-export const idOf = (value: Ref): string | null => (value == null ? null : typeof value === 'string' ? value : value.id);
+export const idOf = (value: Ref): string | null => {
+  if (typeof value === 'string') return value;
+  const id = value && typeof value === 'object' ? (value as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : null;
+};
+
+const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /** Pre-basil invoice fields, absent from the SDK's current types. */
 interface LegacyInvoice {
@@ -28,12 +38,13 @@ export function invoicePledgeHint(invoice: Stripe.Invoice): string | null {
     legacy(invoice).subscription_details?.metadata ??
     invoice.lines?.data?.[0]?.metadata ??
     null;
-  return metadata?.pledge_id ?? null;
+  return stringOrNull((metadata as Record<string, unknown> | null)?.pledge_id);
 }
 
 export function invoicePaymentIntentId(invoice: Stripe.Invoice): string | null {
-  const payments = invoice.payments?.data ?? [];
-  const paid = payments.find((p) => p.status === 'paid') ?? payments[0];
+  const data: unknown = invoice.payments?.data;
+  const payments = Array.isArray(data) ? (data as Array<Stripe.InvoicePayment | null>) : [];
+  const paid = payments.find((p) => p?.status === 'paid') ?? payments[0];
   return idOf(paid?.payment?.payment_intent ?? legacy(invoice).payment_intent ?? null);
 }
 
@@ -47,15 +58,21 @@ export function invoicePaidAt(invoice: Stripe.Invoice): Date {
 }
 
 export function sessionPledgeHint(session: Stripe.Checkout.Session): string | null {
-  return session.metadata?.pledge_id ?? session.client_reference_id ?? null;
+  return stringOrNull((session.metadata as Record<string, unknown> | null)?.pledge_id) ?? stringOrNull(session.client_reference_id);
 }
 
 /** Warnings (inquiries) move no money; a closed warning is no chargeback either. */
 export function disputeState(status: Stripe.Dispute.Status): 'open' | 'won' | 'lost' | 'inquiry' {
+  if (typeof status !== 'string') return 'open';
   if (status === 'won') return 'won';
   if (status === 'lost') return 'lost';
   if (status.startsWith('warning_')) return 'inquiry';
   return 'open';
 }
 
-export const fromUnix = (seconds: number): Date => new Date(seconds * 1000);
+export const fromUnix = (seconds: number): Date => {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || Math.abs(seconds) > 8.64e12) {
+    throw new PermanentEventError(`not a Unix timestamp (${typeof seconds})`);
+  }
+  return new Date(seconds * 1000);
+};

@@ -13,6 +13,9 @@ const PERMANENT_SQLSTATE = /^(22[0-9A-Z]{3}|23502|23503|23514|23P01)$/;
 
 export function isPermanentFailure(error: unknown): boolean {
   if (error instanceof PermanentEventError) return true;
+  // Prisma refusing the values themselves (a field of the wrong type in the payload): the same
+  // payload fails the same way on every retry.
+  if ((error as { name?: unknown })?.name === 'PrismaClientValidationError') return true;
   return sqlStates(error).some((code) => PERMANENT_SQLSTATE.test(code));
 }
 
