@@ -19,6 +19,8 @@ import { createReconciliationRepository } from './reconciliation-repository.ts';
 import { createReconciliationService } from './reconciliation-service.ts';
 import { createWebhookEventQueryRepository } from './webhook-event-query-repository.ts';
 import { createWebhookEventService, type WebhookOperations } from './webhook-operations.ts';
+import { createDashboardRepository } from './dashboard-repository.ts';
+import { createDashboardService } from './dashboard-service.ts';
 
 export const ADMIN_PATH = '/api/admin';
 
@@ -30,26 +32,30 @@ export interface AdminApiDeps {
   clock?: () => Date;
 }
 
-export function adminApi(deps: AdminApiDeps): Router {
+/** The admin services, built once and shared by the API and the dashboard. */
+export function createAdminServices(deps: AdminApiDeps) {
   const { db, logger, clock } = deps;
-  const router = Router();
-  router.use(ADMIN_PATH, adminAuth(createAdminKeyService({ keys: createAdminKeyRepository(db), logger, clock })));
-  router.use(
-    ADMIN_PATH,
-    adminRoutes({
-      campaigns: createAdminCampaignService({ campaigns: createAdminCampaignRepository(db), clock }),
-      pledges: createAdminPledgeService({ pledges: createAdminPledgeRepository(db) }),
-      exports: createExportService({ exports: createExportRepository(db) }),
-      reconciliation: createReconciliationService({
-        stripe: createReconciliationGateway(deps.stripe),
-        payments: createReconciliationRepository(db),
-        clock,
-      }),
-      webhookEvents: createWebhookEventService({ events: createWebhookEventQueryRepository(db), operations: deps.webhooks }),
-      logger,
+  return {
+    keys: createAdminKeyService({ keys: createAdminKeyRepository(db), logger, clock }),
+    campaigns: createAdminCampaignService({ campaigns: createAdminCampaignRepository(db), clock }),
+    pledges: createAdminPledgeService({ pledges: createAdminPledgeRepository(db) }),
+    exports: createExportService({ exports: createExportRepository(db) }),
+    reconciliation: createReconciliationService({
+      stripe: createReconciliationGateway(deps.stripe),
+      payments: createReconciliationRepository(db),
       clock,
     }),
-  );
+    webhookEvents: createWebhookEventService({ events: createWebhookEventQueryRepository(db), operations: deps.webhooks }),
+    dashboard: createDashboardService({ dashboard: createDashboardRepository(db) }),
+  };
+}
+
+export type AdminServices = ReturnType<typeof createAdminServices>;
+
+export function adminApi(services: AdminServices, deps: Pick<AdminApiDeps, 'logger' | 'clock'>): Router {
+  const router = Router();
+  router.use(ADMIN_PATH, adminAuth(services.keys));
+  router.use(ADMIN_PATH, adminRoutes({ ...services, logger: deps.logger, clock: deps.clock }));
   return router;
 }
 

@@ -97,6 +97,8 @@ export function createCampaignService(deps: { campaigns: CampaignRepository; clo
 
     now,
 
+    all: (): Promise<Campaign[]> => deps.campaigns.list(),
+
     async view(slug: string): Promise<CampaignView> {
       return toCampaignView(await get(slug), now());
     },
