@@ -89,6 +89,17 @@ export function createPaymentRepository(client: Client) {
         WHERE id = ${paymentId}::uuid`;
     },
 
+    /** The same, for the payment of a payment intent (the fee filler's path after a webhook). */
+    async fillFactsByPaymentIntent(paymentIntentId: string, facts: ChargeFacts): Promise<void> {
+      await client.$executeRaw`
+        UPDATE payments SET
+          fee = COALESCE(fee, ${facts.fee}::int), net = COALESCE(net, ${facts.net}::int),
+          stripe_charge_id = COALESCE(stripe_charge_id, ${facts.chargeId}),
+          stripe_balance_transaction_id = COALESCE(stripe_balance_transaction_id, ${facts.balanceTransactionId}),
+          updated_at = now()
+        WHERE stripe_payment_intent_id = ${paymentIntentId} AND fee IS NULL`;
+    },
+
     /** Settled payments whose fee is still unknown, with what is needed to ask Stripe. */
     missingFees(limit: number) {
       return client.$queryRaw<Array<{ id: string; paymentIntentId: string | null; invoiceId: string | null }>>`

@@ -4,6 +4,7 @@
 // (two events about one payment never interleave) and to wake events deferred on it.
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
+import type { FeeFiller } from '../payments/fee-filler.ts';
 import type { LedgerOutcome, PaymentService } from '../payments/payment-service.ts';
 import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
 
@@ -22,10 +23,16 @@ export interface ApplyContext<P> {
   logger: Logger;
 }
 
+export interface AfterCommitDeps {
+  fees: FeeFiller;
+}
+
 export interface EventHandler<O, P = undefined> {
   subjects(object: O, prepared: P | undefined): string[];
   prepare?(object: O, deps: PrepareDeps): Promise<P>;
   apply(object: O, ctx: ApplyContext<P>): Promise<LedgerOutcome>;
+  /** Work that may follow once the event is committed and acknowledged (never money). */
+  afterCommit?(object: O, deps: AfterCommitDeps): void;
 }
 
 export type HandlerMap = { [T in Stripe.Event.Type]?: EventHandler<ObjectOf<T>, any> };

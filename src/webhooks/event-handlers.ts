@@ -31,10 +31,10 @@ function checkoutHandler(outcome: CheckoutFacts['outcome']): EventHandler<Stripe
         facts && subjectOf.charge(facts.chargeId),
         s.subscription && subjectOf.subscription(idOf(s.subscription)!),
       ]),
-    async prepare(s, { gateway, logger }) {
+    // The fee is read after the payment is committed (see src/payments/fee-filler.ts).
+    afterCommit(s, { fees }) {
       const pi = idOf(s.payment_intent);
-      if (s.mode !== 'payment' || !pi || s.payment_status !== 'paid') return null;
-      return factsOrNull(gateway, pi, logger);
+      if (s.mode === 'payment' && pi && s.payment_status === 'paid') fees.fill(pi);
     },
     apply: (s, { ledger, prepared, event }) =>
       ledger.recordCheckout({

@@ -7,12 +7,13 @@
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import { AppError } from '../http/app-error.ts';
+import type { FeeFiller } from '../payments/fee-filler.ts';
 import type { LedgerOutcome } from '../payments/payment-service.ts';
 import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
 import type { HandlerMap } from './event-handler.ts';
 import { eventHandlers } from './event-handlers.ts';
 import type { InboxStore, InboxTransaction } from './inbox-transaction.ts';
-import { describeError, isPermanentFailure } from './webhook-errors.ts';
+import { describeError, isPermanentFailure, PermanentEventError } from './webhook-errors.ts';
 
 export type InboxSource = 'webhook' | 'reconcile' | 'replay';
 
@@ -25,6 +26,8 @@ export interface WebhookInboxDeps {
   store: InboxStore;
   gateway: LedgerGateway;
   logger: Logger;
+  /** Follow-up reads of fees once a payment is committed; without it, reconciliation fills them. */
+  fees?: FeeFiller;
   handlers?: HandlerMap;
 }
 
@@ -50,6 +53,8 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
       return { status: 'ignored', reason: 'event type not handled' };
     }
     const object = event.data.object as never;
+    // Every object a handler reads is a Stripe object with an id; anything else can never apply.
+    if (typeof (object as { id?: unknown }).id !== 'string') throw new PermanentEventError(`${event.type} without an object id`);
     const subjects = handler.subjects(object, prepared);
     await tx.lock(subjects);
     const outcome = await handler.apply(object, { ledger: tx.ledger(logger), prepared, event, logger });
@@ -123,6 +128,7 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
           if (!(await tx.events.claim(event, source))) return { status: 'duplicate' };
           return apply(tx, event, prepared, logger);
         });
+        if (result.status === 'processed' && deps.fees) handlerFor(event)?.afterCommit?.(event.data.object as never, { fees: deps.fees });
         return report(logger, result);
       } catch (error) {
         if (!isPermanentFailure(error)) throw error;

@@ -7,6 +7,9 @@ import { createApp, type AppDeps } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/client.ts';
 import { createLogger } from '../../src/logger.ts';
+import { createFeeFiller, type FeeFiller } from '../../src/payments/fee-filler.ts';
+import { createPaymentRepository } from '../../src/payments/payment-repository.ts';
+import { createLedgerGateway } from '../../src/stripe/ledger-gateway.ts';
 import { createStripeClient } from '../../src/stripe/stripe-client.ts';
 import { createStripeEmulator, type EmulatorOptions, type StripeEmulator } from '../../src/stripe/emulator/index.ts';
 
@@ -46,16 +49,25 @@ export function emulatorStripe(emulator: StripeEmulator, timeoutMs = 3000) {
   });
 }
 
-export function buildApp(db: Database, overrides: Partial<AppDeps> = {}) {
-  return createApp({
+export type TestApp = ReturnType<typeof createApp> & { fees: FeeFiller };
+
+/** The app, with its fee filler at hand so a test can wait for fees read after a webhook. */
+export function buildApp(db: Database, overrides: Partial<AppDeps> = {}): TestApp {
+  const stripe = overrides.stripe ?? unreachableStripe();
+  const logger = overrides.logger ?? createLogger('silent');
+  const fees =
+    overrides.fees ?? createFeeFiller({ gateway: createLedgerGateway(stripe), store: createPaymentRepository(db.prisma), logger });
+  const app = createApp({
     config: testConfig(),
     db,
-    logger: createLogger('silent'),
-    stripe: unreachableStripe(),
+    logger,
+    stripe,
     checkoutOrigin: 'http://127.0.0.1:9',
     webhookSecret: TEST_WEBHOOK_SECRET,
     ...overrides,
+    fees,
   });
+  return Object.assign(app, { fees });
 }
 
 export async function startEmulator(options: Partial<EmulatorOptions> = {}): Promise<StripeEmulator> {

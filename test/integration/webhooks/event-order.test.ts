@@ -58,6 +58,7 @@ async function reset(pledgeIds: string[]) {
 }
 
 async function state(pledgeIds: string[]) {
+  await app.fees.idle(); // fees are read from Stripe after the webhook commits
   const pledges = await db.pool.query(
     'SELECT status::text, stripe_subscription_id IS NOT NULL AS linked, subscription_status FROM pledges WHERE id = ANY($1::uuid[]) ORDER BY id',
     [pledgeIds],

@@ -1,0 +1,77 @@
+// Fees arrive after the money: a payment is recorded from its webhook at once, and its fee, net
+// and balance transaction are read from Stripe afterwards, off the webhook's path (Stripe's
+// latency would otherwise hold every delivery, and a slow Stripe would slow the whole intake).
+// Work is in-process and bounded; anything not done (a restart, Stripe down) is found again by
+// reconciliation, which fills every payment whose fee is still unknown.
+import type { Logger } from 'pino';
+import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
+import type { ChargeFacts } from './payment.ts';
+
+export interface FeeStore {
+  fillFactsByPaymentIntent(paymentIntentId: string, facts: ChargeFacts): Promise<void>;
+}
+
+export interface FeeFiller {
+  /** Reads the fee of this payment intent's charge soon, and records it. */
+  fill(paymentIntentId: string): void;
+  /** Resolves when nothing is queued or in flight (tests, shutdown). */
+  idle(): Promise<void>;
+}
+
+export function createFeeFiller(deps: {
+  gateway: LedgerGateway;
+  store: FeeStore;
+  logger: Logger;
+  concurrency?: number;
+  maxQueue?: number;
+}): FeeFiller {
+  const concurrency = deps.concurrency ?? 4;
+  const maxQueue = deps.maxQueue ?? 10_000;
+  const queue = new Set<string>();
+  let running = 0;
+  let waiters: Array<() => void> = [];
+
+  const settleIdle = () => {
+    if (running === 0 && queue.size === 0) {
+      waiters.forEach((resolve) => resolve());
+      waiters = [];
+    }
+  };
+
+  async function work(paymentIntentId: string): Promise<void> {
+    try {
+      const facts = await deps.gateway.chargeFacts(paymentIntentId);
+      if (facts && facts.fee !== null) await deps.store.fillFactsByPaymentIntent(paymentIntentId, facts);
+    } catch (error) {
+      deps.logger.warn({ err: error, paymentIntentId }, 'fee not available from Stripe now: reconciliation will fill it');
+    }
+  }
+
+  function pump(): void {
+    while (running < concurrency && queue.size > 0) {
+      const next = queue.values().next().value as string;
+      queue.delete(next);
+      running++;
+      void work(next).finally(() => {
+        running--;
+        pump();
+        settleIdle();
+      });
+    }
+  }
+
+  return {
+    fill(paymentIntentId) {
+      if (queue.size >= maxQueue) {
+        deps.logger.warn({ paymentIntentId }, 'fee queue full: reconciliation will fill this fee');
+        return;
+      }
+      queue.add(paymentIntentId);
+      pump();
+    },
+    idle() {
+      if (running === 0 && queue.size === 0) return Promise.resolve();
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+  };
+}
