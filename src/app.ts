@@ -4,7 +4,7 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import { adminApi, inboxOperations } from './admin/index.ts';
+import { adminApi, createAdminServices, inboxOperations } from './admin/index.ts';
 import { campaignRoutes } from './campaigns/campaign-routes.ts';
 import { createCampaignRepository } from './campaigns/campaign-repository.ts';
 import { createCampaignService } from './campaigns/campaign-service.ts';
@@ -13,10 +13,13 @@ import { createProgressReader } from './campaigns/progress-reader.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { apiNotFound, errorHandler } from './http/error-handler.ts';
+import { requireUtf8, requireWellFormedForm } from './http/body-encoding.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { pledgeRateLimits } from './http/rate-limits.ts';
 import { requestLogging } from './http/request-logging.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
+import { createFeeFiller, type FeeFiller } from './payments/fee-filler.ts';
+import { createPaymentRepository } from './payments/payment-repository.ts';
 import { createPledgeRepository } from './pledges/pledge-repository.ts';
 import { pledgeRoutes } from './pledges/pledge-routes.ts';
 import { createPledgeService } from './pledges/pledge-service.ts';
@@ -25,6 +28,7 @@ import { createLedgerGateway } from './stripe/ledger-gateway.ts';
 import { createInboxStore } from './webhooks/inbox-transaction.ts';
 import { createWebhookInbox } from './webhooks/webhook-inbox.ts';
 import { webhookRoutes } from './webhooks/webhook-routes.ts';
+import { adminDashboardRoutes } from './web/admin-dashboard-routes.ts';
 import { webRoutes } from './web/web-routes.ts';
 
 export interface AppDeps {
@@ -36,6 +40,8 @@ export interface AppDeps {
   checkoutOrigin: string;
   /** whsec_... that Stripe (or the emulator) signs webhook deliveries with. */
   webhookSecret: string;
+  /** Reads fees after payments are committed; tests pass one to wait for it. */
+  fees?: FeeFiller;
   /** Live progress fan-out (LISTEN/NOTIFY); without it, streams poll the cached totals. */
   progressHub?: ProgressHub;
   clock?: () => Date;
@@ -63,7 +69,10 @@ export function createApp(deps: AppDeps): express.Express {
   const web = webRoutes({
     campaigns, pledges, progress, logger, publicUrl: config.publicUrl, embedFrameAncestors: config.embedFrameAncestors,
   });
-  const inbox = createWebhookInbox({ store: createInboxStore(db), gateway: createLedgerGateway(deps.stripe), logger });
+  const ledgerGateway = createLedgerGateway(deps.stripe);
+  const fees =
+    deps.fees ?? createFeeFiller({ gateway: ledgerGateway, store: createPaymentRepository(db.prisma), logger });
+  const inbox = createWebhookInbox({ store: createInboxStore(db), gateway: ledgerGateway, logger, fees });
 
   const app = express();
   app.disable('x-powered-by');
@@ -82,18 +91,18 @@ export function createApp(deps: AppDeps): express.Express {
   );
   // Before the JSON parser: the webhook signature is over the raw bytes.
   app.use(webhookRoutes({ inbox, stripe: deps.stripe, webhookSecret: deps.webhookSecret }));
-  app.use(express.json({ limit: JSON_BODY_LIMIT }));
-  app.use(express.urlencoded({ extended: true, limit: FORM_BODY_LIMIT, parameterLimit: 50 }));
+  app.use(express.json({ limit: JSON_BODY_LIMIT, verify: requireUtf8 }));
+  app.use(express.urlencoded({ extended: true, limit: FORM_BODY_LIMIT, parameterLimit: 50, verify: requireWellFormedForm }));
 
   app.use(healthRoutes(db.pool));
   app.use(openApiRoutes({ serverUrl: config.publicUrl }));
   // Every /api/admin path (even an unknown one) answers 401 without a valid key.
-  app.use(
-    adminApi({
-      db, stripe: deps.stripe, logger, clock: deps.clock,
-      webhooks: inboxOperations({ db, inbox, gateway: createLedgerGateway(deps.stripe), logger, clock: deps.clock }),
-    }),
-  );
+  const admin = createAdminServices({
+    db, stripe: deps.stripe, logger, clock: deps.clock,
+    webhooks: inboxOperations({ db, inbox, gateway: createLedgerGateway(deps.stripe), logger, clock: deps.clock }),
+  });
+  app.use(adminApi(admin, { logger, clock: deps.clock }));
+  app.use(adminDashboardRoutes({ admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock }));
   app.use(campaignRoutes({ campaigns, progress, hub: deps.progressHub }));
   app.use(
     pledgeRoutes({

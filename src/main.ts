@@ -1,13 +1,14 @@
 // Composition root: config -> database -> app -> listen. Everything is created here and passed
 // down; SIGTERM/SIGINT close it all in reverse order.
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { createApp } from './app.ts';
 import { campaignSeedFor } from './campaigns/index.ts';
 import { createProgressHub } from './campaigns/progress-hub.ts';
 import { ConfigError, loadConfig, usesStripeEmulator } from './config.ts';
 import { createDatabase } from './db/client.ts';
 import { locateDatabase } from './db/database-url.ts';
-import { applyMigrations } from './db/migrator.ts';
+import { releaseSignalHooks } from './db/embedded-postgres.ts';
+import { applyMigrationsIsolated } from './db/migrate-isolated.ts';
 import { createLogger } from './logger.ts';
 import { setUpStripe } from './stripe/stripe-setup.ts';
 
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
   const cleanups: Array<() => Promise<void>> = [];
   let server: Server | undefined;
   let shuttingDown = false;
+  // Responses in progress: live event streams never end by themselves, so shutdown ends them.
+  const inFlight = new Set<ServerResponse>();
 
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
@@ -40,8 +43,19 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     if (server) {
+      const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
       server.closeIdleConnections();
-      await new Promise<void>((resolve) => server!.close(() => resolve()));
+      // An EventSource reconnects by itself, to an instance that is not stopping. Swept again until
+      // closed: a stream whose first read was still waiting on the database starts later.
+      const endStreams = () => {
+        for (const res of inFlight) {
+          if (String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream')) res.end();
+        }
+      };
+      endStreams();
+      const sweep = setInterval(endStreams, 100);
+      await closed;
+      clearInterval(sweep);
     }
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch((error) => logger.error({ err: error }, 'error during shutdown'));
@@ -55,9 +69,11 @@ async function main(): Promise<void> {
   try {
     const location = await locateDatabase(config, (message) => logger.debug({ postgres: message }));
     cleanups.push(() => location.stop());
+    // The embedded server's own exit hook would exit on SIGTERM mid-request; shutdown() stops it.
+    releaseSignalHooks();
     if (location.embedded) logger.info({ dataDir: '.data/postgres' }, 'embedded PostgreSQL started');
 
-    const applied = await applyMigrations(location.url);
+    const applied = await applyMigrationsIsolated(location.url);
     if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 
     const db = createDatabase(location.url, { onPoolError: (err) => logger.warn({ err }, 'idle database connection lost') });
@@ -78,6 +94,16 @@ async function main(): Promise<void> {
       progressHub,
     });
     server = app.listen(config.port);
+    // Before the app sees the request: during shutdown, each answer closes its keep-alive
+    // connection, and a connection that falls idle is closed at once instead of lingering.
+    server.prependListener('request', (_req, res: ServerResponse) => {
+      inFlight.add(res);
+      if (shuttingDown) res.setHeader('Connection', 'close');
+      res.on('close', () => {
+        inFlight.delete(res);
+        if (shuttingDown) setImmediate(() => server?.closeIdleConnections());
+      });
+    });
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve).once('error', reject);
     });

@@ -27,7 +27,16 @@ export async function load(options: {
     method: options.method ?? 'GET',
     headers: options.headers,
     body: options.body,
-    ...(options.setupRequest ? { requests: [{ setupRequest: options.setupRequest as never }] } : {}),
+    ...(options.setupRequest
+      ? {
+          requests: [
+            {
+              method: options.method ?? 'GET',
+              setupRequest: ((req: Record<string, unknown>) => ({ ...req, ...options.setupRequest!(req) })) as never,
+            },
+          ],
+        }
+      : {}),
   });
   return {
     requestsPerSecond: result.requests.average,

@@ -3,6 +3,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
+// Whatever happens to the harness (an exception in a load generator included), no server it
+// started outlives it.
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 export interface Server {
   url: string;
   child: ChildProcess;
@@ -16,10 +23,16 @@ export async function startServer(
   options: { readyPath?: string; anyResponse?: boolean } = {},
 ): Promise<Server> {
   const port = env.PORT!;
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  // Built JavaScript runs as production does (node dist/...); TypeScript through tsx.
+  // BENCH_PROFILE=1 writes a CPU profile of the product (what --cpu-prof records) to bench/profiles.
+  const profile = process.env.BENCH_PROFILE && script.startsWith('dist/') ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];
+  const args = script.endsWith('.ts') ? ['--import', 'tsx', script] : [...profile, script];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let stderr = '';
   child.stderr!.on('data', (c) => (stderr += String(c)));
   const url = `http://127.0.0.1:${port}`;

@@ -22,7 +22,8 @@ export async function startEmulatorProcess(webhookUrls: string[] = []): Promise<
 
 export async function startProduct(databaseUrl: string, stripeUrl: string, extraEnv: Record<string, string> = {}): Promise<Server> {
   const stripe = new URL(stripeUrl);
-  return startServer('src/main.ts', {
+  // As the Docker image runs it: compiled (bench/run.ts builds first), NODE_ENV=production.
+  return startServer('dist/src/main.js', {
     PORT: String(await freePort()),
     DATABASE_URL: databaseUrl,
     STRIPE_SECRET_KEY: 'sk_test_bench',

@@ -29,6 +29,8 @@
       set('percent', p.percent + '%');
       set('donors', String(p.donors));
       set('daysLeft', String(p.daysLeft));
+      set('donorsLabel', p.donors === 1 ? 'donor' : 'donors');
+      set('daysLabel', p.daysLeft === 1 ? 'day' : 'days');
       var bar = block.querySelector('[role=progressbar]');
       if (bar) {
         var width = Math.min(100, p.percent);

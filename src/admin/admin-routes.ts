@@ -11,7 +11,7 @@ import {
   createCampaignSchema, paymentExportQuery, pledgeExportQuery, pledgeListQuery, payoutExportQuery, reconcileRequest,
   reconciliationQuery, slugParams, updateCampaignSchema, webhookEventListQuery, webhookEventParams,
 } from './admin-schemas.ts';
-import type { CsvExport, ExportService } from './export-service.ts';
+import type { CsvBytes, CsvExport, ExportService } from './export-service.ts';
 import { RECONCILIATION_COLUMNS, reconciliationRecords, type ReconciliationService } from './reconciliation-service.ts';
 import type { WebhookEventService } from './webhook-operations.ts';
 
@@ -25,18 +25,17 @@ export interface AdminRouteDeps {
   clock?: () => Date;
 }
 
-/**
- * Streams records as CSV with backpressure (pipeline pauses the database cursor while the socket
- * is full) and tears the whole chain down, query included, when the client goes away.
- */
-function sendCsv(res: Response, filename: string, csv: CsvExport, logger: Logger): void {
+function csvHeaders(res: Response, filename: string): void {
   res.status(200);
   res.set({
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="${filename}"`,
     'X-Content-Type-Options': 'nosniff',
   });
-  pipeline(csv.records, stringify({ header: true, columns: csv.columns }), res, (error) => {
+}
+
+function onStreamEnd(res: Response, filename: string, logger: Logger) {
+  return (error: Error | null | undefined) => {
     if (!error) return;
     if ((error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') {
       logger.info({ export: filename }, 'export stopped: the client went away');
@@ -45,10 +44,49 @@ function sendCsv(res: Response, filename: string, csv: CsvExport, logger: Logger
       logger.error({ err: error, export: filename }, 'export failed mid-stream');
       res.destroy(error);
     }
-  });
+  };
+}
+
+/**
+ * Streams records as CSV with backpressure (pipeline pauses the source while the socket is full)
+ * and tears the whole chain down when the client goes away.
+ */
+export function sendCsv(res: Response, filename: string, csv: CsvExport, logger: Logger): void {
+  csvHeaders(res, filename);
+  pipeline(csv.records, stringify({ header: true, columns: csv.columns }), res, onStreamEnd(res, filename, logger));
+}
+
+/**
+ * Streams CSV bytes that PostgreSQL wrote (COPY ... TO STDOUT) straight into the response. The
+ * pipeline gives backpressure (the COPY waits while the socket is full) and, when the client goes
+ * away, destroys the COPY stream, whose client is then discarded and the query ended.
+ */
+export function sendCsvBytes(res: Response, filename: string, csv: CsvBytes, logger: Logger): void {
+  csvHeaders(res, filename);
+  pipeline(csv.body, res, onStreamEnd(res, filename, logger));
 }
 
 const stamp = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The three CSV exports; mounted in the API (bearer key) and in the dashboard (session cookie). */
+export function csvExportRoutes(exports: ExportService, logger: Logger, now: () => Date): Router {
+  const router = Router();
+  router.get('/exports/payments.csv', async (req, res) => {
+    const filter = parseOrThrow(paymentExportQuery, req.query);
+    sendCsvBytes(res, `payments-${stamp(now())}.csv`, await exports.payments(filter), req.log ?? logger);
+  });
+
+  router.get('/exports/pledges.csv', async (req, res) => {
+    const filter = parseOrThrow(pledgeExportQuery, req.query);
+    sendCsvBytes(res, `pledges-${stamp(now())}.csv`, await exports.pledges(filter), req.log ?? logger);
+  });
+
+  router.get('/exports/payouts.csv', async (req, res) => {
+    const filter = parseOrThrow(payoutExportQuery, req.query);
+    sendCsvBytes(res, `payouts-${stamp(now())}.csv`, await exports.payouts(filter), req.log ?? logger);
+  });
+  return router;
+}
 
 export function adminRoutes(deps: AdminRouteDeps): Router {
   const router = Router();
@@ -69,20 +107,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
     res.json(await deps.pledges.list(parseOrThrow(pledgeListQuery, req.query)));
   });
 
-  router.get('/exports/payments.csv', async (req, res) => {
-    const filter = parseOrThrow(paymentExportQuery, req.query);
-    sendCsv(res, `payments-${stamp(now())}.csv`, await deps.exports.payments(filter), req.log ?? deps.logger);
-  });
-
-  router.get('/exports/pledges.csv', async (req, res) => {
-    const filter = parseOrThrow(pledgeExportQuery, req.query);
-    sendCsv(res, `pledges-${stamp(now())}.csv`, await deps.exports.pledges(filter), req.log ?? deps.logger);
-  });
-
-  router.get('/exports/payouts.csv', async (req, res) => {
-    const filter = parseOrThrow(payoutExportQuery, req.query);
-    sendCsv(res, `payouts-${stamp(now())}.csv`, await deps.exports.payouts(filter), req.log ?? deps.logger);
-  });
+  router.use(csvExportRoutes(deps.exports, deps.logger, now));
 
   router.get('/reconciliation', async (req, res) => {
     const query = parseOrThrow(reconciliationQuery, req.query);

@@ -1,11 +1,22 @@
-// The exports' queries, streamed: a server-side cursor (pg-query-stream) on a client of its own
-// from the pool, read a batch at a time as the HTTP response drains, so a million rows cost the
-// memory of one batch. The client goes back to the pool when the stream ends, and is discarded
-// when it is cut short (a client that went away): a connection with a half-read portal is not
-// worth reusing.
-import type pg from 'pg';
-import QueryStream from 'pg-query-stream';
+// The exports, written by PostgreSQL itself: `COPY (SELECT ...) TO STDOUT WITH (FORMAT csv,
+// HEADER true)` on a client of its own from the pool, read through pg-copy-streams. Every cell is
+// computed in SQL with the same rules as the TypeScript in csv.ts (format_minor, csv_text: see
+// prisma/migrations/*_csv_functions), so the bytes are what csv-stringify wrote before, without a
+// JavaScript object per row. Backpressure: pg-copy-streams reads the socket only as the consumer
+// drains, so a stalled download stalls the COPY in PostgreSQL and memory stays flat.
+//
+// COPY takes no bind parameters, so the filters are written into the SQL as literals, each one
+// checked for its type here and quoted with pg's escapeLiteral (which also handles backslashes);
+// raw input is never concatenated.
+//
+// The client is returned to the pool when the COPY ends, and discarded (release(true): its
+// socket is destroyed, PostgreSQL's backend hits a closed connection and ends the query) when the
+// stream is cut short or fails.
+import { once } from 'node:events';
 import type { Readable } from 'node:stream';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { SLUG_PATTERN } from '../campaigns/campaign.ts';
 import type { Database } from '../db/client.ts';
 
 export interface ExportFilter {
@@ -15,161 +26,190 @@ export interface ExportFilter {
   to?: Date;
 }
 
-export interface PaymentExportRow {
-  id: string;
-  pledge_id: string;
-  campaign: string;
-  paid_at: Date | null;
-  name: string | null;
-  email: string;
-  anonymous: boolean;
-  frequency: string;
-  currency: string;
-  amount: number;
-  fee: number | null;
-  net: number | null;
-  amount_refunded: number;
-  dispute_status: string;
-  checkout_session_id: string | null;
-  payment_intent_id: string | null;
-  charge_id: string | null;
-  invoice_id: string | null;
-  balance_transaction_id: string | null;
-  payout_id: string | null;
-  payout_arrival_date: Date | null;
-  status: string;
-  flag: string | null;
-}
+// What the routes' schemas accept; checked again here because this is where SQL is written.
+const PAYMENT_STATUSES = new Set(['pending', 'succeeded', 'failed']);
+const PLEDGE_STATUSES = new Set(['pending', 'completed', 'failed', 'expired', 'cancelled']);
+const PAYOUT_STATUS = /^[a-z_]{1,32}$/;
 
-export interface PledgeExportRow {
-  id: string;
-  campaign: string;
-  created_at: Date;
-  completed_at: Date | null;
-  status: string;
-  frequency: string;
-  currency: string;
-  amount: number;
-  covered_fee: number;
-  cover_fees: boolean;
-  name: string | null;
-  email: string;
-  anonymous: boolean;
-  message: string | null;
-  dedication: string | null;
-  checkout_session_id: string | null;
-  subscription_id: string | null;
-  subscription_status: string | null;
-}
-
-export interface PayoutExportRow {
-  id: string;
-  status: string;
-  arrival_date: Date;
-  currency: string;
-  amount: number;
-  payments: number;
-  gross: string;
-  fee: string;
-  net: string;
-  refunded: string;
-  unknown_fees: number;
-}
-
-// Rows fetched per round trip: large enough to keep the database busy, small enough that a
-// stalled reader holds little memory.
-const BATCH_SIZE = 500;
-
-/** Builds `WHERE a AND b` with numbered parameters. */
-class Where {
-  readonly values: unknown[] = [];
-  private readonly parts: string[] = [];
-  add(sql: (p: string) => string, value: unknown): this {
-    if (value === undefined) return this;
-    this.values.push(value);
-    this.parts.push(sql(`$${this.values.length}`));
-    return this;
-  }
-  toString(): string {
-    return this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : '';
+export class ExportFilterError extends Error {
+  constructor(field: string) {
+    super(`invalid export filter: ${field}`);
+    this.name = 'ExportFilterError';
   }
 }
 
-async function streamRows<T>(pool: pg.Pool, text: string, values: unknown[]): Promise<Readable & AsyncIterable<T>> {
+function slugLiteral(value: string): string {
+  if (typeof value !== 'string' || value.length > 64 || !SLUG_PATTERN.test(value)) throw new ExportFilterError('campaign');
+  return pg.escapeLiteral(value);
+}
+
+function statusLiteral(value: string, allowed: (s: string) => boolean): string {
+  if (typeof value !== 'string' || !allowed(value)) throw new ExportFilterError('status');
+  return pg.escapeLiteral(value);
+}
+
+function instantLiteral(value: Date, field: string): string {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new ExportFilterError(field);
+  return `${pg.escapeLiteral(value.toISOString())}::timestamptz`;
+}
+
+/** `WHERE a AND b` of conditions on already-quoted literals. */
+function where(conditions: Array<string | false | undefined>): string {
+  const parts = conditions.filter((c): c is string => typeof c === 'string');
+  return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+}
+
+// ISO 8601 UTC as Date.prototype.toISOString writes it (the columns are TIMESTAMPTZ(3)).
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const day = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+// Booleans as true/false (COPY would write t/f).
+const bool = (column: string) => `CASE WHEN ${column} THEN 'true' ELSE 'false' END`;
+// Every text cell goes through csv_text: formula-neutralised, and NULL for empty so COPY writes an
+// empty unquoted cell. Not uuids and PostgreSQL enums: their text can neither be empty nor start
+// with = + - @ tab or CR (hex digits; the schema's lower-case labels), so csv_text would be a no-op
+// costing a function per cell per row.
+const text = (expr: string) => `csv_text(${expr})`;
+const plain = (expr: string) => expr;
+const money = (amount: string, currency: string) => `format_minor(${amount}, ${currency})`;
+
+export function paymentsCopySql(f: ExportFilter): string {
+  return `/* admin-export:payments */ COPY (
+    SELECT ${plain('p.id::text')} AS payment_id, ${plain('p.pledge_id::text')} AS pledge_id, ${text('c.slug')} AS campaign,
+      ${iso('p.paid_at')} AS paid_at, ${text('pl.name')} AS donor_name, ${text('pl.email')} AS email,
+      ${bool('pl.anonymous')} AS anonymous, ${plain('pl.frequency::text')} AS frequency, ${text('p.currency')} AS currency,
+      ${money('p.amount', 'p.currency')} AS gross, ${money('p.fee', 'p.currency')} AS fee, ${money('p.net', 'p.currency')} AS net,
+      ${money('p.amount_refunded', 'p.currency')} AS amount_refunded, ${plain('p.dispute_status::text')} AS dispute_status,
+      ${text('pl.checkout_session_id')} AS checkout_session_id, ${text('p.stripe_payment_intent_id')} AS payment_intent_id,
+      ${text('p.stripe_charge_id')} AS charge_id, ${text('p.stripe_invoice_id')} AS invoice_id,
+      ${text('p.stripe_balance_transaction_id')} AS balance_transaction_id, ${text('p.stripe_payout_id')} AS payout_id,
+      ${day('p.payout_arrival_date')} AS payout_arrival_date, ${plain('p.status::text')} AS status, ${text('p.flag')} AS flag
+    FROM payments p
+    JOIN pledges pl ON pl.id = p.pledge_id
+    JOIN campaigns c ON c.id = p.campaign_id
+    ${where([
+      f.campaign !== undefined && `c.slug = ${slugLiteral(f.campaign)}`,
+      f.status !== undefined && `p.status = ${statusLiteral(f.status, (s) => PAYMENT_STATUSES.has(s))}::"PaymentStatus"`,
+      f.from !== undefined && `p.paid_at >= ${instantLiteral(f.from, 'from')}`,
+      f.to !== undefined && `p.paid_at < ${instantLiteral(f.to, 'to')}`,
+    ])}
+    ORDER BY p.paid_at NULLS LAST, p.id
+  ) TO STDOUT WITH (FORMAT csv, HEADER true)`;
+}
+
+export function pledgesCopySql(f: ExportFilter): string {
+  return `/* admin-export:pledges */ COPY (
+    SELECT ${plain('pl.id::text')} AS pledge_id, ${text('c.slug')} AS campaign, ${iso('pl.created_at')} AS created_at,
+      ${iso('pl.completed_at')} AS completed_at, ${plain('pl.status::text')} AS status, ${plain('pl.frequency::text')} AS frequency,
+      ${text('pl.currency')} AS currency, ${money('pl.amount', 'pl.currency')} AS amount,
+      ${money('pl.covered_fee', 'pl.currency')} AS covered_fee, ${bool('pl.cover_fees')} AS cover_fees,
+      ${text('pl.name')} AS donor_name, ${text('pl.email')} AS email, ${bool('pl.anonymous')} AS anonymous,
+      ${text('pl.message')} AS message, ${text('pl.dedication')} AS dedication,
+      ${text('pl.checkout_session_id')} AS checkout_session_id, ${text('pl.stripe_subscription_id')} AS subscription_id,
+      ${text('pl.subscription_status')} AS subscription_status
+    FROM pledges pl
+    JOIN campaigns c ON c.id = pl.campaign_id
+    ${where([
+      f.campaign !== undefined && `c.slug = ${slugLiteral(f.campaign)}`,
+      f.status !== undefined && `pl.status = ${statusLiteral(f.status, (s) => PLEDGE_STATUSES.has(s))}::"PledgeStatus"`,
+      f.from !== undefined && `pl.created_at >= ${instantLiteral(f.from, 'from')}`,
+      f.to !== undefined && `pl.created_at < ${instantLiteral(f.to, 'to')}`,
+    ])}
+    ORDER BY pl.created_at, pl.id
+  ) TO STDOUT WITH (FORMAT csv, HEADER true)`;
+}
+
+/**
+ * One row per payout with the sums of the payments it carried beside Stripe's amount. With a fee
+ * still unknown the net sum is incomplete: no difference rather than a wrong one.
+ */
+export function payoutsCopySql(f: ExportFilter): string {
+  return `/* admin-export:payouts */ COPY (
+    SELECT ${text('s.id')} AS payout_id, ${text('s.status')} AS status, ${day('s.arrival_date')} AS arrival_date,
+      ${text('s.currency')} AS currency, ${money('s.amount', 's.currency')} AS payout_amount, s.payments,
+      ${money('s.gross', 's.currency')} AS gross, ${money('s.fee', 's.currency')} AS fee, ${money('s.net', 's.currency')} AS net,
+      ${money('s.refunded', 's.currency')} AS refunded, s.unknown_fees AS payments_fee_unknown,
+      CASE WHEN s.unknown_fees > 0 THEN NULL ELSE ${money('s.amount - s.net', 's.currency')} END AS difference
+    FROM (
+      SELECT po.id, po.status, po.arrival_date, po.currency, po.amount,
+        count(p.id)::int AS payments,
+        COALESCE(sum(p.amount), 0) AS gross,
+        COALESCE(sum(p.fee), 0) AS fee,
+        COALESCE(sum(p.net), 0) AS net,
+        COALESCE(sum(p.amount_refunded), 0) AS refunded,
+        count(p.id) FILTER (WHERE p.fee IS NULL OR p.net IS NULL)::int AS unknown_fees
+      FROM payouts po
+      LEFT JOIN payments p ON p.stripe_payout_id = po.id
+      ${where([
+        f.campaign !== undefined &&
+          `EXISTS (SELECT 1 FROM payments x JOIN campaigns c ON c.id = x.campaign_id WHERE x.stripe_payout_id = po.id AND c.slug = ${slugLiteral(f.campaign)})`,
+        f.status !== undefined && `po.status = ${statusLiteral(f.status, (s) => PAYOUT_STATUS.test(s))}`,
+        f.from !== undefined && `po.arrival_date >= ${instantLiteral(f.from, 'from')}`,
+        f.to !== undefined && `po.arrival_date < ${instantLiteral(f.to, 'to')}`,
+      ])}
+      GROUP BY po.id
+    ) s
+    ORDER BY s.arrival_date, s.id
+  ) TO STDOUT WITH (FORMAT csv, HEADER true)`;
+}
+
+/**
+ * Starts a COPY ... TO STDOUT and resolves once PostgreSQL has sent its first bytes (the header),
+ * so that a failure to connect, plan or start (a database that is down, a bad query) rejects here,
+ * before the caller has sent any HTTP header, and can still be answered as JSON.
+ *
+ * JIT is off for the export: its optimisation pass compiles the many cell expressions in the
+ * leader and in each parallel worker before the first row, seconds that a streamed export never
+ * wins back (measured: slower with it on). Reset before the client goes back to the pool.
+ */
+async function copyOut(pool: pg.Pool, sql: string): Promise<Readable> {
   const client = await pool.connect();
-  let stream: QueryStream;
+  let stream: ReturnType<typeof copyTo>;
   try {
-    stream = client.query(new QueryStream(text, values, { batchSize: BATCH_SIZE }));
+    await client.query('SET jit = off');
+    stream = client.query(copyTo(sql));
   } catch (error) {
     client.release(true);
     throw error;
   }
+  let released = false;
   let ended = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    if (ended) {
+      client.query('RESET jit').then(() => client.release(), (error: Error) => client.release(error));
+    } else {
+      // Not read to the end (the HTTP client went away, or the COPY failed): destroy the
+      // connection, which makes PostgreSQL end the COPY on its side.
+      client.release(true);
+    }
+  };
   stream.once('end', () => {
     ended = true;
   });
-  stream.once('close', () => client.release(ended ? undefined : true));
-  return stream as Readable & AsyncIterable<T>;
+  stream.once('close', release);
+  // pg-copy-streams has no _destroy and reports errors by emit: let go of the client either way.
+  stream.once('error', release);
+  try {
+    // events.once rejects on 'error'; 'readable' comes with the first chunk, or at the end.
+    await once(stream, 'readable');
+  } catch (error) {
+    stream.destroy();
+    release();
+    throw error;
+  }
+  return stream;
 }
 
 export function createExportRepository({ pool }: Pick<Database, 'pool'>) {
   return {
-    payments(f: ExportFilter): Promise<Readable> {
-      const where = new Where()
-        .add((p) => `c.slug = ${p}`, f.campaign)
-        .add((p) => `p.status = ${p}::"PaymentStatus"`, f.status)
-        .add((p) => `p.paid_at >= ${p}`, f.from)
-        .add((p) => `p.paid_at < ${p}`, f.to);
-      return streamRows<PaymentExportRow>(pool, `/* admin-export:payments */
-        SELECT p.id::text, p.pledge_id::text, c.slug AS campaign, p.paid_at, pl.name, pl.email, pl.anonymous,
-          pl.frequency::text, p.currency, p.amount, p.fee, p.net, p.amount_refunded, p.dispute_status::text,
-          pl.checkout_session_id, p.stripe_payment_intent_id AS payment_intent_id, p.stripe_charge_id AS charge_id,
-          p.stripe_invoice_id AS invoice_id, p.stripe_balance_transaction_id AS balance_transaction_id,
-          p.stripe_payout_id AS payout_id, p.payout_arrival_date, p.status::text, p.flag
-        FROM payments p
-        JOIN pledges pl ON pl.id = p.pledge_id
-        JOIN campaigns c ON c.id = p.campaign_id
-        ${where}
-        ORDER BY p.paid_at NULLS LAST, p.id`, where.values);
-    },
-
-    pledges(f: ExportFilter): Promise<Readable> {
-      const where = new Where()
-        .add((p) => `c.slug = ${p}`, f.campaign)
-        .add((p) => `pl.status = ${p}::"PledgeStatus"`, f.status)
-        .add((p) => `pl.created_at >= ${p}`, f.from)
-        .add((p) => `pl.created_at < ${p}`, f.to);
-      return streamRows<PledgeExportRow>(pool, `/* admin-export:pledges */
-        SELECT pl.id::text, c.slug AS campaign, pl.created_at, pl.completed_at, pl.status::text, pl.frequency::text,
-          pl.currency, pl.amount, pl.covered_fee, pl.cover_fees, pl.name, pl.email, pl.anonymous, pl.message,
-          pl.dedication, pl.checkout_session_id, pl.stripe_subscription_id AS subscription_id, pl.subscription_status
-        FROM pledges pl
-        JOIN campaigns c ON c.id = pl.campaign_id
-        ${where}
-        ORDER BY pl.created_at, pl.id`, where.values);
-    },
-
-    /** One row per payout with the sums of the payments it carried (sums as text: bigint). */
-    payouts(f: ExportFilter): Promise<Readable> {
-      const where = new Where()
-        .add((p) => `EXISTS (SELECT 1 FROM payments x JOIN campaigns c ON c.id = x.campaign_id WHERE x.stripe_payout_id = po.id AND c.slug = ${p})`, f.campaign)
-        .add((p) => `po.status = ${p}`, f.status)
-        .add((p) => `po.arrival_date >= ${p}`, f.from)
-        .add((p) => `po.arrival_date < ${p}`, f.to);
-      return streamRows<PayoutExportRow>(pool, `/* admin-export:payouts */
-        SELECT po.id, po.status, po.arrival_date, po.currency, po.amount,
-          count(p.id)::int AS payments,
-          COALESCE(sum(p.amount), 0)::text AS gross,
-          COALESCE(sum(p.fee), 0)::text AS fee,
-          COALESCE(sum(p.net), 0)::text AS net,
-          COALESCE(sum(p.amount_refunded), 0)::text AS refunded,
-          count(p.id) FILTER (WHERE p.fee IS NULL OR p.net IS NULL)::int AS unknown_fees
-        FROM payouts po
-        LEFT JOIN payments p ON p.stripe_payout_id = po.id
-        ${where}
-        GROUP BY po.id
-        ORDER BY po.arrival_date, po.id`, where.values);
-    },
+    /** payments.csv as CSV bytes, header included. */
+    // async: a filter the SQL builders refuse rejects the promise, like any other failure.
+    payments: async (f: ExportFilter): Promise<Readable> => copyOut(pool, paymentsCopySql(f)),
+    /** pledges.csv as CSV bytes, header included. */
+    pledges: async (f: ExportFilter): Promise<Readable> => copyOut(pool, pledgesCopySql(f)),
+    /** payouts.csv as CSV bytes, header included. */
+    payouts: async (f: ExportFilter): Promise<Readable> => copyOut(pool, payoutsCopySql(f)),
   };
 }
 

@@ -44,8 +44,8 @@ export function progressBlock(progress: Progress): SafeHtml {
 <span><span class="raised" data-field="raised">${formatMoney(progress.raised, progress.currency)}</span>
  raised of <span data-field="goal">${formatMoney(progress.goal, progress.currency)}</span></span>
 <span><strong data-field="percent">${progress.percent}%</strong> of the goal</span>
-<span><strong data-field="donors">${progress.donors}</strong> donors</span>
-<span><strong data-field="daysLeft">${progress.daysLeft}</strong> days left</span>
+<span><strong data-field="donors">${progress.donors}</strong> <span data-field="donorsLabel">${progress.donors === 1 ? 'donor' : 'donors'}</span></span>
+<span><strong data-field="daysLeft">${progress.daysLeft}</strong> <span data-field="daysLabel">${progress.daysLeft === 1 ? 'day' : 'days'}</span> left</span>
 </p>
 </section>`;
 }

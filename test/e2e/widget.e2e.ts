@@ -15,7 +15,7 @@ beforeAll(async () => {
   host = http.createServer((_req, res) => {
     res.setHeader('Content-Type', 'text/html');
     res.end(`<!doctype html><title>News site</title><h1>Our partner's article</h1>
-<iframe src="${e2e.app.url}/embed/campaigns/widgets" title="Campaign progress" width="320" height="200" style="border:0"></iframe>`);
+<iframe src="${e2e.app.url}/embed/campaigns/widgets" title="Campaign progress" width="320" height="220" style="border:0"></iframe>`);
   });
   await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
   hostUrl = `http://localhost:${(host.address() as AddressInfo).port}/`;
