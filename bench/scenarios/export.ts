@@ -4,10 +4,8 @@
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { generateKey } from '../../src/admin/admin-key.ts';
-import type { BenchPostgres } from '../lib/database.ts';
 import { query } from '../lib/database.ts';
 import { startEmulatorProcess, startProduct } from '../lib/product.ts';
-import { seedCampaign, seedPayments } from '../lib/seed.ts';
 import { summarise, type Summary } from '../lib/stats.ts';
 
 export interface ExportResult {
@@ -53,9 +51,8 @@ async function timeExport(url: string, key: string): Promise<{ mbPerSecond: numb
   return { mbPerSecond: bytes / 1e6 / ((performance.now() - started) / 1000), bytes, rows: rows - 1 };
 }
 
-export async function benchExport(pg: BenchPostgres, runs: number, count: number): Promise<ExportResult> {
-  const url = await pg.createDatabase('bench_export');
-  await seedPayments(url, await seedCampaign(url, 'export'), count);
+/** `url` holds `count` payments in all (see seedLargeDatabase). */
+export async function benchExport(url: string, runs: number, count: number): Promise<ExportResult> {
   const { key, hash, prefix } = generateKey();
   await query(url, `INSERT INTO admin_keys (label, key_hash, prefix) VALUES ('bench', $1, $2)`, [hash, prefix]);
   const emulator = await startEmulatorProcess();

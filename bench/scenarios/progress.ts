@@ -14,10 +14,15 @@ export interface ProgressResult {
   payments: { small: number; large: number };
 }
 
-export async function benchProgress(pg: BenchPostgres, runs: number, largeCount: number): Promise<ProgressResult> {
-  const url = await pg.createDatabase('bench_progress');
+/** One database for the read-heavy scenarios: campaign `small` (1,000 payments) and `large`. */
+export async function seedLargeDatabase(pg: BenchPostgres, largeCount: number): Promise<string> {
+  const url = await pg.createDatabase('bench_large');
   await seedPayments(url, await seedCampaign(url, 'small'), 1_000);
   await seedPayments(url, await seedCampaign(url, 'large'), largeCount);
+  return url;
+}
+
+export async function benchProgress(url: string, runs: number, largeCount: number): Promise<ProgressResult> {
   const emulator = await startEmulatorProcess();
   const product = await startProduct(url, emulator.url);
   const baseline = await startBaseline('bench/baselines/constant-json.ts');
@@ -28,7 +33,9 @@ export async function benchProgress(pg: BenchPostgres, runs: number, largeCount:
       if (r.errors || r.non2xx) throw new Error(`${target}: ${r.errors} errors, ${r.non2xx} non-2xx`);
       return r.requestsPerSecond;
     };
-    await run(`${product.url}/api/campaigns/large/progress`); // warm-up
+    // Warm-up: JIT and caches of both servers, both campaigns.
+    await run(`${product.url}/api/campaigns/small/progress`);
+    await run(`${product.url}/api/campaigns/large/progress`);
     await run(`${baseline.url}/progress`);
     for (let i = 0; i < runs; i++) {
       results.baseline.push(await run(`${baseline.url}/progress`));
