@@ -18,9 +18,10 @@ try {
   } else {
     throw new Error('usage: tsx scripts/db.ts migrate | migration NAME');
   }
+  await location.stop();
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-} finally {
   await location.stop();
+  // Explicit: the schema engine's teardown can reset process.exitCode.
+  process.exit(1);
 }

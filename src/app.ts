@@ -94,16 +94,17 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: JSON_BODY_LIMIT, verify: requireUtf8 }));
   app.use(express.urlencoded({ extended: true, limit: FORM_BODY_LIMIT, parameterLimit: 50, verify: requireWellFormedForm }));
 
+  // Hot public reads first: a progress poll should not walk past the admin routers.
   app.use(healthRoutes(db.pool));
+  app.use(campaignRoutes({ campaigns, progress, hub: deps.progressHub }));
   app.use(openApiRoutes({ serverUrl: config.publicUrl }));
   // Every /api/admin path (even an unknown one) answers 401 without a valid key.
   const admin = createAdminServices({
     db, stripe: deps.stripe, logger, clock: deps.clock,
-    webhooks: inboxOperations({ db, inbox, gateway: createLedgerGateway(deps.stripe), logger, clock: deps.clock }),
+    webhooks: inboxOperations({ db, inbox, gateway: ledgerGateway, logger, clock: deps.clock }),
   });
   app.use(adminApi(admin, { logger, clock: deps.clock }));
   app.use(adminDashboardRoutes({ admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock }));
-  app.use(campaignRoutes({ campaigns, progress, hub: deps.progressHub }));
   app.use(
     pledgeRoutes({
       pledges,

@@ -33,7 +33,7 @@ export function campaignRoutes(deps: { campaigns: CampaignService; progress: Pro
     // Pollers revalidate cheaply: an unchanged total is a 304 with no body.
     res.set({ ETag: snapshot.etag, 'Cache-Control': 'public, max-age=2, must-revalidate', 'Access-Control-Allow-Origin': '*' });
     if (req.fresh) return void res.status(304).end();
-    res.json(snapshot.progress);
+    res.type('json').send(snapshot.body);
   });
 
   router.get('/api/campaigns/:slug/progress/stream', async (req, res) => {
@@ -81,5 +81,5 @@ export function campaignRoutes(deps: { campaigns: CampaignService; progress: Pro
 }
 
 function send(res: Response, snapshot: ProgressSnapshot): void {
-  res.write(`id: ${snapshot.etag}\nevent: progress\ndata: ${JSON.stringify(snapshot.progress)}\n\n`);
+  res.write(`id: ${snapshot.etag}\nevent: progress\ndata: ${snapshot.body.toString()}\n\n`);
 }

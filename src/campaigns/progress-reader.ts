@@ -9,6 +9,8 @@ import type { ProgressHub } from './progress-hub.ts';
 export interface ProgressSnapshot {
   campaignId: string;
   progress: Progress;
+  /** The JSON body, serialised once per change rather than once per request. */
+  body: Buffer;
   etag: string;
 }
 
@@ -51,7 +53,8 @@ export function createProgressReader(options: ProgressReaderOptions) {
       if (entry && now() - entry.fetchedAt < ttl()) return entry.snapshot;
       const snapshot = options.load(slug).then(({ campaignId, progress }) => {
         bySlugForCampaign.set(campaignId, slug);
-        return { campaignId, progress, etag: etagOf(progress) };
+        const body = Buffer.from(JSON.stringify(progress));
+        return { campaignId, progress, body, etag: etagOf(body) };
       });
       cache.set(slug, { snapshot, fetchedAt: now() });
       snapshot.catch(() => cache.delete(slug));
@@ -60,8 +63,8 @@ export function createProgressReader(options: ProgressReaderOptions) {
   };
 }
 
-function etagOf(progress: Progress): string {
-  return `W/"${createHash('sha1').update(JSON.stringify(progress)).digest('base64url').slice(0, 22)}"`;
+function etagOf(body: Buffer): string {
+  return `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
 }
 
 export type ProgressReader = ReturnType<typeof createProgressReader>;
