@@ -14,7 +14,9 @@ RUN npm run build && npm prune --omit=dev
 
 # Run: non-root, no build tools, migrations applied by the service itself before it listens.
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production PORT=3000
+# Fewer glibc malloc arenas: Node serves from one thread, and the default arena count only
+# fragments memory (measured: about 13 MB less at rest, see BENCHMARKS.md).
+ENV NODE_ENV=production PORT=3000 MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules

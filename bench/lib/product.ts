@@ -31,6 +31,7 @@ export async function startProduct(databaseUrl: string, stripeUrl: string, extra
     STRIPE_API_HOST: stripe.hostname,
     STRIPE_API_PORT: stripe.port,
     STRIPE_API_PROTOCOL: 'http',
+    MALLOC_ARENA_MAX: '2', // as the Dockerfile sets it
     PLEDGE_RATE_LIMIT_PER_MINUTE: '1000000',
     PLEDGE_RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
     ...extraEnv,
