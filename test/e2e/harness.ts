@@ -18,6 +18,8 @@ export interface E2E {
   emulator: StripeEmulator;
   app: Awaited<ReturnType<typeof listen>>;
   browser: Browser;
+  /** Waits until the emulator has no delivery in flight and the app no fee to read. */
+  settle(): Promise<void>;
   newPage(options?: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } }): Promise<Page>;
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
@@ -46,6 +48,10 @@ export async function startE2E(): Promise<E2E> {
     emulator,
     app,
     browser,
+    async settle() {
+      await emulator.flushDeliveries();
+      await handler!.fees.idle();
+    },
     async newPage(options = {}) {
       const context = await browser.newContext({
         viewport: options.viewport ?? DESKTOP,
