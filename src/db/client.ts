@@ -25,6 +25,12 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', (error) => options.onPoolError?.(error));
+  // A connection the server ends (a restart: 57P01) while it is checked out between two queries
+  // has no listener of the pool's, and an 'error' event without a listener ends the process.
+  // Every client gets one for its whole life; the queries on it still fail and are retried.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.onPoolError?.(error));
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closed: Promise<void> | undefined;
   return {
