@@ -80,6 +80,8 @@ export function createCampaignService(deps: { campaigns: CampaignRepository; clo
   return {
     get,
 
+    find: (slug: string): Promise<Campaign | null> => deps.campaigns.findBySlug(slug),
+
     async list(): Promise<CampaignView[]> {
       const at = now();
       return (await deps.campaigns.list()).map((c) => toCampaignView(c, at));

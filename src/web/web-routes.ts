@@ -54,21 +54,27 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
 
   router.get('/', async (_req, res) => {
     const campaign = await deps.campaigns.current();
-    if (!campaign) throw AppError.notFound('Campaign');
+    if (!campaign) return void res.status(404).type('html').send(notFoundPage());
     res.type('html').send(await renderDonation(campaign));
   });
 
+  /** The campaign a page is for, or null after answering the page's own HTML 404. */
+  async function campaignForPage(params: unknown, res: express.Response): Promise<Campaign | null> {
+    const parsed = slugParams.safeParse(params);
+    const campaign = parsed.success ? await deps.campaigns.find(parsed.data.slug) : null;
+    if (!campaign) res.status(404).type('html').send(notFoundPage());
+    return campaign;
+  }
+
   router.get('/campaigns/:slug', async (req, res) => {
-    const parsed = slugParams.safeParse(req.params);
-    if (!parsed.success) throw AppError.notFound('Campaign');
-    const campaign = await deps.campaigns.get(parsed.data.slug);
+    const campaign = await campaignForPage(req.params, res);
+    if (!campaign) return;
     res.type('html').send(await renderDonation(campaign, { values: prefill(req.query, campaign.currency) }));
   });
 
   router.get('/embed/campaigns/:slug', async (req, res) => {
-    const parsed = slugParams.safeParse(req.params);
-    if (!parsed.success) throw AppError.notFound('Campaign');
-    const campaign = await deps.campaigns.get(parsed.data.slug);
+    const campaign = await campaignForPage(req.params, res);
+    if (!campaign) return;
     const { progress } = await deps.progress.get(campaign.slug);
     // Framed by other sites on purpose: only this route relaxes the framing rules.
     res.removeHeader('X-Frame-Options');

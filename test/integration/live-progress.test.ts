@@ -122,6 +122,16 @@ describe('the widget', () => {
   });
 });
 
+describe('page not found', () => {
+  it('answers an unknown or malformed campaign page with the HTML 404 page', async () => {
+    for (const path of ['/campaigns/no-such-campaign', '/campaigns/Bad_Slug', '/embed/campaigns/no-such-campaign']) {
+      const res = await request(servers[0]!.url).get(path).expect(404);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.text).toContain('Page not found');
+    }
+  });
+});
+
 describe('supporters', () => {
   it('lists named, completed donors with their messages, escaped, and never the anonymous', async () => {
     const campaign = await insertCampaign(db, { slug: 'thanks-all' });
