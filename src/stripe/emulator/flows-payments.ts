@@ -45,23 +45,32 @@ function stripeFee(ctx: EmulatorContext, amount: number): number {
   return Math.round((amount * ctx.feeModel.percentBps) / 10000) + ctx.feeModel.fixed;
 }
 
-/** Captures the payment intent's full amount: a succeeded charge with its balance transaction. */
-export function succeedPayment(ctx: EmulatorContext, pi: StripeObject, kind: PaymentMethodKind, req: RequestInfo): StripeObject {
-  const now = nowSec(ctx);
-  const paymentMethod = (pi.payment_method as string | null) ?? newId('pm');
-  const charge = buildCharge(now, {
+/** A charge of the payment intent, as Stripe makes one for each attempt. */
+function chargeOf(
+  ctx: EmulatorContext,
+  pi: StripeObject,
+  attempt: { now: number; paymentMethod: string; kind: PaymentMethodKind; declined: boolean },
+): StripeObject {
+  return buildCharge(attempt.now, {
     amount: pi.amount,
     currency: pi.currency,
     customer: pi.customer,
     description: pi.description,
     metadata: pi.metadata,
     paymentIntent: pi.id,
-    paymentMethod,
-    kind,
+    paymentMethod: attempt.paymentMethod,
+    kind: attempt.kind,
     email: pi.receipt_email,
     receiptBaseUrl: ctx.publicUrl(),
-    declined: false,
+    declined: attempt.declined,
   });
+}
+
+/** Captures the payment intent's full amount: a succeeded charge with its balance transaction. */
+export function succeedPayment(ctx: EmulatorContext, pi: StripeObject, kind: PaymentMethodKind, req: RequestInfo): StripeObject {
+  const now = nowSec(ctx);
+  const paymentMethod = (pi.payment_method as string | null) ?? newId('pm');
+  const charge = chargeOf(ctx, pi, { now, paymentMethod, kind, declined: false });
   const bt = buildBalanceTransaction(now, {
     amount: charge.amount,
     fee: stripeFee(ctx, charge.amount),
@@ -92,19 +101,7 @@ export function succeedPayment(ctx: EmulatorContext, pi: StripeObject, kind: Pay
 export function failPayment(ctx: EmulatorContext, pi: StripeObject, kind: PaymentMethodKind, req: RequestInfo): StripeObject {
   const now = nowSec(ctx);
   const paymentMethod = newId('pm');
-  const charge = buildCharge(now, {
-    amount: pi.amount,
-    currency: pi.currency,
-    customer: pi.customer,
-    description: pi.description,
-    metadata: pi.metadata,
-    paymentIntent: pi.id,
-    paymentMethod,
-    kind,
-    email: pi.receipt_email,
-    receiptBaseUrl: ctx.publicUrl(),
-    declined: true,
-  });
+  const charge = chargeOf(ctx, pi, { now, paymentMethod, kind, declined: true });
   ctx.store.charges.set(charge.id, charge);
   const declineCode = kind === 'card' ? 'card_declined' : 'insufficient_funds';
   Object.assign(pi, {
