@@ -32,7 +32,7 @@ export interface EventHandler<O, P = undefined> {
   prepare?(object: O, deps: PrepareDeps): Promise<P>;
   apply(object: O, ctx: ApplyContext<P>): Promise<LedgerOutcome>;
   /** Work that may follow once the event is committed and acknowledged (never money). */
-  afterCommit?(object: O, deps: AfterCommitDeps): void;
+  afterCommit?(object: O, deps: AfterCommitDeps, prepared: P | undefined): void;
 }
 
 export type HandlerMap = { [T in Stripe.Event.Type]?: EventHandler<ObjectOf<T>, any> };

@@ -1,7 +1,5 @@
 // Event type -> handler. Types not listed here are stored as ignored and acknowledged.
-import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import type { ChargeFacts } from '../payments/payment.ts';
 import { subjectOf, type CheckoutFacts } from '../payments/payment-service.ts';
 import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
 import type { EventHandler, HandlerMap } from './event-handler.ts';
@@ -11,24 +9,13 @@ import {
   invoiceSubscriptionId, sessionPledgeHint,
 } from './stripe-objects.ts';
 
-/** A fee we could not read now is filled in by reconciliation: never a reason to fail the event. */
-async function factsOrNull(gateway: LedgerGateway, paymentIntentId: string, logger: Logger): Promise<ChargeFacts | null> {
-  try {
-    return await gateway.chargeFacts(paymentIntentId);
-  } catch (error) {
-    logger.warn({ err: error, paymentIntentId }, 'fee not available from Stripe now: recorded without it');
-    return null;
-  }
-}
-
 const compact = (keys: Array<string | null | false | undefined>): string[] => keys.filter((k): k is string => !!k);
 
-function checkoutHandler(outcome: CheckoutFacts['outcome']): EventHandler<Stripe.Checkout.Session, ChargeFacts | null> {
+function checkoutHandler(outcome: CheckoutFacts['outcome']): EventHandler<Stripe.Checkout.Session> {
   return {
-    subjects: (s, facts) =>
+    subjects: (s) =>
       compact([
         s.payment_intent && subjectOf.paymentIntent(idOf(s.payment_intent)!),
-        facts && subjectOf.charge(facts.chargeId),
         s.subscription && subjectOf.subscription(idOf(s.subscription)!),
       ]),
     // The fee is read after the payment is committed (see src/payments/fee-filler.ts).
@@ -36,7 +23,7 @@ function checkoutHandler(outcome: CheckoutFacts['outcome']): EventHandler<Stripe
       const pi = idOf(s.payment_intent);
       if (s.mode === 'payment' && pi && s.payment_status === 'paid') fees.fill(pi);
     },
-    apply: (s, { ledger, prepared, event }) =>
+    apply: (s, { ledger, event }) =>
       ledger.recordCheckout({
         sessionId: s.id,
         pledgeIdHint: sessionPledgeHint(s),
@@ -49,7 +36,7 @@ function checkoutHandler(outcome: CheckoutFacts['outcome']): EventHandler<Stripe
         subscriptionId: idOf(s.subscription),
         customerId: idOf(s.customer),
         at: fromUnix(event.created),
-        facts: prepared ?? null,
+        facts: null,
       }),
   };
 }
@@ -76,7 +63,6 @@ const disputeHandler: EventHandler<Stripe.Dispute> = {
 
 interface InvoicePrepared {
   paymentIntentId: string | null;
-  facts: ChargeFacts | null;
 }
 
 const invoicePaid: EventHandler<Stripe.Invoice, InvoicePrepared> = {
@@ -85,7 +71,6 @@ const invoicePaid: EventHandler<Stripe.Invoice, InvoicePrepared> = {
       inv.id && subjectOf.invoice(inv.id),
       invoiceSubscriptionId(inv) && subjectOf.subscription(invoiceSubscriptionId(inv)!),
       (p?.paymentIntentId ?? invoicePaymentIntentId(inv)) && subjectOf.paymentIntent((p?.paymentIntentId ?? invoicePaymentIntentId(inv))!),
-      p?.facts && subjectOf.charge(p.facts.chargeId),
     ]),
   async prepare(inv, { gateway, logger }) {
     let paymentIntentId = invoicePaymentIntentId(inv);
@@ -96,7 +81,11 @@ const invoicePaid: EventHandler<Stripe.Invoice, InvoicePrepared> = {
         return null;
       });
     }
-    return { paymentIntentId, facts: paymentIntentId ? await factsOrNull(gateway, paymentIntentId, logger) : null };
+    // Only what keys the payment is read here; its fee follows the commit (fee-filler.ts).
+    return { paymentIntentId };
+  },
+  afterCommit(_inv, { fees }, prepared) {
+    if (prepared?.paymentIntentId) fees.fill(prepared.paymentIntentId);
   },
   apply(inv, { ledger, prepared }) {
     if (!inv.id) throw new PermanentEventError('invoice without an id');
@@ -109,7 +98,7 @@ const invoicePaid: EventHandler<Stripe.Invoice, InvoicePrepared> = {
       paymentIntentId: prepared?.paymentIntentId ?? invoicePaymentIntentId(inv),
       periodStart: invoicePeriodStart(inv),
       paidAt: invoicePaidAt(inv),
-      facts: prepared?.facts ?? null,
+      facts: null,
     });
   },
 };

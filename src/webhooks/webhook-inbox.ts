@@ -131,7 +131,7 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
           if (!(await tx.events.claim(event, source))) return { status: 'duplicate' };
           return apply(tx, event, prepared, logger);
         });
-        if (result.status === 'processed' && deps.fees) handlerFor(event)?.afterCommit?.(event.data.object as never, { fees: deps.fees });
+        if (result.status === 'processed' && deps.fees) handlerFor(event)?.afterCommit?.(event.data.object as never, { fees: deps.fees }, prepared);
         return report(logger, result);
       } catch (error) {
         if (!isPermanentFailure(error)) throw error;
