@@ -3,13 +3,8 @@
 import { z } from 'zod';
 import { SLUG_PATTERN } from '../campaigns/campaign.ts';
 import { STRIPE_MAX_AMOUNT } from '../money/currency.ts';
+import { hasHiddenCharacter, hasVisibleCharacter } from './visible-text.ts';
 
-// C0/C1 controls, bidirectional overrides and invisible characters that can disguise text
-// (a name that renders reversed, a message with hidden content). Newlines are allowed only in
-// multi-line fields. Also what only mangled bytes produce: U+FFFD (the body parser's stand-in for
-// invalid or overlong UTF-8), noncharacters, and lone surrogates (with /u, a surrogate range
-// matches only unpaired ones), which PostgreSQL would otherwise store as U+FFFD.
-const HIDDEN_OR_CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF\uFFF9-\uFFFF\uD800-\uDFFF]/u;
 const LINE_BREAK = /[\n\r\u2028\u2029]/u;
 
 export function text(max: number, { multiline = false } = {}) {
@@ -21,8 +16,9 @@ export function text(max: number, { multiline = false } = {}) {
       z
         .string()
         .max(max, `must be at most ${max} characters`)
-        .refine((s) => !HIDDEN_OR_CONTROL.test(s), 'must not contain control or invisible characters')
-        .refine((s) => multiline || !LINE_BREAK.test(s), 'must be on one line'),
+        .refine((s) => !hasHiddenCharacter(s, { multiline }), 'must not contain control or invisible characters')
+        .refine((s) => multiline || !LINE_BREAK.test(s), 'must be on one line')
+        .refine((s) => s === '' || hasVisibleCharacter(s), 'must contain a visible character'),
     );
 }
 

@@ -64,6 +64,12 @@ const cases: Case[] = [
   ['message with a NUL', { ...valid, message: 'hi\u0000there' }, 'message'],
   ['dedication too long', { ...valid, dedication: 'd'.repeat(201) }, 'dedication'],
   ['dedication with zero-width characters', { ...valid, dedication: 'In memory\u200B of' }, 'dedication'],
+  // Issue 12: characters that draw nothing, and the blank public name they made.
+  ['name of a Hangul filler alone (U+3164)', { ...valid, name: '\u3164' }, 'name'],
+  ['name with tag characters', { ...valid, name: 'Ann\u{E0041}\u{E0042}' }, 'name'],
+  ['name with a variation selector', { ...valid, name: 'An\uFE00n' }, 'name'],
+  ['message with U+180E', { ...valid, message: 'hi\u180Ethere' }, 'message'],
+  ['dedication with a soft hyphen', { ...valid, dedication: 'In mem\u00ADory' }, 'dedication'],
   ['anonymous as a string', { ...valid, anonymous: 'yes' }, 'anonymous'],
   ['coverFees as a number', { ...valid, coverFees: 1 }, 'coverFees'],
   ['an unknown field', { ...valid, status: 'completed' }, 'status'],
