@@ -10,6 +10,7 @@ import { createLedgerGateway } from '../src/stripe/ledger-gateway.ts';
 import { createStripeClient, stripeOptionsFromConfig } from '../src/stripe/stripe-client.ts';
 import { createInboxStore } from '../src/webhooks/inbox-transaction.ts';
 import { reconcile, type ReconcileProgress } from '../src/webhooks/reconcile-service.ts';
+import { scopeFor } from '../src/webhooks/event-scope.ts';
 import { createWebhookInbox } from '../src/webhooks/webhook-inbox.ts';
 
 const USAGE = 'usage: npm run reconcile -- --since YYYY-MM-DD   (Stripe keeps 30 days of events)';
@@ -58,7 +59,7 @@ function showProgress(p: ReconcileProgress): void {
 try {
   await applyMigrations(location.url);
   const gateway = createLedgerGateway(createStripeClient(stripeOptionsFromConfig(config, secretKey)));
-  const inbox = createWebhookInbox({ store: createInboxStore(db), gateway, logger });
+  const inbox = createWebhookInbox({ store: createInboxStore(db), gateway, logger, scope: scopeFor({ ...config.stripe, secretKey }) });
   const summary = await reconcile({ db, gateway, inbox, logger }, { since, onProgress: showProgress });
   if (tty) process.stderr.write('\r\x1b[2K');
   const applied = Object.entries(summary.events.applied).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';

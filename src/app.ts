@@ -26,6 +26,7 @@ import { createPledgeService } from './pledges/pledge-service.ts';
 import { createCheckoutGateway } from './stripe/checkout-gateway.ts';
 import { createLedgerGateway } from './stripe/ledger-gateway.ts';
 import { createInboxStore } from './webhooks/inbox-transaction.ts';
+import { scopeFor } from './webhooks/event-scope.ts';
 import { createWebhookInbox } from './webhooks/webhook-inbox.ts';
 import { webhookRoutes } from './webhooks/webhook-routes.ts';
 import { adminDashboardRoutes } from './web/admin-dashboard-routes.ts';
@@ -72,7 +73,7 @@ export function createApp(deps: AppDeps): express.Express {
   const ledgerGateway = createLedgerGateway(deps.stripe);
   const fees =
     deps.fees ?? createFeeFiller({ gateway: ledgerGateway, store: createPaymentRepository(db.prisma), logger });
-  const inbox = createWebhookInbox({ store: createInboxStore(db), gateway: ledgerGateway, logger, fees });
+  const inbox = createWebhookInbox({ store: createInboxStore(db), gateway: ledgerGateway, logger, fees, scope: scopeFor(config.stripe) });
 
   const app = express();
   app.disable('x-powered-by');

@@ -19,6 +19,7 @@ const envSchema = z
       z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must look like sk_test_... or sk_live_...'),
     ),
     STRIPE_WEBHOOK_SECRET: optional(z.string().regex(/^whsec_[A-Za-z0-9_+/=]+$/, 'must look like whsec_...')),
+    STRIPE_ACCOUNT_ID: optional(z.string().regex(/^acct_[A-Za-z0-9]+$/, 'must look like acct_...')),
     STRIPE_API_HOST: optional(z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name')),
     STRIPE_API_PORT: optional(port),
     STRIPE_API_PROTOCOL: optional(z.enum(['http', 'https'])),
@@ -62,6 +63,8 @@ export interface Config {
   stripe: {
     secretKey: string | undefined;
     webhookSecret: string | undefined;
+    /** acct_... this service's events belong to: events naming another account are ignored. */
+    accountId: string | undefined;
     apiHost: string | undefined;
     apiPort: number | undefined;
     apiProtocol: 'http' | 'https' | undefined;
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stripe: {
       secretKey: e.STRIPE_SECRET_KEY,
       webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      accountId: e.STRIPE_ACCOUNT_ID,
       apiHost: e.STRIPE_API_HOST,
       apiPort: e.STRIPE_API_PORT,
       apiProtocol: e.STRIPE_API_PROTOCOL,

@@ -35,5 +35,6 @@ function sqlStates(error: unknown, depth = 0, found: string[] = []): string[] {
 }
 
 export function describeError(error: unknown): string {
-  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2000);
+  // No NUL: PostgreSQL text cannot hold one, and the description is stored in last_error.
+  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).replace(/\u0000/g, '').slice(0, 2000);
 }

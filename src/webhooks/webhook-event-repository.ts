@@ -2,6 +2,7 @@
 // event id lets exactly one transaction, on any instance, apply it.
 import type Stripe from 'stripe';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { envelopeColumns } from './event-envelope.ts';
 
 type Client = Prisma.TransactionClient;
 
@@ -20,18 +21,15 @@ export interface StoredEvent {
   processedAt: Date | null;
 }
 
-const objectIdOf = (event: Stripe.Event) => (event.data?.object as { id?: unknown } | undefined)?.id;
-
 export function createWebhookEventRepository(client: Client) {
   return {
     /** False when the event is already in the inbox (waits for a concurrent claimant to finish). */
     async claim(event: Stripe.Event, source: string): Promise<boolean> {
-      const objectId = objectIdOf(event);
+      const c = envelopeColumns(event);
       const rows = await client.$queryRaw<Array<{ id: string }>>`
         INSERT INTO webhook_events (id, type, api_version, livemode, object_id, payload, status, attempts, source, stripe_created_at)
-        VALUES (${event.id}, ${event.type}, ${event.api_version ?? null}, ${event.livemode ?? false},
-          ${typeof objectId === 'string' ? objectId : null}, ${JSON.stringify(event)}::jsonb, 'received', 1, ${source},
-          to_timestamp(${event.created}::double precision))
+        VALUES (${c.id}, ${c.type}, ${c.apiVersion}, ${c.livemode}, ${c.objectId}, ${c.payload}::jsonb, 'received', 1, ${source},
+          ${c.createdAt})
         ON CONFLICT (id) DO NOTHING
         RETURNING id`;
       return rows.length > 0;
@@ -59,14 +57,16 @@ export function createWebhookEventRepository(client: Client) {
       await client.$executeRaw`UPDATE webhook_events SET attempts = attempts + 1 WHERE id = ${id}`;
     },
 
-    /** Records an event that can never apply; a processed event is never downgraded. */
-    async recordFailure(event: Stripe.Event, source: string, error: string): Promise<void> {
-      const objectId = objectIdOf(event);
+    /**
+     * Records an event that can never apply; a processed event is never downgraded. With `stub`,
+     * only the envelope is kept as payload (the payload itself is what PostgreSQL refused).
+     */
+    async recordFailure(event: Stripe.Event, source: string, error: string, options: { stub?: string } = {}): Promise<void> {
+      const c = envelopeColumns(event, options);
       await client.$executeRaw`
         INSERT INTO webhook_events AS w (id, type, api_version, livemode, object_id, payload, status, attempts, last_error, source, stripe_created_at)
-        VALUES (${event.id}, ${event.type}, ${event.api_version ?? null}, ${event.livemode ?? false},
-          ${typeof objectId === 'string' ? objectId : null}, ${JSON.stringify(event)}::jsonb, 'failed', 1, ${error}, ${source},
-          to_timestamp(${event.created}::double precision))
+        VALUES (${c.id}, ${c.type}, ${c.apiVersion}, ${c.livemode}, ${c.objectId}, ${c.payload}::jsonb, 'failed', 1, ${error}, ${source},
+          ${c.createdAt})
         ON CONFLICT (id) DO UPDATE SET status = 'failed', attempts = w.attempts + 1, last_error = EXCLUDED.last_error,
           processed_at = NULL
         WHERE w.status IN ('failed', 'received', 'deferred')`;

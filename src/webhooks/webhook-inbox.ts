@@ -10,8 +10,10 @@ import { AppError } from '../http/app-error.ts';
 import type { FeeFiller } from '../payments/fee-filler.ts';
 import type { LedgerOutcome } from '../payments/payment-service.ts';
 import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
+import { envelopeProblem } from './event-envelope.ts';
 import type { HandlerMap } from './event-handler.ts';
 import { eventHandlers } from './event-handlers.ts';
+import { outOfScope, type EventScope } from './event-scope.ts';
 import type { InboxStore, InboxTransaction } from './inbox-transaction.ts';
 import { describeError, isPermanentFailure, PermanentEventError } from './webhook-errors.ts';
 
@@ -26,6 +28,8 @@ export interface WebhookInboxDeps {
   store: InboxStore;
   gateway: LedgerGateway;
   logger: Logger;
+  /** Which events are this service's (the key's mode, the account): others are stored as ignored. */
+  scope: EventScope;
   /** Follow-up reads of fees once a payment is committed; without it, reconciliation fills them. */
   fees?: FeeFiller;
   handlers?: HandlerMap;
@@ -39,14 +43,22 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
   const handlers = deps.handlers ?? eventHandlers;
   const { store, gateway } = deps;
 
-  const handlerFor = (event: Stripe.Event) => handlers[event.type];
+  // Own properties only: a type of 'constructor' or '__proto__' is not a handler.
+  const handlerFor = (event: Stripe.Event) => (Object.hasOwn(handlers, event.type) ? handlers[event.type] : undefined);
+  const notOurs = (event: Stripe.Event) => outOfScope(event, deps.scope);
 
   async function prepare(event: Stripe.Event, logger: Logger): Promise<unknown> {
+    if (notOurs(event)) return undefined; // nothing to read from Stripe for an event we ignore
     const handler = handlerFor(event);
     return handler?.prepare ? handler.prepare(event.data.object as never, { gateway, logger }) : undefined;
   }
 
   async function apply(tx: InboxTransaction, event: Stripe.Event, prepared: unknown, logger: Logger): Promise<LedgerOutcome> {
+    const foreign = notOurs(event);
+    if (foreign) {
+      await tx.events.settle(event.id, { status: 'ignored', note: foreign });
+      return { status: 'ignored', reason: foreign };
+    }
     const handler = handlerFor(event);
     if (!handler) {
       await tx.events.settle(event.id, { status: 'ignored', note: 'event type not handled' });
@@ -111,7 +123,16 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
 
   async function failPermanently(event: Stripe.Event, source: InboxSource, error: unknown, logger: Logger): Promise<InboxResult> {
     const message = describeError(error);
-    await store.events.recordFailure(event, source, message);
+    try {
+      await store.events.recordFailure(event, source, message);
+    } catch (storeError) {
+      if (!isPermanentFailure(storeError)) throw storeError;
+      // What PostgreSQL refuses is the payload itself (a \u0000 in a string...): keep the envelope,
+      // so the event is still on record as failed and Stripe stops retrying.
+      await store.events.recordFailure(event, source, `${message}; payload not kept: ${describeError(storeError)}`, {
+        stub: 'PostgreSQL refused the payload',
+      });
+    }
     logger.debug({ err: error }, 'permanent failure');
     return report(logger, { status: 'failed', error: message });
   }
@@ -120,6 +141,8 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
     /** Stores and applies one verified event. Throws on transient failure (nothing is kept). */
     async receive(event: Stripe.Event, source: InboxSource = 'webhook'): Promise<InboxResult> {
       const logger = deps.logger.child({ eventId: event.id, eventType: event.type, source });
+      const problem = envelopeProblem(event);
+      if (problem) return failPermanently(event, source, new PermanentEventError(problem), logger);
       // A redelivery must not cost a Stripe call: for events that read Stripe first, look before
       // preparing. For the others the claim below decides at once (one round trip fewer per event).
       if (handlerFor(event)?.prepare && (await store.events.known([event.id])).size > 0) {
@@ -146,6 +169,8 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
       if (stored.status !== 'failed') throw AppError.conflict(`Webhook event '${eventId}' is ${stored.status}; only failed events are replayed`);
       const event = stored.payload;
       const logger = deps.logger.child({ eventId: event.id, eventType: event.type, source: 'replay' });
+      const problem = envelopeProblem(event);
+      if (problem) return failPermanently(event, 'replay', new PermanentEventError(problem), logger);
       try {
         const prepared = await prepare(event, logger);
         const result = await store.transaction(async (tx): Promise<InboxResult> => {

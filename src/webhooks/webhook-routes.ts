@@ -11,6 +11,7 @@ export const WEBHOOK_PATH = '/webhooks/stripe';
 export const WEBHOOK_BODY_LIMIT = '512kb';
 /** Stripe's own default: a signature older than this is a replay, not a delivery. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
+const STORABLE_ID = /^[\x21-\x7E]{1,255}$/;
 
 export function webhookRoutes(deps: { inbox: WebhookInbox; stripe: Stripe; webhookSecret: string }): Router {
   const router = Router();
@@ -28,7 +29,10 @@ export function webhookRoutes(deps: { inbox: WebhookInbox; stripe: Stripe; webho
       }
       throw new AppError(400, 'invalid_body', 'Webhook body is not a Stripe event');
     }
-    if (!event?.id || !event.type || !event.data?.object) throw new AppError(400, 'invalid_body', 'Webhook body is not a Stripe event');
+    // Stored by its id: an event without a usable one (printable, as Stripe's evt_... ids are) cannot be kept.
+    if (typeof event?.id !== 'string' || !STORABLE_ID.test(event.id) || !event.type || !event.data?.object) {
+      throw new AppError(400, 'invalid_body', 'Webhook body is not a Stripe event');
+    }
     const result = await deps.inbox.receive(event, 'webhook');
     res.status(200).json({ received: true, status: result.status });
   });

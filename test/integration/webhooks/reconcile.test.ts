@@ -21,7 +21,7 @@ const run = promisify(execFile);
 function reconciler() {
   const logger = createLogger('silent');
   const gateway = createLedgerGateway(h.stripe);
-  return (since: Date) => reconcile({ db, gateway, inbox: createWebhookInbox({ store: createInboxStore(db), gateway, logger }), logger }, { since });
+  return (since: Date) => reconcile({ db, gateway, inbox: createWebhookInbox({ store: createInboxStore(db), gateway, logger, scope: { livemode: false } }), logger }, { since });
 }
 
 beforeAll(async () => {
