@@ -15,6 +15,7 @@ import type { Database } from './db/client.ts';
 import { apiNotFound, errorHandler } from './http/error-handler.ts';
 import { requireUtf8, requireWellFormedForm } from './http/body-encoding.ts';
 import { healthRoutes } from './http/health-routes.ts';
+import { createCheckoutBudget } from './http/checkout-budget.ts';
 import { pledgeRateLimits } from './http/rate-limits.ts';
 import { requestLogging } from './http/request-logging.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): express.Express {
     pledges: createPledgeRepository(db),
     campaigns: campaignRepository,
     checkout: createCheckoutGateway(deps.stripe),
+    attempts: createCheckoutBudget({ perMinute: config.rateLimits.pledgesPerMinuteGlobal }),
     logger,
     publicUrl: config.publicUrl,
     maxAmountMajor: config.donations.maxAmountMajor,
@@ -109,13 +111,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     pledgeRoutes({
       pledges,
-      rateLimits: pledgeRateLimits(
-        {
-          perClientPerMinute: config.rateLimits.pledgesPerMinutePerClient,
-          globalPerMinute: config.rateLimits.pledgesPerMinuteGlobal,
-        },
-        logger,
-      ),
+      rateLimits: pledgeRateLimits({ perClientPerMinute: config.rateLimits.pledgesPerMinutePerClient }, logger),
       formHandler: web.formHandler,
     }),
   );

@@ -14,10 +14,16 @@ import type { Pledge } from './pledge.ts';
 import type { PledgeRepository } from './pledge-repository.ts';
 import type { PledgeRequest } from './pledge-schemas.ts';
 
+/** The global card-testing budget: one attempt is taken per Checkout Session about to be created. */
+export interface CheckoutAttempts {
+  take(clientAddress: string | undefined): { admitted: true } | { admitted: false; retryAfterSeconds: number };
+}
+
 export interface PledgeServiceDeps {
   pledges: PledgeRepository;
   campaigns: CampaignRepository;
   checkout: CheckoutGateway;
+  attempts: CheckoutAttempts;
   logger: Logger;
   publicUrl: string;
   maxAmountMajor: number;
@@ -101,6 +107,16 @@ export function createPledgeService(deps: PledgeServiceDeps) {
     return { amount: chargeable, coveredFee: coveredFee + (chargeable - gross) };
   }
 
+  /** Counts an attempt that will reach Stripe against the global budget, or refuses it (429). */
+  function spendAttempt(context: PledgeContext): void {
+    const decision = deps.attempts.take(context.clientAddress);
+    if (decision.admitted) return;
+    deps.logger.warn({ limiter: 'global', clientAddress: context.clientAddress, retryAfter: decision.retryAfterSeconds }, 'pledge rate limit hit');
+    throw new AppError(429, 'rate_limited', 'Too many donation attempts right now. Please wait a moment and try again.', undefined, {
+      'Retry-After': String(decision.retryAfterSeconds),
+    });
+  }
+
   async function checkoutFor(pledge: Pledge, campaign: Campaign): Promise<CreatedPledge> {
     // Every parameter of the Stripe call derives from the pledge, so a retry of the same pledge
     // (same idempotency key) sends the same body and Stripe returns the same session.
@@ -172,10 +188,12 @@ export function createPledgeService(deps: PledgeServiceDeps) {
       const requestHash = hashRequest(request);
       if (context.idempotencyKey) {
         const existing = await deps.pledges.findByIdempotencyKey(context.idempotencyKey);
-        if (existing) return { pledge: await resume(existing, requestHash), replayed: true };
+        if (existing) return { pledge: await resume(existing, requestHash, context), replayed: true };
       }
       const campaign = await openCampaign(request.campaign);
       const { amount, coveredFee } = checkAmount(request, campaign);
+      // Everything refusable is refused above; what is left will call Stripe.
+      spendAttempt(context);
       const { pledge, created } = await deps.pledges.insertOrFindByKey({
         campaignId: campaign.id,
         amount,
@@ -191,7 +209,7 @@ export function createPledgeService(deps: PledgeServiceDeps) {
         idempotencyKey: context.idempotencyKey ?? null,
         requestHash,
       });
-      if (!created) return { pledge: await resume(pledge, requestHash), replayed: true };
+      if (!created) return { pledge: await resume(pledge, requestHash, context), replayed: true };
       deps.logger.info(
         {
           pledgeId: pledge.id, campaign: campaign.slug, amount, currency: campaign.currency, frequency: request.frequency,
@@ -204,7 +222,7 @@ export function createPledgeService(deps: PledgeServiceDeps) {
   };
 
   /** The same Idempotency-Key again: the same answer, or a 409 if the body changed. */
-  async function resume(pledge: Pledge, requestHash: string): Promise<CreatedPledge> {
+  async function resume(pledge: Pledge, requestHash: string, context: PledgeContext): Promise<CreatedPledge> {
     if (pledge.requestHash !== requestHash) {
       throw AppError.conflict('This Idempotency-Key was already used with a different request');
     }
@@ -213,6 +231,7 @@ export function createPledgeService(deps: PledgeServiceDeps) {
     }
     const campaign = await deps.campaigns.findById(pledge.campaignId);
     if (!campaign) throw AppError.notFound('Campaign');
+    spendAttempt(context); // a retry after Stripe failed calls Stripe again
     return checkoutFor(pledge, campaign);
   }
 }

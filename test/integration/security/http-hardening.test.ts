@@ -132,13 +132,17 @@ describe('rate limits', () => {
     expect(await db.prisma.pledge.count()).toBe(0);
   });
 
-  it('global: many addresses (behind a trusted proxy) together hit the global limit', async () => {
+  it('global: counts only attempts that reach Stripe; many addresses (behind a trusted proxy) together hit it', async () => {
     const limited = buildApp(db, { config: testConfig({ TRUST_PROXY: '1', PLEDGE_RATE_LIMIT_PER_MINUTE: '100', PLEDGE_RATE_LIMIT_GLOBAL_PER_MINUTE: '4' }) });
+    const from = (i: number) => request(limited).post('/api/pledges').set('X-Forwarded-For', `203.0.113.${i + 1}`);
+    const junk: number[] = [];
+    for (let i = 0; i < 6; i++) junk.push((await from(i).send(pledge)).status);
+    expect(junk).toEqual([400, 400, 400, 400, 400, 400]); // refused before any work: never counted
+    const valid = { ...pledge, campaign: 'open-usd' };
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      statuses.push((await request(limited).post('/api/pledges').set('X-Forwarded-For', `203.0.113.${i + 1}`).send(pledge)).status);
-    }
-    expect(statuses).toEqual([400, 400, 400, 400, 429, 429]);
+    for (let i = 0; i < 6; i++) statuses.push((await from(10 + i).send(valid)).status);
+    // Stripe is unreachable here (503 after the attempt); the fifth attempt is not made at all.
+    expect(statuses).toEqual([503, 503, 503, 503, 429, 429]);
   });
 
   it('X-Forwarded-For is not trusted without TRUST_PROXY: rotating it does not escape the per-client limit', async () => {
