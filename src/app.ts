@@ -15,6 +15,7 @@ import type { Database } from './db/client.ts';
 import { apiNotFound, errorHandler } from './http/error-handler.ts';
 import { requireUtf8, requireWellFormedForm } from './http/body-encoding.ts';
 import { healthRoutes } from './http/health-routes.ts';
+import { capacityWith } from './http/capacity.ts';
 import { createCheckoutBudget } from './http/checkout-budget.ts';
 import { pledgeRateLimits } from './http/rate-limits.ts';
 import { requestLogging } from './http/request-logging.ts';
@@ -47,6 +48,8 @@ export interface AppDeps {
   /** Live progress fan-out (LISTEN/NOTIFY); without it, streams poll the cached totals. */
   progressHub?: ProgressHub;
   clock?: () => Date;
+  /** Overrides of the capacity limits (src/http/capacity.ts), for tests. */
+  capacity?: Parameters<typeof capacityWith>[0];
 }
 
 export const JSON_BODY_LIMIT = '16kb';
@@ -54,6 +57,7 @@ export const FORM_BODY_LIMIT = '16kb';
 
 export function createApp(deps: AppDeps): express.Express {
   const { config, db, logger } = deps;
+  const capacity = capacityWith(deps.capacity);
   const campaignRepository = createCampaignRepository(db);
   const campaigns = createCampaignService({ campaigns: campaignRepository, clock: deps.clock });
   const pledges = createPledgeService({
@@ -103,7 +107,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(openApiRoutes({ serverUrl: config.publicUrl }));
   // Every /api/admin path (even an unknown one) answers 401 without a valid key.
   const admin = createAdminServices({
-    db, stripe: deps.stripe, logger, clock: deps.clock,
+    db, stripe: deps.stripe, logger, clock: deps.clock, exports: capacity.exports,
     webhooks: inboxOperations({ db, inbox, gateway: ledgerGateway, logger, clock: deps.clock }),
   });
   app.use(adminApi(admin, { logger, clock: deps.clock }));

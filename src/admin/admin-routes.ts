@@ -4,6 +4,7 @@ import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { Router, type Response } from 'express';
 import type { Logger } from 'pino';
+import { endWhenStalled } from '../http/stall-guard.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { AdminCampaignService } from './admin-campaign-service.ts';
 import type { AdminPledgeService } from './admin-pledge-service.ts';
@@ -59,10 +60,12 @@ export function sendCsv(res: Response, filename: string, csv: CsvExport, logger:
 /**
  * Streams CSV bytes that PostgreSQL wrote (COPY ... TO STDOUT) straight into the response. The
  * pipeline gives backpressure (the COPY waits while the socket is full) and, when the client goes
- * away, destroys the COPY stream, whose client is then discarded and the query ended.
+ * away, destroys the COPY stream, whose client is then discarded and the query ended. A client
+ * that stays connected but stops reading is cut off after the export's stall time.
  */
 export function sendCsvBytes(res: Response, filename: string, csv: CsvBytes, logger: Logger): void {
   csvHeaders(res, filename);
+  endWhenStalled(res, csv.stallAfterMs, () => logger.warn({ export: filename, stallAfterMs: csv.stallAfterMs }, 'export ended: the client stopped reading'));
   pipeline(csv.body, res, onStreamEnd(res, filename, logger));
 }
 

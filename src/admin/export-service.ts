@@ -3,10 +3,13 @@
 // cells neutralised (csv_text). PostgreSQL writes the CSV itself; the service hands its bytes on.
 import type { Readable } from 'node:stream';
 import type { ExportFilter, ExportRepository } from './export-repository.ts';
+import type { ExportSlots } from './export-slots.ts';
 
 /** A CSV file already written: bytes, header row included. */
 export interface CsvBytes {
   body: Readable;
+  /** How long its client may take nothing before the export is ended (and its slot freed). */
+  stallAfterMs: number;
 }
 
 /** Records (string arrays) still to be written as CSV under these column names. */
@@ -32,16 +35,26 @@ export const PAYOUT_COLUMNS = [
   'payments_fee_unknown', 'difference',
 ];
 
-export function createExportService(deps: { exports: ExportRepository }) {
+export function createExportService(deps: { exports: ExportRepository; slots: ExportSlots; stallAfterMs: number }) {
+  /** Holds a slot from before the COPY starts until its stream closes (read to the end, or cut short). */
+  async function run(open: (filter: ExportFilter) => Promise<Readable>, filter: ExportFilter): Promise<CsvBytes> {
+    const release = deps.slots.acquire();
+    try {
+      const body = await open(filter);
+      body.once('close', release);
+      return { body, stallAfterMs: deps.stallAfterMs };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
   return {
-    async payments(filter: ExportFilter): Promise<CsvBytes> {
-      return { body: await deps.exports.payments(filter) };
-    },
-    async pledges(filter: ExportFilter): Promise<CsvBytes> {
-      return { body: await deps.exports.pledges(filter) };
-    },
-    async payouts(filter: ExportFilter): Promise<CsvBytes> {
-      return { body: await deps.exports.payouts(filter) };
+    payments: (filter: ExportFilter) => run(deps.exports.payments, filter),
+    pledges: (filter: ExportFilter) => run(deps.exports.pledges, filter),
+    payouts: (filter: ExportFilter) => run(deps.exports.payouts, filter),
+    /** Exports streaming now (for metrics). */
+    get running() {
+      return deps.slots.running;
     },
   };
 }

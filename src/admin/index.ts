@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import type { Database } from '../db/client.ts';
 import { adminAuth } from '../http/admin-auth.ts';
+import type { Capacity } from '../http/capacity.ts';
 import { createReconciliationGateway } from '../stripe/reconciliation-gateway.ts';
 import { createAdminCampaignRepository } from './admin-campaign-repository.ts';
 import { createAdminCampaignService } from './admin-campaign-service.ts';
@@ -15,6 +16,7 @@ import { createAdminPledgeService } from './admin-pledge-service.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { createExportRepository } from './export-repository.ts';
 import { createExportService } from './export-service.ts';
+import { createExportSlots } from './export-slots.ts';
 import { createReconciliationRepository } from './reconciliation-repository.ts';
 import { createReconciliationService } from './reconciliation-service.ts';
 import { createWebhookEventQueryRepository } from './webhook-event-query-repository.ts';
@@ -25,7 +27,9 @@ import { createDashboardService } from './dashboard-service.ts';
 export const ADMIN_PATH = '/api/admin';
 
 export interface AdminApiDeps {
+  /** Admin work runs on db.admin (its own pool), never on the donors' pool. */
   db: Database;
+  exports: Capacity['exports'];
   stripe: Stripe;
   logger: Logger;
   webhooks: WebhookOperations;
@@ -34,12 +38,17 @@ export interface AdminApiDeps {
 
 /** The admin services, built once and shared by the API and the dashboard. */
 export function createAdminServices(deps: AdminApiDeps) {
-  const { db, logger, clock } = deps;
+  const { logger, clock } = deps;
+  const db = deps.db.admin;
   return {
     keys: createAdminKeyService({ keys: createAdminKeyRepository(db), logger, clock }),
     campaigns: createAdminCampaignService({ campaigns: createAdminCampaignRepository(db), clock }),
     pledges: createAdminPledgeService({ pledges: createAdminPledgeRepository(db) }),
-    exports: createExportService({ exports: createExportRepository(db) }),
+    exports: createExportService({
+      exports: createExportRepository(db),
+      slots: createExportSlots(deps.exports.concurrent),
+      stallAfterMs: deps.exports.stallMs,
+    }),
     reconciliation: createReconciliationService({
       stripe: createReconciliationGateway(deps.stripe),
       payments: createReconciliationRepository(db),

@@ -15,6 +15,7 @@ import {
   createExportRepository, paymentsCopySql, payoutsCopySql, pledgesCopySql, type ExportFilter,
 } from '../../../src/admin/export-repository.ts';
 import { createExportService, PAYMENT_COLUMNS, PAYOUT_COLUMNS, PLEDGE_COLUMNS } from '../../../src/admin/export-service.ts';
+import { createExportSlots } from '../../../src/admin/export-slots.ts';
 import { errorHandler } from '../../../src/http/error-handler.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { buildApp, listen } from '../../helpers/app.ts';
@@ -258,13 +259,13 @@ describe('filters: no input reaches the SQL unchecked', () => {
 
   it('the repository rejects an injection before taking a connection', async () => {
     const repo = createExportRepository(db);
-    const idle = db.pool.totalCount - db.pool.idleCount;
+    const idle = db.admin.pool.totalCount - db.admin.pool.idleCount;
     for (const value of INJECTIONS) {
       await expect(repo.payments({ campaign: value })).rejects.toThrow(/invalid export filter/);
       await expect(repo.pledges({ status: value })).rejects.toThrow(/invalid export filter/);
       await expect(repo.payouts({ status: value })).rejects.toThrow(/invalid export filter/);
     }
-    expect(db.pool.totalCount - db.pool.idleCount).toBe(idle);
+    expect(db.admin.pool.totalCount - db.admin.pool.idleCount).toBe(idle);
   });
 });
 
@@ -324,7 +325,7 @@ describe('streaming', () => {
         return rows[0].n;
       }, { timeout: 10_000 }).toBe(0);
       expect(await exporting()).toEqual([]);
-      await expect.poll(() => db.pool.totalCount - db.pool.idleCount, { timeout: 5000 }).toBe(0);
+      await expect.poll(() => db.admin.pool.totalCount - db.admin.pool.idleCount, { timeout: 5000 }).toBe(0);
       // The pool still works, and a whole export still arrives.
       expect(await body('/api/admin/exports/payouts.csv')).toMatch(/^payout_id,/);
     } finally {
@@ -337,8 +338,8 @@ describe('streaming', () => {
 
   it('a finished export gives its connection back to the pool, with settings as they were', async () => {
     await body('/api/admin/exports/payments.csv');
-    await expect.poll(() => db.pool.totalCount - db.pool.idleCount, { timeout: 5000 }).toBe(0);
-    const clients = await Promise.all(Array.from({ length: db.pool.idleCount }, () => db.pool.connect()));
+    await expect.poll(() => db.admin.pool.totalCount - db.admin.pool.idleCount, { timeout: 5000 }).toBe(0);
+    const clients = await Promise.all(Array.from({ length: db.admin.pool.idleCount }, () => db.admin.pool.connect()));
     try {
       for (const c of clients) expect((await c.query('SHOW jit')).rows[0].jit).toBe((await c.query("SELECT reset_val FROM pg_settings WHERE name = 'jit'")).rows[0].reset_val);
     } finally {
@@ -349,7 +350,11 @@ describe('streaming', () => {
 
 describe('errors before the first byte are JSON', () => {
   function exportApp(pool: pg.Pool) {
-    const router = csvExportRoutes(createExportService({ exports: createExportRepository({ pool }) }), createLogger('silent'), () => new Date());
+    const router = csvExportRoutes(
+      createExportService({ exports: createExportRepository({ pool }), slots: createExportSlots(2), stallAfterMs: 30_000 }),
+      createLogger('silent'),
+      () => new Date(),
+    );
     return express().use('/api/admin', router).use(errorHandler);
   }
 

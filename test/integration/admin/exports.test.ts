@@ -256,7 +256,7 @@ describe('streaming', () => {
         );
         return rows[0].n;
       }, { timeout: 5000 }).toBe(0);
-      await expect.poll(() => db.pool.totalCount - db.pool.idleCount, { timeout: 5000 }).toBe(0);
+      await expect.poll(() => db.admin.pool.totalCount - db.admin.pool.idleCount, { timeout: 5000 }).toBe(0);
       // And the pool still works.
       await request(app).get('/api/admin/exports/payouts.csv').set(auth).expect(200);
     } finally {

@@ -1,0 +1,28 @@
+// How much of the instance each kind of long-lived work may hold, in one place (the README's
+// "Capacity and timeouts" states the same numbers). createApp takes overrides for tests only.
+export interface Capacity {
+  exports: {
+    /** CSV exports streaming at once; each holds a connection of the admin pool. */
+    concurrent: number;
+    /** An export whose client has taken no bytes for this long is ended. */
+    stallMs: number;
+  };
+  streams: {
+    /** Live progress streams (Server-Sent Events) open at once, all clients together. */
+    total: number;
+    /** ...and from one client address. */
+    perClient: number;
+  };
+}
+
+export const DEFAULT_CAPACITY: Capacity = {
+  exports: { concurrent: 2, stallMs: 30_000 },
+  streams: { total: 2_000, perClient: 16 },
+};
+
+export function capacityWith(overrides: { [K in keyof Capacity]?: Partial<Capacity[K]> } = {}): Capacity {
+  return {
+    exports: { ...DEFAULT_CAPACITY.exports, ...overrides.exports },
+    streams: { ...DEFAULT_CAPACITY.streams, ...overrides.streams },
+  };
+}
