@@ -19,6 +19,7 @@ import { capacityWith } from './http/capacity.ts';
 import { createCheckoutBudget } from './http/checkout-budget.ts';
 import { pledgeRateLimits } from './http/rate-limits.ts';
 import { requestLogging } from './http/request-logging.ts';
+import { createStreamSlots } from './http/stream-slots.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { createFeeFiller, type FeeFiller } from './payments/fee-filler.ts';
 import { createPaymentRepository } from './payments/payment-repository.ts';
@@ -103,7 +104,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   // Hot public reads first: a progress poll should not walk past the admin routers.
   app.use(healthRoutes(db.pool));
-  app.use(campaignRoutes({ campaigns, progress, hub: deps.progressHub }));
+  app.use(campaignRoutes({ campaigns, progress, hub: deps.progressHub, streams: createStreamSlots(capacity.streams) }));
   app.use(openApiRoutes({ serverUrl: config.publicUrl }));
   // Every /api/admin path (even an unknown one) answers 401 without a valid key.
   const admin = createAdminServices({

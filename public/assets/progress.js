@@ -1,5 +1,6 @@
 // Live progress: follows /api/campaigns/:slug/progress/stream (Server-Sent Events, which
-// reconnect and resume by themselves) and updates every [data-progress] block on the page.
+// reconnect and resume by themselves) and updates every [data-progress] block on the page; polls
+// /progress instead when the stream is refused.
 (function () {
   'use strict';
   var blocks = document.querySelectorAll('[data-progress][data-campaign]');
@@ -41,8 +42,25 @@
       block.setAttribute('data-raised', String(p.raised));
     });
   }
-  var source = new EventSource('/api/campaigns/' + encodeURIComponent(slug) + '/progress/stream');
+  var base = '/api/campaigns/' + encodeURIComponent(slug) + '/progress';
+  // Polling, for when the stream is refused (the server caps live streams per address and in
+  // total, answering 429/503) or has failed for good: the same numbers, every 15 seconds.
+  var polling = null;
+  function poll() {
+    fetch(base, { headers: { Accept: 'application/json' } })
+      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (p) { if (p) render(p); })
+      .catch(function () { /* the next poll tries again */ });
+  }
+  var source = new EventSource(base + '/stream');
   source.addEventListener('progress', function (event) {
     try { render(JSON.parse(event.data)); } catch (e) { /* a malformed event is skipped */ }
+  });
+  // An EventSource retries a dropped stream by itself; a refused one (any status but 200) is
+  // CLOSED and stays closed.
+  source.addEventListener('error', function () {
+    if (source.readyState !== EventSource.CLOSED || polling) return;
+    poll();
+    polling = setInterval(poll, 15000);
   });
 })();

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseOrThrow } from '../http/validation.ts';
 import { SLUG_PATTERN } from './campaign.ts';
 import type { CampaignService } from './campaign-service.ts';
+import type { StreamSlots } from '../http/stream-slots.ts';
 import type { ProgressHub } from './progress-hub.ts';
 import type { ProgressReader, ProgressSnapshot } from './progress-reader.ts';
 
@@ -14,8 +15,16 @@ export const slugParams = z.object({
 const HEARTBEAT_MS = 15_000;
 // Many payments in one burst make one update per subscriber, not one per payment.
 const COALESCE_MS = 100;
+// A reader this far behind is not reading (events are a few hundred bytes): end its stream rather
+// than buffer for it; a real EventSource reconnects and resumes from its Last-Event-ID.
+const MAX_UNSENT_BYTES = 64 * 1024;
 
-export function campaignRoutes(deps: { campaigns: CampaignService; progress: ProgressReader; hub?: ProgressHub }): Router {
+export function campaignRoutes(deps: {
+  campaigns: CampaignService;
+  progress: ProgressReader;
+  hub?: ProgressHub;
+  streams: StreamSlots;
+}): Router {
   const router = Router();
 
   router.get('/api/campaigns', async (_req, res) => {
@@ -39,6 +48,10 @@ export function campaignRoutes(deps: { campaigns: CampaignService; progress: Pro
   router.get('/api/campaigns/:slug/progress/stream', async (req, res) => {
     const { slug } = parseOrThrow(slugParams, req.params);
     let last = await deps.progress.get(slug); // 404 before the stream starts, as JSON
+    const release = deps.streams.acquire(req.ip); // 429/503 as JSON beyond the caps
+    // The client may have gone while the first read waited: nothing to hold open for it.
+    if (res.destroyed || req.socket.destroyed) return release();
+    res.once('close', release);
     res.set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -68,8 +81,8 @@ export function campaignRoutes(deps: { campaigns: CampaignService; progress: Pro
     });
     // Without a hub (or while it reconnects), poll the cached reader instead.
     const poll = deps.hub ? undefined : setInterval(refresh, 1000);
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    req.on('close', () => {
+    const heartbeat = setInterval(() => write(res, ': keep-alive\n\n'), HEARTBEAT_MS);
+    res.once('close', () => {
       unsubscribe?.();
       clearTimeout(timer);
       clearInterval(poll);
@@ -81,5 +94,11 @@ export function campaignRoutes(deps: { campaigns: CampaignService; progress: Pro
 }
 
 function send(res: Response, snapshot: ProgressSnapshot): void {
-  res.write(`id: ${snapshot.etag}\nevent: progress\ndata: ${snapshot.body.toString()}\n\n`);
+  write(res, `id: ${snapshot.etag}\nevent: progress\ndata: ${snapshot.body.toString()}\n\n`);
+}
+
+function write(res: Response, text: string): void {
+  if (res.destroyed) return;
+  if (res.writableLength > MAX_UNSENT_BYTES) return void res.destroy();
+  res.write(text);
 }
