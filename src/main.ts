@@ -9,6 +9,7 @@ import { createDatabase } from './db/client.ts';
 import { locateDatabase } from './db/database-url.ts';
 import { releaseSignalHooks } from './db/embedded-postgres.ts';
 import { applyMigrationsIsolated } from './db/migrate-isolated.ts';
+import { createHttpServer } from './http/server.ts';
 import { createLogger } from './logger.ts';
 import { setUpStripe } from './stripe/stripe-setup.ts';
 
@@ -93,7 +94,8 @@ async function main(): Promise<void> {
       config, db, logger, stripe: payments.stripe, checkoutOrigin: payments.checkoutOrigin, webhookSecret: payments.webhookSecret,
       progressHub,
     });
-    server = app.listen(config.port);
+    server = createHttpServer(app, { trustProxy: config.trustProxy, logger });
+    server.listen(config.port);
     // Before the app sees the request: during shutdown, each answer closes its keep-alive
     // connection, and a connection that falls idle is closed at once instead of lingering.
     server.prependListener('request', (_req, res: ServerResponse) => {
