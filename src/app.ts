@@ -17,6 +17,8 @@ import { requireUtf8, requireWellFormedForm } from './http/body-encoding.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { capacityWith } from './http/capacity.ts';
 import { createCheckoutBudget } from './http/checkout-budget.ts';
+import { createCheckoutGate } from './http/checkout-gate.ts';
+import { createCheckoutLane } from './http/checkout-lane.ts';
 import { pledgeRateLimits } from './http/rate-limits.ts';
 import { requestLogging } from './http/request-logging.ts';
 import { createStreamSlots } from './http/stream-slots.ts';
@@ -65,7 +67,11 @@ export function createApp(deps: AppDeps): express.Express {
     pledges: createPledgeRepository(db),
     campaigns: campaignRepository,
     checkout: createCheckoutGateway(deps.stripe),
-    attempts: createCheckoutBudget({ perMinute: config.rateLimits.pledgesPerMinuteGlobal }),
+    gate: createCheckoutGate({
+      budget: createCheckoutBudget({ perMinute: config.rateLimits.pledgesPerMinuteGlobal }),
+      lane: createCheckoutLane(capacity.checkout),
+      logger,
+    }),
     logger,
     publicUrl: config.publicUrl,
     maxAmountMajor: config.donations.maxAmountMajor,

@@ -1,6 +1,12 @@
 // How much of the instance each kind of long-lived work may hold, in one place (the README's
 // "Capacity and timeouts" states the same numbers). createApp takes overrides for tests only.
 export interface Capacity {
+  checkout: {
+    /** Pledges creating their Checkout Session at once (database work and a Stripe call each). */
+    concurrency: number;
+    /** Repeat attempts allowed to wait for a place (newcomers always wait: the budget bounds them). */
+    maxWaiting: number;
+  };
   exports: {
     /** CSV exports streaming at once; each holds a connection of the admin pool. */
     concurrent: number;
@@ -16,12 +22,14 @@ export interface Capacity {
 }
 
 export const DEFAULT_CAPACITY: Capacity = {
+  checkout: { concurrency: 8, maxWaiting: 64 },
   exports: { concurrent: 2, stallMs: 30_000 },
   streams: { total: 2_000, perClient: 16 },
 };
 
 export function capacityWith(overrides: { [K in keyof Capacity]?: Partial<Capacity[K]> } = {}): Capacity {
   return {
+    checkout: { ...DEFAULT_CAPACITY.checkout, ...overrides.checkout },
     exports: { ...DEFAULT_CAPACITY.exports, ...overrides.exports },
     streams: { ...DEFAULT_CAPACITY.streams, ...overrides.streams },
   };

@@ -17,7 +17,8 @@
 // Per instance, like the per-address limiter: N instances allow N times the budget.
 import { ipKeyGenerator } from 'express-rate-limit';
 
-export type BudgetDecision = { admitted: true } | { admitted: false; retryAfterSeconds: number };
+/** `newcomer`: the address's first admitted attempt in the window (checkout-lane.ts serves it first). */
+export type BudgetDecision = { admitted: true; newcomer: boolean } | { admitted: false; retryAfterSeconds: number };
 
 export interface CheckoutBudget {
   /** Takes one attempt for this client address, or says how long until one is free. */
@@ -64,14 +65,15 @@ export function createCheckoutBudget(options: CheckoutBudgetOptions): CheckoutBu
       const key = clientAddress ? ipKeyGenerator(clientAddress) : 'unknown';
       // A newcomer may take the last token; an address that already tried this window may not
       // dig into the reserve.
-      const floor = seen.has(key) ? reserve : 0;
+      const newcomer = !seen.has(key);
+      const floor = newcomer ? 0 : reserve;
       if (tokens - 1 < floor) {
         return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil((floor + 1 - tokens) / perMs / 1000)) };
       }
       tokens -= 1;
       seen.delete(key);
       seen.set(key, at);
-      return { admitted: true };
+      return { admitted: true, newcomer };
     },
     get available() {
       refill(now());

@@ -15,9 +15,10 @@ function limiter(name: string, limit: number, logger: Logger): RequestHandler {
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler(req, _res, next, options) {
-      const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-      const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + options.windowMs) - Date.now()) / 1000));
-      logger.warn({ limiter: name, clientAddress: req.ip, path: req.path, retryAfter }, 'pledge rate limit hit');
+      const state = (req as { rateLimit?: { resetTime?: Date; used?: number } }).rateLimit;
+      const retryAfter = Math.max(1, Math.ceil(((state?.resetTime?.getTime() ?? Date.now() + options.windowMs) - Date.now()) / 1000));
+      // Once per address and window: a flood must not turn into as many log lines.
+      if (state?.used === limit + 1) logger.warn({ limiter: name, clientAddress: req.ip, path: req.path, retryAfter }, 'pledge rate limit hit');
       next(new AppError(429, 'rate_limited', 'Too many donation attempts. Please wait a minute and try again.', undefined, {
         'Retry-After': String(retryAfter),
       }));

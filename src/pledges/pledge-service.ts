@@ -14,16 +14,17 @@ import type { Pledge } from './pledge.ts';
 import type { PledgeRepository } from './pledge-repository.ts';
 import type { PledgeRequest } from './pledge-schemas.ts';
 
-/** The global card-testing budget: one attempt is taken per Checkout Session about to be created. */
-export interface CheckoutAttempts {
-  take(clientAddress: string | undefined): { admitted: true } | { admitted: false; retryAfterSeconds: number };
+/** What stands between a pledge and Stripe: the global card-testing budget and a bounded lane. */
+export interface CheckoutGate {
+  /** Runs `work` (which calls Stripe) if the budget allows this client an attempt; else throws a 429. */
+  enter<T>(clientAddress: string | undefined, work: () => Promise<T>): Promise<T>;
 }
 
 export interface PledgeServiceDeps {
   pledges: PledgeRepository;
   campaigns: CampaignRepository;
   checkout: CheckoutGateway;
-  attempts: CheckoutAttempts;
+  gate: CheckoutGate;
   logger: Logger;
   publicUrl: string;
   maxAmountMajor: number;
@@ -107,16 +108,6 @@ export function createPledgeService(deps: PledgeServiceDeps) {
     return { amount: chargeable, coveredFee: coveredFee + (chargeable - gross) };
   }
 
-  /** Counts an attempt that will reach Stripe against the global budget, or refuses it (429). */
-  function spendAttempt(context: PledgeContext): void {
-    const decision = deps.attempts.take(context.clientAddress);
-    if (decision.admitted) return;
-    deps.logger.warn({ limiter: 'global', clientAddress: context.clientAddress, retryAfter: decision.retryAfterSeconds }, 'pledge rate limit hit');
-    throw new AppError(429, 'rate_limited', 'Too many donation attempts right now. Please wait a moment and try again.', undefined, {
-      'Retry-After': String(decision.retryAfterSeconds),
-    });
-  }
-
   async function checkoutFor(pledge: Pledge, campaign: Campaign): Promise<CreatedPledge> {
     // Every parameter of the Stripe call derives from the pledge, so a retry of the same pledge
     // (same idempotency key) sends the same body and Stripe returns the same session.
@@ -193,31 +184,35 @@ export function createPledgeService(deps: PledgeServiceDeps) {
       const campaign = await openCampaign(request.campaign);
       const { amount, coveredFee } = checkAmount(request, campaign);
       // Everything refusable is refused above; what is left will call Stripe.
-      spendAttempt(context);
-      const { pledge, created } = await deps.pledges.insertOrFindByKey({
-        campaignId: campaign.id,
-        amount,
-        coveredFee,
-        currency: campaign.currency,
-        frequency: request.frequency,
-        coverFees: request.coverFees,
-        email: request.email,
-        name: request.name ?? null,
-        anonymous: request.anonymous,
-        message: request.message ?? null,
-        dedication: request.dedication ?? null,
-        idempotencyKey: context.idempotencyKey ?? null,
-        requestHash,
+      const started = await deps.gate.enter(context.clientAddress, async (): Promise<{ existing: Pledge } | { created: CreatedPledge }> => {
+        const { pledge, created } = await deps.pledges.insertOrFindByKey({
+          campaignId: campaign.id,
+          amount,
+          coveredFee,
+          currency: campaign.currency,
+          frequency: request.frequency,
+          coverFees: request.coverFees,
+          email: request.email,
+          name: request.name ?? null,
+          anonymous: request.anonymous,
+          message: request.message ?? null,
+          dedication: request.dedication ?? null,
+          idempotencyKey: context.idempotencyKey ?? null,
+          requestHash,
+        });
+        if (!created) return { existing: pledge };
+        deps.logger.info(
+          {
+            pledgeId: pledge.id, campaign: campaign.slug, amount, currency: campaign.currency, frequency: request.frequency,
+            clientAddress: context.clientAddress, emailDomain: request.email.split('@')[1],
+          },
+          'pledge created',
+        );
+        return { created: await checkoutFor(pledge, campaign) };
       });
-      if (!created) return { pledge: await resume(pledge, requestHash, context), replayed: true };
-      deps.logger.info(
-        {
-          pledgeId: pledge.id, campaign: campaign.slug, amount, currency: campaign.currency, frequency: request.frequency,
-          clientAddress: context.clientAddress, emailDomain: request.email.split('@')[1],
-        },
-        'pledge created',
-      );
-      return { pledge: await checkoutFor(pledge, campaign), replayed: false };
+      // The same key won a race with a concurrent request: answer as a replay (outside the lane).
+      if ('existing' in started) return { pledge: await resume(started.existing, requestHash, context), replayed: true };
+      return { pledge: started.created, replayed: false };
     },
   };
 
@@ -231,8 +226,8 @@ export function createPledgeService(deps: PledgeServiceDeps) {
     }
     const campaign = await deps.campaigns.findById(pledge.campaignId);
     if (!campaign) throw AppError.notFound('Campaign');
-    spendAttempt(context); // a retry after Stripe failed calls Stripe again
-    return checkoutFor(pledge, campaign);
+    // A retry after Stripe failed calls Stripe again.
+    return deps.gate.enter(context.clientAddress, () => checkoutFor(pledge, campaign));
   }
 }
 

@@ -39,7 +39,9 @@ export function startChild(
   const log: WriteStream = createWriteStream(path.join(options.logDir, `${name}.log`), { flags: 'a' });
   // CHAOS_CPU_PROF=<dir>: a CPU profile of every child, written when it exits cleanly.
   const profile = process.env.CHAOS_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.CHAOS_CPU_PROF, name)}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script, ...args], {
+  // TypeScript through tsx; built JavaScript (dist/...) as production runs it.
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...profile, ...loader, script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
   });
