@@ -22,7 +22,7 @@ export interface Capacity {
 }
 
 export const DEFAULT_CAPACITY: Capacity = {
-  checkout: { concurrency: 8, maxWaiting: 64 },
+  checkout: { concurrency: 4, maxWaiting: 64 },
   exports: { concurrent: 2, stallMs: 30_000 },
   streams: { total: 2_000, perClient: 16 },
 };

@@ -15,7 +15,7 @@
 // for Stripe Radar and a challenge page rather than an address count.
 //
 // Per instance, like the per-address limiter: N instances allow N times the budget.
-import { ipKeyGenerator } from 'express-rate-limit';
+import { clientKey } from './client-key.ts';
 
 /** `newcomer`: the address's first admitted attempt in the window (checkout-lane.ts serves it first). */
 export type BudgetDecision = { admitted: true; newcomer: boolean } | { admitted: false; retryAfterSeconds: number };
@@ -62,7 +62,7 @@ export function createCheckoutBudget(options: CheckoutBudgetOptions): CheckoutBu
     take(clientAddress) {
       const at = now();
       refill(at);
-      const key = clientAddress ? ipKeyGenerator(clientAddress) : 'unknown';
+      const key = clientKey(clientAddress);
       // A newcomer may take the last token; an address that already tried this window may not
       // dig into the reserve.
       const newcomer = !seen.has(key);

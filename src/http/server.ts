@@ -6,8 +6,9 @@
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
-import { ipKeyGenerator } from 'express-rate-limit';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { clientKey } from './client-key.ts';
 
 export const SERVER_LIMITS = {
   /** All of a request's headers must arrive within this, from its first byte (or the connection's). */
@@ -61,14 +62,16 @@ export function createHttpServer(app: RequestListener, options: ServerOptions): 
 
 /**
  * One host must not hold every connection the server will take (maxConnections), which would
- * shut everyone else out: beyond its share, its new connections are closed at once.
+ * shut everyone else out: beyond its share, its new connections are closed at once. The check
+ * runs before Node's HTTP layer sees the socket (no parser, no timers are set up for it), so a
+ * refused connection costs little more than its accept and close.
  */
 function capConnectionsPerClient(server: http.Server, cap: number, logger: Logger): void {
   const open = new Map<string, number>();
   let dropped = 0;
   let reported = 0;
-  server.prependListener('connection', (socket) => {
-    const key = socket.remoteAddress ? ipKeyGenerator(socket.remoteAddress) : 'unknown';
+  const admit = (socket: Socket): boolean => {
+    const key = clientKey(socket.remoteAddress);
     const count = (open.get(key) ?? 0) + 1;
     if (count > cap) {
       socket.destroy();
@@ -77,7 +80,7 @@ function capConnectionsPerClient(server: http.Server, cap: number, logger: Logge
         reported = Date.now();
         logger.warn({ clientAddress: socket.remoteAddress, perClient: cap, droppedSoFar: dropped }, 'connection refused: too many from one client');
       }
-      return;
+      return false;
     }
     open.set(key, count);
     socket.once('close', () => {
@@ -85,5 +88,11 @@ function capConnectionsPerClient(server: http.Server, cap: number, logger: Logge
       if (left > 0) open.set(key, left);
       else open.delete(key);
     });
-  });
+    return true;
+  };
+  const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
+  server.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event === 'connection' && !admit(args[0] as Socket)) return true;
+    return emit(event, ...args);
+  }) as typeof server.emit;
 }

@@ -4,7 +4,7 @@
 // sockets. Streams are capped per client address and in total, well under the descriptor limit,
 // so the rest stays for everything else; beyond the cap the answer says so (429 for one address,
 // 503 when all are taken) and readers fall back to polling /progress, which is never capped here.
-import { ipKeyGenerator } from 'express-rate-limit';
+import { clientKey } from './client-key.ts';
 import { AppError } from './app-error.ts';
 
 export interface StreamSlots {
@@ -19,7 +19,7 @@ export function createStreamSlots(limits: { total: number; perClient: number }):
   let open = 0;
   return {
     acquire(clientAddress) {
-      const key = clientAddress ? ipKeyGenerator(clientAddress) : 'unknown';
+      const key = clientKey(clientAddress);
       const mine = perClient.get(key) ?? 0;
       if (mine >= limits.perClient) {
         throw new AppError(429, 'too_many_streams', `At most ${limits.perClient} live progress streams per client; poll the progress endpoint instead`, undefined, {

@@ -26,6 +26,8 @@ export interface AttackOutcome {
 }
 
 export interface Attack {
+  /** For ABUSE_ONLY. */
+  key: string;
   name: string;
   /** What of issue 12 it attacks. */
   item: string;
@@ -78,6 +80,7 @@ const json = (body: unknown): SourcedRequest => ({ method: 'POST', headers: { 'C
 
 /** Item 1: junk that is refused before any work, from 100 addresses, ten times their own limit. */
 export const junk: Attack = {
+  key: 'junk',
   name: 'junk pledges (415/400) from 100 addresses',
   item: '1',
   async run(ctx) {
@@ -95,6 +98,7 @@ export const junk: Attack = {
 
 /** Item 1: card testing: valid pledges that would reach Stripe, from 100 addresses, past their limit. */
 export const cardTesting: Attack = {
+  key: 'card-testing',
   name: 'card testing: valid pledges from 100 addresses',
   item: '1',
   async run(ctx) {
@@ -119,6 +123,7 @@ export const cardTesting: Attack = {
 
 /** Item 7: names that draw nothing, through the API and the form. */
 export const invisibleNames: Attack = {
+  key: 'names',
   name: 'invisible names (tags, selectors, U+3164...)',
   item: '7',
   async run(ctx) {
@@ -144,6 +149,7 @@ export const invisibleNames: Attack = {
 
 /** Items 5 and 6: validly signed events that PostgreSQL would refuse, or that are not ours. */
 export const hostileEvents: Attack = {
+  key: 'events',
   name: 'signed events: bad created, 5,000 deep, livemode, other account',
   item: '5, 6',
   async run(ctx) {
@@ -188,6 +194,7 @@ export const hostileEvents: Attack = {
 export function streamFlood(): Attack & { held: Held[] } {
   const held: Held[] = [];
   return {
+    key: 'streams',
     name: 'progress streams: 2,000 from one host, then 2,400 from 150',
     item: '3',
     held,
@@ -227,6 +234,7 @@ export function streamFlood(): Attack & { held: Held[] } {
 
 /** Item 4: headers and bodies trickled a byte a second. */
 export const slowClients: Attack = {
+  key: 'slow',
   name: 'slow headers and bodies: 600 connections at 1 byte/s',
   item: '4',
   async run(ctx) {
@@ -250,6 +258,7 @@ export const slowClients: Attack = {
 /** Item 2: exports whose client never reads, and an admin retrying every two seconds. */
 export function stalledExports(): Attack & { freedAfterMs: number | null } {
   const attack = {
+    key: 'exports',
     name: 'stalled CSV exports: 10 that never read',
     item: '2',
     freedAfterMs: null as number | null,
@@ -285,6 +294,7 @@ export function stalledExports(): Attack & { freedAfterMs: number | null } {
 
 /** Found on the way: silent connections, reopened as fast as the server closes them. */
 export const connectionFlood: Attack = {
+  key: 'connections',
   name: 'silent connections: 20 hosts x 400, reopened for 25 s',
   item: 'found',
   async run(ctx) {

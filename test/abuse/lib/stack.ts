@@ -38,7 +38,7 @@ export async function startStack(logDir: string, say: (line: string) => void): P
   const stripe = new URL(emulator.url);
   const env = {
     NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.ABUSE_LOG_LEVEL ?? 'warn',
     PORT: String(appPort),
     PUBLIC_URL: appUrl,
     DATABASE_URL: postgres.url,

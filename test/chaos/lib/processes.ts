@@ -1,7 +1,7 @@
 // Child processes of the chaos run: each one's output goes to a log file (kept for a failed run),
 // every process is registered so that nothing outlives the run, whatever way it ends.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 
 const live = new Set<ChildProcess>();
@@ -36,30 +36,38 @@ export function startChild(
   env: Record<string, string>,
   options: { logDir: string; ipc?: boolean; onLine?: (line: string) => void },
 ): Child {
-  const log: WriteStream = createWriteStream(path.join(options.logDir, `${name}.log`), { flags: 'a' });
+  const file = path.join(options.logDir, `${name}.log`);
+  // Without a reader of its lines, a child writes its log straight to the file: a busy harness then
+  // never holds up the child's (synchronous) logging.
+  const direct = options.onLine ? null : openSync(file, 'a');
   // CHAOS_CPU_PROF=<dir>: a CPU profile of every child, written when it exits cleanly.
   const profile = process.env.CHAOS_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.CHAOS_CPU_PROF, name)}`] : [];
   // TypeScript through tsx; built JavaScript (dist/...) as production runs it.
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child = spawn(process.execPath, [...profile, ...loader, script, ...args], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
+    stdio: ['ignore', direct ?? 'pipe', direct ?? 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
   });
   live.add(child);
-  let partial = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    log.write(chunk);
-    if (!options.onLine) return;
-    const text = partial + chunk.toString('utf8');
-    const lines = text.split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) options.onLine(line);
-  });
-  child.stderr!.on('data', (chunk: Buffer) => log.write(chunk));
+  let log: WriteStream | undefined;
+  if (direct !== null) {
+    closeSync(direct); // the child holds its own copy
+  } else {
+    log = createWriteStream(file, { flags: 'a' });
+    let partial = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      log!.write(chunk);
+      const text = partial + chunk.toString('utf8');
+      const lines = text.split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) options.onLine!(line);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => log!.write(chunk));
+  }
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => {
       live.delete(child);
-      log.end();
+      log?.end();
       resolve(code);
     });
   });
