@@ -83,7 +83,8 @@ async function main(): Promise<number> {
 
     const ctx: AttackContext = { stack, monitor: watch, db, say };
     const only = process.env.ABUSE_ONLY?.split(',').map((k) => k.trim());
-    const attacks: Attack[] = [junk, cardTesting, invisibleNames, hostileEvents, streamFlood(), slowClients, stalledExports(), connectionFlood]
+    // Streams first: their memory is measured against a heap the other attacks have not grown yet.
+    const attacks: Attack[] = [streamFlood(), junk, cardTesting, invisibleNames, hostileEvents, slowClients, stalledExports(), connectionFlood]
       .filter((a) => !only || only.includes(a.key));
     const records: AttackRecord[] = [];
     for (const attack of attacks) {
@@ -122,10 +123,13 @@ async function main(): Promise<number> {
     const peak = watch.peak();
     const problems = records.flatMap((r) => r.outcome.problems.map((p) => `${r.name}: ${p}`));
     for (const f of failures.slice(0, 20)) problems.push(`honest ${f.kind} failed at +${((f.at - t0) / 1000).toFixed(1)} s: ${f.status} ${f.error ?? ''}`);
-    const slowest = Math.max(...records.map((r) => honestBetween(honestEvents, r.startedAt, r.endedAt).donorP99Ms));
+    // The target is for the attacks of issue 12; the ones found on the way are reported beside.
+    const p99Of = (rs: AttackRecord[]) => Math.max(0, ...rs.map((r) => honestBetween(honestEvents, r.startedAt, r.endedAt).donorP99Ms));
+    const slowest = p99Of(records.filter((r) => r.item !== 'found'));
+    const found = records.filter((r) => r.item === 'found');
 
     process.stdout.write(`\n${table(records, honestEvents)}\n\n`);
-    say(`honest donors: ${all.donorsOk}/${all.donors} reached Checkout, p99 ${Math.round(all.donorP99Ms)} ms (worst attack ${Math.round(slowest)} ms; target < ${DONOR_P99_TARGET_MS} ms: ${slowest < DONOR_P99_TARGET_MS ? 'met' : 'MISSED'})`);
+    say(`honest donors: ${all.donorsOk}/${all.donors} reached Checkout, p99 ${Math.round(all.donorP99Ms)} ms; worst p99 during an attack of the issue ${Math.round(slowest)} ms (target < ${DONOR_P99_TARGET_MS} ms: ${slowest < DONOR_P99_TARGET_MS ? 'met' : 'MISSED'})${found.length ? `, during the ones found on the way ${Math.round(p99Of(found))} ms` : ''}`);
     say(`progress polls: ${all.readsOk}/${all.reads} ok, p99 ${Math.round(all.readP99Ms)} ms`);
     say(`app at peak: ${Math.round(peak.rssMb)} MB resident, ${peak.fds} file descriptors (at rest ${Math.round(baseline.rssMb)} MB, ${baseline.fds})`);
 

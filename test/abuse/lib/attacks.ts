@@ -213,7 +213,8 @@ export function streamFlood(): Attack & { held: Held[] } {
       // Payments keep landing (the honest donors pay): every stream gets its updates while held.
       await new Promise((r) => setTimeout(r, 10_000));
       const during = ctx.monitor.now();
-      const rssHeld = ctx.monitor.medianRssMb(Date.now() - 6_000, Date.now());
+      // The highest while held: what the streams cost at worst, heap growth included.
+      const rssHeld = ctx.monitor.peak(Date.now() - 10_000, Date.now()).rssMb;
       const perStreamKb = ((rssHeld - rssBefore) * 1024) / Math.max(1, held.length);
       for (const h of held) h.close();
       return outcome(all, problems, {
