@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SERVER_LIMITS } from '../../../src/http/server.ts';
+import { freePort } from '../../../src/db/embedded-postgres.ts';
 import { PROJECT_ROOT } from '../../../src/project-root.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { withDatabase } from '../../helpers/global-setup.ts';
@@ -15,14 +16,6 @@ import { loopbackAddress, requestFrom } from '../../helpers/source-address.ts';
 let db: TestDatabase;
 let child: ChildProcess;
 let port: number;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port: p } = s.address() as net.AddressInfo;
-      s.close(() => resolve(p));
-    });
-  });
 
 beforeAll(async () => {
   db = await createTestDatabase();
