@@ -12,16 +12,20 @@ import type { ProgressHub } from './campaigns/progress-hub.ts';
 import { createProgressReader } from './campaigns/progress-reader.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
+import { adminAuth } from './http/admin-auth.ts';
 import { apiNotFound, errorHandler } from './http/error-handler.ts';
 import { requireUtf8, requireWellFormedForm } from './http/body-encoding.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { pledgeRateLimits } from './http/rate-limits.ts';
 import { requestLogging } from './http/request-logging.ts';
+import { requestMetrics } from './http/request-metrics.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { metricsRoutes } from './metrics/metrics-routes.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { createFeeFiller, type FeeFiller } from './payments/fee-filler.ts';
 import { createPaymentRepository } from './payments/payment-repository.ts';
 import { createPledgeRepository } from './pledges/pledge-repository.ts';
-import { pledgeRoutes } from './pledges/pledge-routes.ts';
+import { countPledgeRefusals, PLEDGES_PATH, pledgeRoutes } from './pledges/pledge-routes.ts';
 import { createPledgeService } from './pledges/pledge-service.ts';
 import { createCheckoutGateway } from './stripe/checkout-gateway.ts';
 import { createLedgerGateway } from './stripe/ledger-gateway.ts';
@@ -44,6 +48,8 @@ export interface AppDeps {
   fees?: FeeFiller;
   /** Live progress fan-out (LISTEN/NOTIFY); without it, streams poll the cached totals. */
   progressHub?: ProgressHub;
+  /** Prometheus metrics: main.ts makes the registry, tests make their own; without one, the app keeps its own. */
+  metrics?: Metrics;
   clock?: () => Date;
 }
 
@@ -52,6 +58,8 @@ export const FORM_BODY_LIMIT = '16kb';
 
 export function createApp(deps: AppDeps): express.Express {
   const { config, db, logger } = deps;
+  const metrics = deps.metrics ?? createMetrics();
+  metrics.watchPool('main', db.pool);
   const campaignRepository = createCampaignRepository(db);
   const campaigns = createCampaignService({ campaigns: campaignRepository, clock: deps.clock });
   const pledges = createPledgeService({
@@ -64,6 +72,7 @@ export function createApp(deps: AppDeps): express.Express {
     feeModel: config.donations.coverFee,
     checkoutExpiryMinutes: config.donations.checkoutExpiryMinutes,
     clock: deps.clock,
+    metrics,
   });
   const progress = createProgressReader({ load: (slug) => campaigns.progressWithId(slug), hub: deps.progressHub });
   const web = webRoutes({
@@ -72,12 +81,15 @@ export function createApp(deps: AppDeps): express.Express {
   const ledgerGateway = createLedgerGateway(deps.stripe);
   const fees =
     deps.fees ?? createFeeFiller({ gateway: ledgerGateway, store: createPaymentRepository(db.prisma), logger });
-  const inbox = createWebhookInbox({ store: createInboxStore(db), gateway: ledgerGateway, logger, fees });
+  const inboxStore = createInboxStore(db);
+  const inbox = createWebhookInbox({ store: inboxStore, gateway: ledgerGateway, logger, fees, metrics });
+  metrics.watchWebhookBacklog(() => inboxStore.events.oldestWaiting());
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(requestLogging(logger));
+  app.use(requestMetrics(metrics));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -89,21 +101,24 @@ export function createApp(deps: AppDeps): express.Express {
       },
     }),
   );
+  // Before the body parsers, so that an oversized or malformed donation is counted as refused too.
+  app.post(PLEDGES_PATH, countPledgeRefusals(metrics));
   // Before the JSON parser: the webhook signature is over the raw bytes.
-  app.use(webhookRoutes({ inbox, stripe: deps.stripe, webhookSecret: deps.webhookSecret }));
+  app.use(webhookRoutes({ inbox, stripe: deps.stripe, webhookSecret: deps.webhookSecret, metrics }));
   app.use(express.json({ limit: JSON_BODY_LIMIT, verify: requireUtf8 }));
   app.use(express.urlencoded({ extended: true, limit: FORM_BODY_LIMIT, parameterLimit: 50, verify: requireWellFormedForm }));
 
   // Hot public reads first: a progress poll should not walk past the admin routers.
   app.use(healthRoutes(db.pool));
-  app.use(campaignRoutes({ campaigns, progress, hub: deps.progressHub }));
+  app.use(campaignRoutes({ campaigns, progress, hub: deps.progressHub, metrics }));
   app.use(openApiRoutes({ serverUrl: config.publicUrl }));
   // Every /api/admin path (even an unknown one) answers 401 without a valid key.
   const admin = createAdminServices({
-    db, stripe: deps.stripe, logger, clock: deps.clock,
+    db, stripe: deps.stripe, logger, clock: deps.clock, metrics,
     webhooks: inboxOperations({ db, inbox, gateway: ledgerGateway, logger, clock: deps.clock }),
   });
   app.use(adminApi(admin, { logger, clock: deps.clock }));
+  app.use(metricsRoutes(metrics, adminAuth(admin.keys)));
   app.use(adminDashboardRoutes({ admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock }));
   app.use(
     pledgeRoutes({

@@ -10,6 +10,8 @@ import { locateDatabase } from './db/database-url.ts';
 import { releaseSignalHooks } from './db/embedded-postgres.ts';
 import { applyMigrationsIsolated } from './db/migrate-isolated.ts';
 import { createLogger } from './logger.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { startMetricsServer } from './metrics/metrics-routes.ts';
 import { setUpStripe } from './stripe/stripe-setup.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -89,10 +91,16 @@ async function main(): Promise<void> {
     const progressHub = createProgressHub({ url: location.url, logger });
     cleanups.push(() => progressHub.close());
 
+    const metrics = createMetrics();
     const app = createApp({
       config, db, logger, stripe: payments.stripe, checkoutOrigin: payments.checkoutOrigin, webhookSecret: payments.webhookSecret,
-      progressHub,
+      progressHub, metrics,
     });
+    if (config.metricsPort !== undefined) {
+      const metricsServer = await startMetricsServer(metrics, config.metricsPort);
+      cleanups.push(() => metricsServer.close());
+      logger.info({ metricsPort: metricsServer.port }, 'metrics served without a key on their own port: keep it off the internet');
+    }
     server = app.listen(config.port);
     // Before the app sees the request: during shutdown, each answer closes its keep-alive
     // connection, and a connection that falls idle is closed at once instead of lingering.

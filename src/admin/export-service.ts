@@ -2,6 +2,7 @@
 // as decimal strings in the currency's precision (format_minor), instants in ISO 8601 UTC, text
 // cells neutralised (csv_text). PostgreSQL writes the CSV itself; the service hands its bytes on.
 import type { Readable } from 'node:stream';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { ExportFilter, ExportRepository } from './export-repository.ts';
 
 /** A CSV file already written: bytes, header row included. */
@@ -32,17 +33,24 @@ export const PAYOUT_COLUMNS = [
   'payments_fee_unknown', 'difference',
 ];
 
-export function createExportService(deps: { exports: ExportRepository }) {
+export function createExportService(deps: { exports: ExportRepository; metrics?: Pick<Metrics, 'exportStarted'> }) {
+  /** Counted as running from the request for a connection until the stream closes (read, cut short or failed). */
+  async function running(kind: keyof ExportRepository, filter: ExportFilter): Promise<CsvBytes> {
+    const done = deps.metrics?.exportStarted(kind);
+    try {
+      const body = await deps.exports[kind](filter);
+      if (done) body.once('close', done);
+      return { body };
+    } catch (error) {
+      done?.();
+      throw error;
+    }
+  }
+
   return {
-    async payments(filter: ExportFilter): Promise<CsvBytes> {
-      return { body: await deps.exports.payments(filter) };
-    },
-    async pledges(filter: ExportFilter): Promise<CsvBytes> {
-      return { body: await deps.exports.pledges(filter) };
-    },
-    async payouts(filter: ExportFilter): Promise<CsvBytes> {
-      return { body: await deps.exports.payouts(filter) };
-    },
+    payments: (filter: ExportFilter) => running('payments', filter),
+    pledges: (filter: ExportFilter) => running('pledges', filter),
+    payouts: (filter: ExportFilter) => running('payouts', filter),
   };
 }
 

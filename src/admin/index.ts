@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import type { Database } from '../db/client.ts';
 import { adminAuth } from '../http/admin-auth.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { createReconciliationGateway } from '../stripe/reconciliation-gateway.ts';
 import { createAdminCampaignRepository } from './admin-campaign-repository.ts';
 import { createAdminCampaignService } from './admin-campaign-service.ts';
@@ -30,6 +31,7 @@ export interface AdminApiDeps {
   logger: Logger;
   webhooks: WebhookOperations;
   clock?: () => Date;
+  metrics?: Pick<Metrics, 'exportStarted'>;
 }
 
 /** The admin services, built once and shared by the API and the dashboard. */
@@ -39,7 +41,7 @@ export function createAdminServices(deps: AdminApiDeps) {
     keys: createAdminKeyService({ keys: createAdminKeyRepository(db), logger, clock }),
     campaigns: createAdminCampaignService({ campaigns: createAdminCampaignRepository(db), clock }),
     pledges: createAdminPledgeService({ pledges: createAdminPledgeRepository(db) }),
-    exports: createExportService({ exports: createExportRepository(db) }),
+    exports: createExportService({ exports: createExportRepository(db), metrics: deps.metrics }),
     reconciliation: createReconciliationService({
       stripe: createReconciliationGateway(deps.stripe),
       payments: createReconciliationRepository(db),

@@ -2,6 +2,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { parseOrThrow } from '../http/validation.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { SLUG_PATTERN } from './campaign.ts';
 import type { CampaignService } from './campaign-service.ts';
 import type { ProgressHub } from './progress-hub.ts';
@@ -15,7 +16,12 @@ const HEARTBEAT_MS = 15_000;
 // Many payments in one burst make one update per subscriber, not one per payment.
 const COALESCE_MS = 100;
 
-export function campaignRoutes(deps: { campaigns: CampaignService; progress: ProgressReader; hub?: ProgressHub }): Router {
+export function campaignRoutes(deps: {
+  campaigns: CampaignService;
+  progress: ProgressReader;
+  hub?: ProgressHub;
+  metrics?: Pick<Metrics, 'sseClientConnected'>;
+}): Router {
   const router = Router();
 
   router.get('/api/campaigns', async (_req, res) => {
@@ -47,6 +53,10 @@ export function campaignRoutes(deps: { campaigns: CampaignService; progress: Pro
       'Access-Control-Allow-Origin': '*',
     });
     res.flushHeaders();
+    // Counted until the response closes; a client gone during the first read is closed already.
+    const disconnected = deps.metrics?.sseClientConnected();
+    if (disconnected && res.closed) disconnected();
+    else if (disconnected) res.once('close', disconnected);
     res.write('retry: 3000\n\n');
     // A reconnecting client sends the id of the last event it saw: skip what it already has.
     if (req.get('Last-Event-ID') !== last.etag) send(res, last);

@@ -74,6 +74,8 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
     return;
   }
   res.set(appError.headers ?? {});
+  // The answer's code, for whoever counts outcomes once it is sent (pledge refusals in /metrics).
+  res.locals.errorCode = appError.code;
   res.status(appError.status).json({
     error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) },
   });

@@ -8,6 +8,7 @@ import { AppError } from '../http/app-error.ts';
 import {
   decimalsOf, formatMoney, isChargeableAmount, minimumChargeOf, STRIPE_MAX_AMOUNT,
 } from '../money/currency.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { grossUpForFees, type FeeModel } from '../money/fees.ts';
 import type { CheckoutGateway } from '../stripe/checkout-gateway.ts';
 import type { Pledge } from './pledge.ts';
@@ -24,6 +25,7 @@ export interface PledgeServiceDeps {
   feeModel: FeeModel;
   checkoutExpiryMinutes: number;
   clock?: () => Date;
+  metrics?: Pick<Metrics, 'pledgeCreated'>;
 }
 
 export interface CreatedPledge {
@@ -199,7 +201,9 @@ export function createPledgeService(deps: PledgeServiceDeps) {
         },
         'pledge created',
       );
-      return { pledge: await checkoutFor(pledge, campaign), replayed: false };
+      const withSession = await checkoutFor(pledge, campaign);
+      deps.metrics?.pledgeCreated(pledge.frequency);
+      return { pledge: withSession, replayed: false };
     },
   };
 

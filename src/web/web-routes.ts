@@ -118,6 +118,7 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
     if (form.success && form.data.website) {
       // Honeypot filled: a bot. Answer as if it worked, write nothing, and say so in the logs.
       deps.logger.warn({ clientAddress: req.ip, campaign: slug }, 'honeypot field filled: pledge dropped');
+      res.locals.errorCode = 'honeypot';
       return res.redirect(303, '/donate/thanks');
     }
     // Every field's problem at once, the amount's included, so the donor fixes them in one go.
@@ -142,7 +143,10 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
       amount: amount ?? 0,
     });
     if (!request.success) Object.assign(errors, { ...toFieldErrors(issuesToDetails(request.error.issues)), ...errors });
-    if (!form.success || !request.success || amount === null) return rerender(400, errors);
+    if (!form.success || !request.success || amount === null) {
+      res.locals.errorCode = 'validation_failed';
+      return rerender(400, errors);
+    }
     try {
       const { pledge } = await deps.pledges.create(request.data, {
         idempotencyKey: form.data.form_token ? `form-${form.data.form_token}` : undefined,
@@ -151,6 +155,7 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
       res.redirect(303, pledge.checkoutUrl);
     } catch (error) {
       const appError = toAppError(error);
+      res.locals.errorCode = appError.code;
       if (appError.status >= 500) req.log.error({ err: error }, 'form pledge failed');
       res.set(appError.headers ?? {});
       const errors = appError.details?.length ? toFieldErrors(appError.details) : { form: appError.message };
