@@ -3,6 +3,7 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
+const PORT_RANGE = 'must be a port from 1 to 65535';
 const positiveInt = z.coerce.number().int().positive();
 const onOff = z.enum(['on', 'off']);
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -14,7 +15,7 @@ const envSchema = z
     PORT: z.preprocess(emptyToUndefined, port.default(3000)),
     PUBLIC_URL: optional(z.url({ protocol: /^https?$/ })),
     // Unset: /metrics only on PORT, behind the admin key. Set: also without a key on this port.
-    METRICS_PORT: optional(z.coerce.number().int().min(1, 'must be a port from 1 to 65535').max(65535, 'must be a port from 1 to 65535')),
+    METRICS_PORT: optional(z.coerce.number(PORT_RANGE).int(PORT_RANGE).min(1, PORT_RANGE).max(65535, PORT_RANGE)),
     EMBEDDED_POSTGRES_DIR: optional(z.string().min(1).max(4096)),
     DATABASE_URL: optional(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' })),
     STRIPE_SECRET_KEY: optional(
