@@ -5,10 +5,10 @@ import type { Logger } from 'pino';
 import { isOpen, type Campaign } from '../campaigns/campaign.ts';
 import type { CampaignRepository } from '../campaigns/campaign-repository.ts';
 import { AppError } from '../http/app-error.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import {
   decimalsOf, formatMoney, isChargeableAmount, minimumChargeOf, STRIPE_MAX_AMOUNT,
 } from '../money/currency.ts';
-import type { Metrics } from '../metrics/metrics.ts';
 import { grossUpForFees, type FeeModel } from '../money/fees.ts';
 import type { CheckoutGateway } from '../stripe/checkout-gateway.ts';
 import type { Pledge } from './pledge.ts';

@@ -5,10 +5,10 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { PledgeStatus } from './pledge.ts';
 
-// Forward only, later states win: a session that expired and then completed (Stripe can settle a
-// payment started just before expiry) is completed; a completed pledge whose delayed bank debit
-// bounced has failed; a cancelled monthly pledge stays cancelled whatever arrives late.
-export const PLEDGE_STATUS_ORDER: readonly PledgeStatus[] = ['pending', 'expired', 'completed', 'failed', 'cancelled'];
+// Forward only, later states win, so events applied in any order end in the same state: money taken
+// beats an expiry notice; a completed pledge whose delayed bank debit bounced has failed; a
+// cancelled monthly pledge stays cancelled whatever arrives late.
+const PLEDGE_STATUS_ORDER: readonly PledgeStatus[] = ['pending', 'expired', 'completed', 'failed', 'cancelled'];
 
 /**
  * SQL that is true when the `pledges` row in scope may move to `next`: a later state, or the one
