@@ -87,6 +87,9 @@ export function createApp(deps: AppDeps): express.Express {
           'form-action': ["'self'", deps.checkoutOrigin],
         },
       },
+      // Nothing about a donor's page leaks to other sites, yet a browser still tells us the
+      // origin of our own form posts (no-referrer made it send `Origin: null`, see admin-session.ts).
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
   // Before the JSON parser: the webhook signature is over the raw bytes.
