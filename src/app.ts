@@ -29,6 +29,7 @@ import { createInboxStore } from './webhooks/inbox-transaction.ts';
 import { createWebhookInbox } from './webhooks/webhook-inbox.ts';
 import { webhookRoutes } from './webhooks/webhook-routes.ts';
 import { adminDashboardRoutes } from './web/admin-dashboard-routes.ts';
+import { htmlErrorPages } from './web/error-pages.ts';
 import { webRoutes } from './web/web-routes.ts';
 
 export interface AppDeps {
@@ -125,6 +126,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(web.notFound);
   app.use(apiNotFound);
+  app.use(htmlErrorPages);
   app.use(errorHandler);
   return app;
 }

@@ -9,7 +9,7 @@ import type { CampaignService } from '../campaigns/campaign-service.ts';
 import type { ProgressReader } from '../campaigns/progress-reader.ts';
 import { slugParams } from '../campaigns/campaign-routes.ts';
 import { AppError } from '../http/app-error.ts';
-import { toAppError } from '../http/error-handler.ts';
+import { isDatabaseUnavailable, toAppError } from '../http/error-handler.ts';
 import { issuesToDetails } from '../http/validation.ts';
 import { formatMinor, formatMoney, parseMajorAmount } from '../money/currency.ts';
 import { pledgeFormSchema, pledgeRequestSchema } from '../pledges/pledge-schemas.ts';
@@ -108,7 +108,8 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values = formValues(body);
     const slug = typeof body.campaign === 'string' ? body.campaign : '';
-    const campaign = slugParams.safeParse({ slug }).success ? await deps.campaigns.get(slug).catch(() => null) : null;
+    // Only "no such campaign" is a form error: a database that cannot answer is an outage (503).
+    const campaign = slugParams.safeParse({ slug }).success ? await deps.campaigns.find(slug) : null;
     if (!campaign) throw AppError.validation([{ field: 'campaign', message: 'Unknown campaign' }]);
     const rerender = async (status: number, errors: Record<string, string>) => {
       res.status(status).type('html').send(await renderDonation(campaign, { values, errors }));
@@ -150,6 +151,8 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
       });
       res.redirect(303, pledge.checkoutUrl);
     } catch (error) {
+      // The form cannot be drawn without the database: its outage gets the 503 page instead.
+      if (isDatabaseUnavailable(error)) throw error;
       const appError = toAppError(error);
       if (appError.status >= 500) req.log.error({ err: error }, 'form pledge failed');
       res.set(appError.headers ?? {});
