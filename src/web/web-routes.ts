@@ -16,7 +16,7 @@ import { pledgeFormSchema, pledgeRequestSchema } from '../pledges/pledge-schemas
 import type { PledgeService } from '../pledges/pledge-service.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
 import { donationPage, type FormValues } from './donation-page.ts';
-import { cancelledPage, notFoundPage, thanksPage } from './status-pages.ts';
+import { cancelledPage, notFoundPage, thanksPage, type ThanksModel } from './status-pages.ts';
 import { widgetPage } from './widget-page.ts';
 
 export interface WebDeps {
@@ -30,6 +30,10 @@ export interface WebDeps {
 }
 
 const formToken = () => randomBytes(18).toString('base64url');
+
+// The thank-you page's reloads without JavaScript: about two minutes in all, then it stops and
+// says the receipt will come by email (thanks.js polls on the same schedule).
+export const THANKS_REFRESH_SECONDS = [2, 2, 3, 3, 5, 5, 10, 10, 15, 15, 30, 30];
 
 export function webRoutes(deps: WebDeps): { router: Router; formHandler: RequestHandler; notFound: RequestHandler } {
   const router = Router();
@@ -89,10 +93,19 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
 
   router.get('/donate/thanks', async (req, res) => {
     const sessionId = typeof req.query.session_id === 'string' ? req.query.session_id : '';
-    const state = /^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId)
-      ? await deps.pledges.donationState(sessionId)
-      : { state: 'unknown' as const };
-    res.set('Cache-Control', 'no-store').type('html').send(thanksPage(state));
+    const known = /^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId);
+    const status = known ? await deps.pledges.donationState(sessionId) : { state: 'unknown' as const };
+    const model: ThanksModel = { ...status };
+    if (known && status.state === 'pending') {
+      // Without JavaScript the page reloads itself, less often as time goes on, then stops.
+      const asked = typeof req.query.check === 'string' && /^\d{1,2}$/.test(req.query.check) ? Number(req.query.check) : 0;
+      const check = Math.min(asked, THANKS_REFRESH_SECONDS.length);
+      const at = (n: number) => `/donate/thanks?${new URLSearchParams({ session_id: sessionId, ...(n ? { check: String(n) } : {}) })}`;
+      model.pollSeconds = THANKS_REFRESH_SECONDS;
+      if (check < THANKS_REFRESH_SECONDS.length) model.autoRefresh = { url: at(check + 1), afterSeconds: THANKS_REFRESH_SECONDS[check]! };
+      else Object.assign(model, { stillWaiting: true, checkAgainUrl: at(0) });
+    }
+    res.set('Cache-Control', 'no-store').type('html').send(thanksPage(model));
   });
 
   router.get('/donate/cancelled', (req, res) => {

@@ -2,6 +2,8 @@
 // emulator's Checkout page, watch the total move live, without JavaScript, with mistakes, and
 // with the keyboard alone.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { deliver } from '../integration/webhooks/webhook-harness.ts';
 import { DESKTOP, PHONE, startE2E, type E2E } from './harness.ts';
 import { insertCampaign } from '../helpers/factories.ts';
 
@@ -21,27 +23,43 @@ beforeEach(async () => {
 const formUrl = () => `${e2e.app.url}/campaigns/winter`;
 
 describe('donating in a browser', () => {
-  it('gives once, from the form through Checkout to the thank-you page', async () => {
+  it('gives once, covering the fee: the thank-you page moves from confirming to paid by itself', async () => {
     const page = await e2e.newPage({ viewport: PHONE });
     await page.goto(formUrl());
     await e2e.screenshot(page, 'donation-page-phone');
     await page.getByLabel('$50').check({ force: true });
+    await page.getByLabel(/Add the processing fee/).check();
     await page.getByLabel('Email').fill('ann@example.org');
     await page.getByLabel('Name').first().fill('Ann');
     await page.getByRole('button', { name: /Donate securely/ }).click();
     await page.waitForURL(/\/checkout\/cs_/);
-    await expect.poll(() => page.locator('#amount').textContent()).toContain('50');
+    await expect.poll(() => page.locator('#amount').textContent()).toContain('51');
     await e2e.screenshot(page, 'emulator-checkout');
-    await page.locator('#pay').click();
-    await page.waitForURL(/\/donate\/thanks\?session_id=cs_/);
-    await e2e.emulator.flushDeliveries();
-    await page.reload();
-    await expect.poll(() => page.locator('h1').getAttribute('data-state')).toBe('paid');
-    expect(await page.locator('main').textContent()).toContain('$50');
+    // Stripe's webhook comes after the donor is back, as it usually does.
+    e2e.emulator.pauseDeliveries();
+    try {
+      await page.locator('#pay').click();
+      await page.waitForURL(/\/donate\/thanks\?session_id=cs_/);
+      expect(await page.locator('h1').getAttribute('data-state')).toBe('pending');
+      await e2e.screenshot(page, 'thanks-confirming-phone');
+      await page.evaluate(() => ((globalThis as unknown as { landed: number }).landed = 1));
+    } finally {
+      e2e.emulator.resumeDeliveries();
+    }
+    await expect.poll(() => page.locator('h1').getAttribute('data-state'), { timeout: 15_000 }).toBe('paid');
+    expect(await page.evaluate(() => (globalThis as unknown as { landed?: number }).landed)).toBe(1); // not reloaded
+    expect(await page.title()).toBe('Thank you for your gift!');
+    const pledge = await e2e.db.prisma.pledge.findFirstOrThrow({ where: { email: 'ann@example.org' } });
+    const cell = (row: string) => page.locator(`[data-row=${row}] dd`).textContent();
+    expect(await cell('gift')).toBe('$50');
+    expect(await cell('fee')).toBe(`$${(pledge.coveredFee / 100).toFixed(2)}`);
+    expect(await cell('total')).toBe(`$${(pledge.amount / 100).toFixed(2)}`);
+    expect(pledge.amount - pledge.coveredFee).toBe(5000);
+    expect(await cell('reference')).toBe(pledge.id.replace(/-/g, '').slice(0, 8).toUpperCase());
     await e2e.screenshot(page, 'thanks-paid-phone');
   });
 
-  it('gives monthly, and the Checkout session is a subscription', async () => {
+  it('gives monthly, and the thank-you page says when the next gift is taken', async () => {
     const page = await e2e.newPage({ viewport: DESKTOP });
     await page.goto(formUrl());
     await page.getByRole('radio', { name: 'Monthly' }).check();
@@ -54,9 +72,92 @@ describe('donating in a browser', () => {
     expect(await page.locator('#amount').textContent()).toMatch(/12\.50.*month/);
     await page.locator('#pay').click();
     await page.waitForURL(/\/donate\/thanks/);
-    await e2e.emulator.flushDeliveries();
-    await page.reload();
+    await expect.poll(() => page.locator('h1').getAttribute('data-state'), { timeout: 15_000 }).toBe('paid');
     expect(await page.locator('main').textContent()).toMatch(/\$12\.50 a month/);
+    const pledge = await e2e.db.prisma.pledge.findFirstOrThrow({ where: { email: 'monthly@example.org' } });
+    const start = pledge.subscriptionStatusAt!;
+    const next = new Date(start);
+    next.setUTCMonth(next.getUTCMonth() + 1);
+    const expected = next.getUTCDate() === start.getUTCDate()
+      ? new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(next)
+      : /\w+ \d{1,2}, \d{4}/; // the 29th to 31st: the next month's last day (checked in the integration test)
+    const text = (await page.locator('main').textContent())!;
+    expect(text).toContain('Your next gift of $12.50 will be taken on');
+    if (typeof expected === 'string') expect(text).toContain(expected);
+    else expect(text).toMatch(expected);
+    await e2e.screenshot(page, 'thanks-monthly-desktop');
+  });
+
+  it('without JavaScript, the thank-you page moves from confirming to paid by reloading itself', async () => {
+    const page = await e2e.newPage({ javaScriptEnabled: false });
+    await page.goto(formUrl());
+    await page.getByLabel('$25').check({ force: true });
+    await page.getByLabel('Email').fill('nojs-thanks@example.org');
+    await page.getByRole('button', { name: /Donate securely/ }).click();
+    await page.waitForURL(/\/checkout\/cs_/);
+    e2e.emulator.pauseDeliveries();
+    try {
+      await page.locator('#pay').click();
+      await page.waitForURL(/\/donate\/thanks\?session_id=cs_/);
+      expect(await page.locator('h1').getAttribute('data-state')).toBe('pending');
+    } finally {
+      e2e.emulator.resumeDeliveries();
+    }
+    await expect.poll(() => page.locator('h1').getAttribute('data-state'), { timeout: 20_000 }).toBe('paid');
+    expect(page.url()).toMatch(/[?&]check=\d+/); // it got there by the page's own refresh
+    expect(await page.locator('[data-row=total] dd').textContent()).toBe('$25');
+    await e2e.screenshot(page, 'thanks-paid-nojs');
+  });
+
+  it('a bank debit lands on confirming and moves to processing by itself', async () => {
+    const page = await e2e.newPage({ viewport: PHONE });
+    await page.goto(formUrl());
+    await page.getByLabel('$10').check({ force: true });
+    await page.getByLabel('Email').fill('sepa@example.org');
+    await page.getByRole('button', { name: /Donate securely/ }).click();
+    await page.waitForURL(/\/checkout\/cs_/);
+    e2e.emulator.pauseDeliveries();
+    try {
+      await page.locator('#pay-delayed').click();
+      await page.waitForURL(/\/donate\/thanks\?session_id=cs_/);
+      expect(await page.locator('h1').getAttribute('data-state')).toBe('pending');
+    } finally {
+      e2e.emulator.resumeDeliveries();
+    }
+    await expect.poll(() => page.locator('h1').getAttribute('data-state'), { timeout: 15_000 }).toBe('processing');
+    expect(await page.locator('main').textContent()).toContain('bank debit');
+    await e2e.screenshot(page, 'thanks-processing-phone');
+  });
+
+  it('a donor charged other than they pledged is told what was really charged, and is not listed', async () => {
+    // A campaign of its own: its pages' cached totals must not outlive into the next test's 'winter'.
+    await insertCampaign(e2e.db, { slug: 'penny', goal: 100_000, presetAmounts: [1000, 2500, 5000] });
+    const pennyUrl = `${e2e.app.url}/campaigns/penny`;
+    const page = await e2e.newPage({ viewport: PHONE });
+    await page.goto(pennyUrl);
+    await page.getByLabel('$10').check({ force: true });
+    await page.getByLabel('Email').fill('penny@example.org');
+    await page.getByLabel('Name').first().fill('Penny Wise');
+    await page.getByRole('button', { name: /Donate securely/ }).click();
+    await page.waitForURL(/\/checkout\/cs_/);
+    const pledge = await e2e.db.prisma.pledge.findFirstOrThrow({ where: { email: 'penny@example.org' } });
+    // Stripe reports a charge of $0.01 for this $10 session (signed, through the real webhook route).
+    const event = JSON.parse(await readFile('test/fixtures/stripe/checkout.session.completed.payment.json', 'utf8'));
+    event.id = 'evt_e2e_flagged';
+    Object.assign(event.data.object, {
+      id: pledge.checkoutSessionId, amount_total: 1, amount_subtotal: 1, currency: 'usd', payment_intent: 'pi_e2e_flagged',
+      metadata: { pledge_id: pledge.id },
+    });
+    await deliver(e2e.app.url, event).expect(200);
+    await page.goto(`${e2e.app.url}/donate/thanks?session_id=${pledge.checkoutSessionId}`);
+    expect(await page.locator('h1').getAttribute('data-state')).toBe('flagged');
+    const text = (await page.locator('main').textContent())!;
+    expect(text).not.toContain('has been received');
+    expect(text).toContain('Stripe reports a charge of $0.01, not the $10 you chose to give');
+    await e2e.screenshot(page, 'thanks-flagged-phone');
+    await page.getByRole('link', { name: 'Back to the campaign' }).click();
+    await page.waitForURL(pennyUrl);
+    expect(await page.locator('main').textContent()).not.toContain('Penny Wise');
   });
 
   it('moves the thermometer on a second page, live, when the payment lands', async () => {
