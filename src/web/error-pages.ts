@@ -48,7 +48,8 @@ function explain(error: AppError, forDonation: boolean): Pick<ErrorPageOptions, 
     case 503:
       return {
         title: 'Please try again in a minute',
-        message: `We cannot reach our records right now, so we could not ${forDonation ? 'take your donation' : 'show this page'}.${charged} Please wait ${wait} and try again; your browser’s Back button keeps what you typed.`,
+        // Retry-After is the client's pacing (seconds); a person is told the outage's scale.
+        message: `We cannot reach our records right now, so we could not ${forDonation ? 'take your donation' : 'show this page'}.${charged} Please try again in a minute${forDonation ? '; your browser’s Back button keeps what you typed' : ''}.`,
       };
     case 413:
       return { title: 'That form was too long', message: `Please shorten your message or dedication and send it again.${charged}` };
