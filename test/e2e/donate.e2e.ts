@@ -1,8 +1,9 @@
 // A donor's paths through the real pages in Chromium: give once and monthly through the
 // emulator's Checkout page, watch the total move live, without JavaScript, with mistakes, and
 // with the keyboard alone.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliver } from '../integration/webhooks/webhook-harness.ts';
 import { DESKTOP, PHONE, startE2E, type E2E } from './harness.ts';
 import { insertCampaign } from '../helpers/factories.ts';
@@ -22,6 +23,31 @@ beforeEach(async () => {
 
 const formUrl = () => `${e2e.app.url}/campaigns/winter`;
 
+/** From the form to Checkout with a preset amount. */
+async function toCheckout(page: Page, preset: string, email: string, url = formUrl()) {
+  await page.goto(url);
+  await page.getByLabel(preset).check({ force: true });
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: /Donate securely/ }).click();
+  await page.waitForURL(/\/checkout\/cs_/);
+}
+
+/**
+ * Pays on the Checkout page with Stripe's webhook held back until the donor is on the thank-you
+ * page, as it usually is in life: the page must show "confirming" first, then move on by itself.
+ */
+async function payAndLandBeforeTheWebhook(page: Page, button: '#pay' | '#pay-delayed', onLanded?: () => Promise<void>) {
+  e2e.emulator.pauseDeliveries();
+  try {
+    await page.locator(button).click();
+    await page.waitForURL(/\/donate\/thanks\?session_id=cs_/);
+    expect(await page.locator('h1').getAttribute('data-state')).toBe('pending');
+    await onLanded?.();
+  } finally {
+    e2e.emulator.resumeDeliveries();
+  }
+}
+
 describe('donating in a browser', () => {
   it('gives once, covering the fee: the thank-you page moves from confirming to paid by itself', async () => {
     const page = await e2e.newPage({ viewport: PHONE });
@@ -35,17 +61,10 @@ describe('donating in a browser', () => {
     await page.waitForURL(/\/checkout\/cs_/);
     await expect.poll(() => page.locator('#amount').textContent()).toContain('51');
     await e2e.screenshot(page, 'emulator-checkout');
-    // Stripe's webhook comes after the donor is back, as it usually does.
-    e2e.emulator.pauseDeliveries();
-    try {
-      await page.locator('#pay').click();
-      await page.waitForURL(/\/donate\/thanks\?session_id=cs_/);
-      expect(await page.locator('h1').getAttribute('data-state')).toBe('pending');
+    await payAndLandBeforeTheWebhook(page, '#pay', async () => {
       await e2e.screenshot(page, 'thanks-confirming-phone');
       await page.evaluate(() => ((globalThis as unknown as { landed: number }).landed = 1));
-    } finally {
-      e2e.emulator.resumeDeliveries();
-    }
+    });
     await expect.poll(() => page.locator('h1').getAttribute('data-state'), { timeout: 15_000 }).toBe('paid');
     expect(await page.evaluate(() => (globalThis as unknown as { landed?: number }).landed)).toBe(1); // not reloaded
     expect(await page.title()).toBe('Thank you for your gift!');
@@ -90,19 +109,8 @@ describe('donating in a browser', () => {
 
   it('without JavaScript, the thank-you page moves from confirming to paid by reloading itself', async () => {
     const page = await e2e.newPage({ javaScriptEnabled: false });
-    await page.goto(formUrl());
-    await page.getByLabel('$25').check({ force: true });
-    await page.getByLabel('Email').fill('nojs-thanks@example.org');
-    await page.getByRole('button', { name: /Donate securely/ }).click();
-    await page.waitForURL(/\/checkout\/cs_/);
-    e2e.emulator.pauseDeliveries();
-    try {
-      await page.locator('#pay').click();
-      await page.waitForURL(/\/donate\/thanks\?session_id=cs_/);
-      expect(await page.locator('h1').getAttribute('data-state')).toBe('pending');
-    } finally {
-      e2e.emulator.resumeDeliveries();
-    }
+    await toCheckout(page, '$25', 'nojs-thanks@example.org');
+    await payAndLandBeforeTheWebhook(page, '#pay');
     await expect.poll(() => page.locator('h1').getAttribute('data-state'), { timeout: 20_000 }).toBe('paid');
     expect(page.url()).toMatch(/[?&]check=\d+/); // it got there by the page's own refresh
     expect(await page.locator('[data-row=total] dd').textContent()).toBe('$25');
@@ -111,19 +119,8 @@ describe('donating in a browser', () => {
 
   it('a bank debit lands on confirming and moves to processing by itself', async () => {
     const page = await e2e.newPage({ viewport: PHONE });
-    await page.goto(formUrl());
-    await page.getByLabel('$10').check({ force: true });
-    await page.getByLabel('Email').fill('sepa@example.org');
-    await page.getByRole('button', { name: /Donate securely/ }).click();
-    await page.waitForURL(/\/checkout\/cs_/);
-    e2e.emulator.pauseDeliveries();
-    try {
-      await page.locator('#pay-delayed').click();
-      await page.waitForURL(/\/donate\/thanks\?session_id=cs_/);
-      expect(await page.locator('h1').getAttribute('data-state')).toBe('pending');
-    } finally {
-      e2e.emulator.resumeDeliveries();
-    }
+    await toCheckout(page, '$10', 'sepa@example.org');
+    await payAndLandBeforeTheWebhook(page, '#pay-delayed');
     await expect.poll(() => page.locator('h1').getAttribute('data-state'), { timeout: 15_000 }).toBe('processing');
     expect(await page.locator('main').textContent()).toContain('bank debit');
     await e2e.screenshot(page, 'thanks-processing-phone');
