@@ -43,7 +43,7 @@ function explain(error: AppError, forDonation: boolean): Pick<ErrorPageOptions, 
     case 429:
       return {
         title: 'Too many attempts',
-        message: `Too many donations were tried from your connection in a short time, so we paused them to protect donors’ cards.${charged} Please wait ${wait} and try again.`,
+        message: `Too many donation attempts reached us in a short time (from your connection, or from many at once), so we paused them to protect donors’ cards.${charged} Please wait ${wait} and try again.`,
       };
     case 503:
       return {
