@@ -33,6 +33,7 @@ import { createInboxStore } from './webhooks/inbox-transaction.ts';
 import { createWebhookInbox } from './webhooks/webhook-inbox.ts';
 import { webhookRoutes } from './webhooks/webhook-routes.ts';
 import { adminDashboardRoutes } from './web/admin-dashboard-routes.ts';
+import { htmlErrorPages } from './web/error-pages.ts';
 import { webRoutes } from './web/web-routes.ts';
 
 export interface AppDeps {
@@ -99,6 +100,9 @@ export function createApp(deps: AppDeps): express.Express {
           'form-action': ["'self'", deps.checkoutOrigin],
         },
       },
+      // Nothing about a donor's page leaks to other sites, yet a browser still tells us the
+      // origin of our own form posts (no-referrer made it send `Origin: null`, see admin-session.ts).
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
   // Before the body parsers, so that an oversized or malformed donation is counted as refused too.
@@ -137,6 +141,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(web.notFound);
   app.use(apiNotFound);
+  app.use(htmlErrorPages);
   app.use(errorHandler);
   return app;
 }

@@ -11,6 +11,8 @@ import { createAdminCampaignRepository } from './admin-campaign-repository.ts';
 import { createAdminCampaignService } from './admin-campaign-service.ts';
 import { createAdminKeyRepository } from './admin-key-repository.ts';
 import { createAdminKeyService } from './admin-key-service.ts';
+import { createAdminSessionRepository } from './admin-session-repository.ts';
+import { createAdminSessionService } from './admin-session-service.ts';
 import { createAdminPledgeRepository } from './admin-pledge-repository.ts';
 import { createAdminPledgeService } from './admin-pledge-service.ts';
 import { adminRoutes } from './admin-routes.ts';
@@ -39,6 +41,7 @@ export function createAdminServices(deps: AdminApiDeps) {
   const { db, logger, clock } = deps;
   return {
     keys: createAdminKeyService({ keys: createAdminKeyRepository(db), logger, clock }),
+    sessions: createAdminSessionService({ sessions: createAdminSessionRepository(db), clock }),
     campaigns: createAdminCampaignService({ campaigns: createAdminCampaignRepository(db), clock }),
     pledges: createAdminPledgeService({ pledges: createAdminPledgeRepository(db) }),
     exports: createExportService({ exports: createExportRepository(db), metrics: deps.metrics }),

@@ -38,18 +38,26 @@ export function createPledgeRepository({ prisma }: Pick<Database, 'prisma'>) {
       return prisma.pledge.findUnique({ where: { checkoutSessionId }, select: PLEDGE_FIELDS });
     },
 
-    /** The pledge behind a Checkout Session with the state of its payments, for the thank-you page. */
+    /** The pledge behind a Checkout Session with its payments as charged, for the thank-you page. */
     findWithPaymentStatesBySessionId(checkoutSessionId: string) {
       return prisma.pledge.findUnique({
         where: { checkoutSessionId },
-        select: { ...PLEDGE_FIELDS, campaign: { select: { slug: true, title: true } }, payments: { select: { status: true } } },
+        select: {
+          ...PLEDGE_FIELDS, subscriptionStatus: true, subscriptionStatusAt: true,
+          campaign: { select: { slug: true, title: true, timezone: true } },
+          payments: { select: { status: true, amount: true, currency: true, flag: true }, orderBy: { createdAt: 'asc' } },
+        },
       });
     },
 
-    /** Named, completed donors of a campaign, newest first: the page's supporters list. */
+    /**
+     * Named, completed donors of a campaign, newest first: the page's supporters list. A pledge
+     * with a flagged payment (Stripe charged other than what was pledged) stays off it until
+     * staff have resolved the flag.
+     */
     recentSupporters(campaignId: string, limit: number) {
       return prisma.pledge.findMany({
-        where: { campaignId, status: 'completed', anonymous: false, name: { not: null } },
+        where: { campaignId, status: 'completed', anonymous: false, name: { not: null }, payments: { none: { flag: { not: null } } } },
         orderBy: [{ completedAt: 'desc' }, { id: 'desc' }],
         take: limit,
         select: { name: true, message: true, dedication: true, completedAt: true },

@@ -11,7 +11,7 @@ import {
 } from '../money/currency.ts';
 import { grossUpForFees, type FeeModel } from '../money/fees.ts';
 import type { CheckoutGateway } from '../stripe/checkout-gateway.ts';
-import type { Pledge } from './pledge.ts';
+import { donationReference, nextMonthlyCharge, type Pledge } from './pledge.ts';
 import type { PledgeRepository } from './pledge-repository.ts';
 import type { PledgeRequest } from './pledge-schemas.ts';
 
@@ -35,13 +35,24 @@ export interface CreatedPledge {
   checkoutSessionId: string;
 }
 
+/** What the thank-you page tells a donor: the state, and the money as it really stands. */
 export interface DonationStatus {
-  state: 'paid' | 'processing' | 'pending' | 'failed' | 'unknown';
-  amount?: number;
+  /** `flagged`: Stripe charged other than what was pledged, so it is not counted until staff check. */
+  state: 'paid' | 'processing' | 'pending' | 'failed' | 'flagged' | 'unknown';
+  reference?: string;
+  /** What the donor chose to give, the processing fee they chose to cover, and the two together. */
+  gift?: number;
+  coveredFee?: number;
+  total?: number;
+  /** For `flagged`: what Stripe reports it really charged, in its currency. */
+  received?: { amount: number; currency: string };
   currency?: string;
   frequency?: 'once' | 'monthly';
+  /** A monthly gift that is running: the day its next payment is taken. */
+  nextChargeOn?: Date;
   campaignSlug?: string;
   campaignTitle?: string;
+  campaignTimezone?: string;
 }
 
 export interface Supporter {
@@ -151,22 +162,33 @@ export function createPledgeService(deps: PledgeServiceDeps) {
     async donationState(checkoutSessionId: string): Promise<DonationStatus> {
       const pledge = await deps.pledges.findWithPaymentStatesBySessionId(checkoutSessionId);
       if (!pledge) return { state: 'unknown' };
-      const states = pledge.payments.map((p) => p.status);
-      const state: DonationStatus['state'] =
-        pledge.status === 'completed' && states.includes('succeeded')
+      const succeeded = pledge.payments.filter((p) => p.status === 'succeeded');
+      const flagged = succeeded.find((p) => p.flag !== null);
+      const state: DonationStatus['state'] = flagged
+        ? 'flagged'
+        : succeeded.length
           ? 'paid'
-          : states.includes('pending')
+          : pledge.payments.some((p) => p.status === 'pending')
             ? 'processing'
-            : pledge.status === 'failed' && states.includes('failed')
+            : pledge.payments.some((p) => p.status === 'failed') || pledge.status === 'failed'
               ? 'failed'
-              : 'pending';
+              : pledge.status === 'expired'
+                ? 'unknown'
+                : 'pending';
+      const running = pledge.frequency === 'monthly' && state === 'paid' && pledge.subscriptionStatus === 'active';
       return {
         state,
-        amount: pledge.amount,
+        reference: donationReference(pledge.id),
+        gift: pledge.amount - pledge.coveredFee,
+        coveredFee: pledge.coveredFee,
+        total: pledge.amount,
+        ...(flagged ? { received: { amount: flagged.amount, currency: flagged.currency } } : {}),
         currency: pledge.currency,
         frequency: pledge.frequency,
+        ...(running && pledge.subscriptionStatusAt ? { nextChargeOn: nextMonthlyCharge(pledge.subscriptionStatusAt) } : {}),
         campaignSlug: pledge.campaign.slug,
         campaignTitle: pledge.campaign.title,
+        campaignTimezone: pledge.campaign.timezone,
       };
     },
 
