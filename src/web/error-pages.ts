@@ -94,5 +94,7 @@ export const htmlErrorPages: ErrorRequestHandler = (error, req, res, next) => {
   const appError = reportError(error, req);
   res.set(appError.headers ?? {});
   res.set('Cache-Control', 'no-store');
+  // As the JSON handler does: whoever counts outcomes once it is sent (pledge refusals in /metrics).
+  res.locals.errorCode = appError.code;
   res.status(appError.status).type('html').send(errorPage({ status: appError.status, ...explain(appError, req.method === 'POST'), back: backTo(req) }));
 };

@@ -211,6 +211,10 @@ describe('donations', () => {
     });
     await request(strict).post('/api/pledges').send(valid).expect(201);
     expect(await delta(() => request(strict).post('/api/pledges').send(valid).expect(429), ...refused('rate_limited'))).toBe(1);
+    // A form post refused by the limit is answered with a page, and counted all the same.
+    const strictForm = request(strict).post('/api/pledges').type('form')
+      .send({ campaign: 'winter', currency: 'usd', amount: '25', frequency: 'once', email: 'd@example.org' });
+    expect(await delta(() => strictForm.expect(429).expect('Content-Type', /html/), ...refused('rate_limited'))).toBe(1);
   });
 });
 
