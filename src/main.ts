@@ -113,12 +113,11 @@ async function main(): Promise<void> {
     );
   } catch (error) {
     const port = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? (error as { port?: number }).port : undefined;
-    logger.fatal(
-      { err: error },
-      port
-        ? `failed to start: port ${port} is already in use (is the app already running?): stop that process, or set PORT and STRIPE_EMULATOR_PORT to free ports`
-        : 'failed to start',
-    );
+    // The reason in the message itself: it is the line an operator reads.
+    const reason = port
+      ? `port ${port} is already in use (is the app already running?): stop that process, or set PORT and STRIPE_EMULATOR_PORT to free ports`
+      : error instanceof Error ? error.message : String(error);
+    logger.fatal({ err: error }, `failed to start: ${reason}`);
     shuttingDown = true;
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
     process.exit(1);

@@ -176,8 +176,12 @@ function onSignal(signal: NodeJS.Signals): void {
 function leaveAllSync(): void {
   for (const entry of held) {
     held.delete(entry);
-    removeLease(entry.lease);
-    if (liveLeases(entry.configuredDir).length === 0) signalPostmasterSync(entry.dataDir);
+    try {
+      removeLease(entry.lease);
+      if (liveLeases(entry.configuredDir).length === 0) signalPostmasterSync(entry.dataDir);
+    } catch {
+      // The process is ending: the next user finds the server orphaned and stops it.
+    }
   }
 }
 
