@@ -7,14 +7,14 @@
 // when no live process uses it, and only after checking that the pid really is this folder's
 // postmaster.
 import { existsSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { addLease, liveLeases, removeLease, withDataDirLock, type Lease } from './embedded-postgres-leases.ts';
 import {
-  initdb, launchPostmaster, runningPostmaster, signalPostmasterSync, stopPostmaster, whenSettled, type ServerRuntime,
+  initdb, launchPostmaster, runningPostmaster, signalPostmasterSync, stopPostmaster, whenSettled, type Postmaster, type ServerRuntime,
 } from './postgres-process.ts';
 import { serverRuntime } from './postgres-runtime.ts';
 
@@ -65,23 +65,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const configuredDir = path.resolve(options.dataDir);
   return withDataDirLock(configuredDir, async () => {
     const runtime = await serverRuntime(configuredDir, log);
-    let server = await whenSettled(runtime.dataDir, log);
-    if (server && liveLeases(configuredDir).length === 0) {
-      log(`stopping orphaned PostgreSQL (pid ${server.pid}): the process that used it is gone`);
-      await stopPostmaster(server.pid, runtime.dataDir);
-      server = null;
-    }
-    const joined = server !== null;
-    if (server) {
-      log(`using the PostgreSQL already running for ${runtime.dataDir} (pid ${server.pid}, port ${server.port})`);
-    } else {
-      const port = options.port ?? (await freePort());
-      const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
-      if (!options.durable) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
-      if (!existsSync(path.join(runtime.dataDir, 'PG_VERSION'))) await initialise(runtime);
-      server = { pid: await launchPostmaster(runtime, port, flags), port, status: 'ready' };
-      log(`started PostgreSQL for ${runtime.dataDir} (pid ${server.pid}, port ${port})`);
-    }
+    const running = await serverInUse(runtime.dataDir, configuredDir, log);
+    const server = running ?? (await launch(runtime, options, log));
     const entry: Held = { lease: addLease(configuredDir), configuredDir, dataDir: runtime.dataDir, exitOnSignal: options.exitOnSignal ?? true };
     held.add(entry);
     hookProcess();
@@ -98,16 +83,40 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       adminUrl: `${base}/postgres`,
       port: server.port,
       dataDir: runtime.dataDir,
-      joined,
+      joined: running !== null,
       stop: () => (stopped ??= leave(entry)),
     };
   });
 }
 
+/** The server already running for this folder when a live process uses it; an orphan is stopped. */
+async function serverInUse(dataDir: string, configuredDir: string, log: (message: string) => void): Promise<Postmaster | null> {
+  const server = await whenSettled(dataDir, log);
+  if (!server) return null;
+  if (liveLeases(configuredDir).length > 0) {
+    log(`using the PostgreSQL already running for ${dataDir} (pid ${server.pid}, port ${server.port})`);
+    return server;
+  }
+  log(`stopping orphaned PostgreSQL (pid ${server.pid}): the processes that used it are gone`);
+  await stopPostmaster(server.pid, dataDir);
+  return null;
+}
+
+async function launch(runtime: ServerRuntime, options: EmbeddedPostgresOptions, log: (message: string) => void): Promise<Postmaster> {
+  const port = options.port ?? (await freePort());
+  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+  if (!options.durable) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  if (!existsSync(path.join(runtime.dataDir, 'PG_VERSION'))) await initialise(runtime);
+  const pid = await launchPostmaster(runtime, port, flags);
+  log(`started PostgreSQL for ${runtime.dataDir} (pid ${pid}, port ${port})`);
+  return { pid, port, status: 'ready' };
+}
+
 async function initialise(runtime: ServerRuntime): Promise<void> {
   // Beside the data folder, where the server's user can read it (a private TMPDIR may not be).
   const passwordFile = path.join(path.dirname(runtime.dataDir), `.pg-password-${process.pid}-${Date.now()}`);
-  await writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o644 });
+  await writeFile(passwordFile, `${PASSWORD}\n`);
+  await chmod(passwordFile, 0o644); // whatever the umask: the server's user reads it
   try {
     await initdb(runtime, USER, passwordFile);
   } finally {

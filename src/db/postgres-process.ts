@@ -106,7 +106,14 @@ export async function whenSettled(dataDir: string, log: (message: string) => voi
 /** Fast shutdown (running transactions roll back, data stays consistent), then waits for the exit. */
 export async function stopPostmaster(pid: number, dataDir: string, timeoutMs = 30_000): Promise<void> {
   if (!isRunning(pid) || !isPostmasterOf(pid, dataDir)) return;
-  process.kill(pid, 'SIGINT');
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch (error) {
+    // Started by another OS user (root's server, seen by a normal user): not ours to stop; it
+    // stays until a process allowed to stop it finds it orphaned.
+    if ((error as NodeJS.ErrnoException).code === 'EPERM') return;
+    throw error;
+  }
   const deadline = Date.now() + timeoutMs;
   while (isRunning(pid)) {
     if (Date.now() > deadline) throw new Error(`PostgreSQL (pid ${pid}) did not stop within ${timeoutMs / 1000} s`);
