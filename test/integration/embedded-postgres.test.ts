@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
+import { initdb, launchPostmaster } from '../../src/db/postgres-process.ts';
 
 const tmp = await mkdtemp(path.join(os.tmpdir(), 'embedded-pg-test-'));
 await chmod(tmp, 0o777);
@@ -105,6 +106,17 @@ describe('embedded PostgreSQL', () => {
     expect(isAlive(pid)).toBe(false);
     await expect(readFile(path.join(dataDir, 'postmaster.pid'))).rejects.toThrow(/ENOENT/);
   }, 60_000);
+
+  it("reports a binary it cannot run as a failed start, never as an unhandled 'error' event", async () => {
+    // What root met in a private folder: spawn fails with EACCES, which Node emits as an 'error'
+    // event on the child process; unheard, that event ends the process.
+    const notExecutable = path.join(tmp, 'postgres-not-executable');
+    await writeFile(notExecutable, '#!/bin/sh\n', { mode: 0o644 });
+    const runtime = { postgres: notExecutable, initdb: notExecutable, dataDir: path.join(tmp, 'never') };
+    await expect(initdb(runtime, 'postgres', notExecutable)).rejects.toThrow(/cannot run .*postgres-not-executable \(EACCES\)/);
+    await mkdir(runtime.dataDir);
+    await expect(launchPostmaster(runtime, 5999, [])).rejects.toThrow(/cannot run .*postgres-not-executable \(EACCES\)/);
+  });
 });
 
 /** A postmaster.pid as PostgreSQL writes it, naming `pid`. */
