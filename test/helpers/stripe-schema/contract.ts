@@ -24,6 +24,8 @@ export interface Contract {
   checkObject(objectType: string, value: unknown, source: string): Violation[];
   /** How many payloads of each type were validated. */
   readonly counts: Readonly<Record<string, number>>;
+  /** Compiles every validator now (the slow part, seconds), so that checks later are quick. */
+  compileAll(): void;
 }
 
 const SCHEMA_ID = 'stripe';
@@ -102,7 +104,11 @@ export function createContract(schemas: StripeSchemas): Contract {
     return checkObject(String(body.object), body, source);
   };
 
-  return { checkObject, checkEvent, checkResponse, counts };
+  const compileAll = () => {
+    for (const defKey of [...Object.values(schemas.objects), ...Object.values(schemas.events)]) if (defKey) validatorFor(defKey);
+  };
+
+  return { checkObject, checkEvent, checkResponse, counts, compileAll };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
