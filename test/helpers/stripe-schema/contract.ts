@@ -24,40 +24,46 @@ export interface Contract {
   checkObject(objectType: string, value: unknown, source: string): Violation[];
   /** How many payloads of each type were validated. */
   readonly counts: Readonly<Record<string, number>>;
-  /** Compiles every validator now (the slow part, seconds), so that checks later are quick. */
-  compileAll(): void;
 }
 
 const SCHEMA_ID = 'stripe';
 
-/** Compiling the validators is the slow part, so contracts over the same schemas share them. */
-const validators = new WeakMap<StripeSchemas, (defKey: string) => ValidateFunction>();
+/** ajv validators for the schemas; compiling them is the slow part, so contracts share one. */
+export interface CompiledSchemas {
+  schemas: StripeSchemas;
+  validator(defKey: string): ValidateFunction;
+  /** Compiles every object's and event's validator now (seconds), so that checks later are quick. */
+  compileAll(): void;
+}
 
-function validatorsFor(schemas: StripeSchemas): (defKey: string) => ValidateFunction {
-  let get = validators.get(schemas);
-  if (get) return get;
+export function compileSchemas(schemas: StripeSchemas): CompiledSchemas {
   // verbose: errors carry the offending value. strict: false because the derived schemas put
   // `enum` next to `type`, which strict mode flags as redundant.
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, validateFormats: false });
   ajv.addSchema({ $id: SCHEMA_ID, $defs: schemas.defs });
-  get = (defKey) => {
+  const validator = (defKey: string) => {
     const fn = ajv.getSchema(`${SCHEMA_ID}#/$defs/${defKey}`);
     if (!fn) throw new Error(`no schema ${defKey}`);
     return fn;
   };
-  validators.set(schemas, get);
-  return get;
+  return {
+    schemas,
+    validator,
+    compileAll() {
+      for (const defKey of [...Object.values(schemas.objects), ...Object.values(schemas.events)]) if (defKey) validator(defKey);
+    },
+  };
 }
 
-export function createContract(schemas: StripeSchemas): Contract {
-  const validatorFor = validatorsFor(schemas);
+export function createContract(compiled: CompiledSchemas): Contract {
+  const { schemas } = compiled;
   const counts: Record<string, number> = {};
 
   const count = (label: string) => {
     counts[label] = (counts[label] ?? 0) + 1;
   };
   const run = (defKey: string, objectType: string, value: unknown, source: string): Violation[] => {
-    const fn = validatorFor(defKey);
+    const fn = compiled.validator(defKey);
     if (fn(value)) return [];
     return readable(fn.errors ?? []).map((e) => ({ objectType, source, ...e }));
   };
@@ -104,11 +110,7 @@ export function createContract(schemas: StripeSchemas): Contract {
     return checkObject(String(body.object), body, source);
   };
 
-  const compileAll = () => {
-    for (const defKey of [...Object.values(schemas.objects), ...Object.values(schemas.events)]) if (defKey) validatorFor(defKey);
-  };
-
-  return { checkObject, checkEvent, checkResponse, counts, compileAll };
+  return { checkObject, checkEvent, checkResponse, counts };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -64,6 +64,16 @@ const ROOTS: Record<string, string> = {
 
 type Mode = 'full' | 'partial';
 
+/** The SDK's types as the TypeScript checker sees them, read through a small virtual entry file. */
+interface SdkTypes {
+  checker: ts.TypeChecker;
+  stripeDir: string;
+  sdkVersion: string;
+  apiVersion: string;
+  /** One property per root of ROOTS, typed with the SDK's type for it. */
+  roots: ts.Type;
+}
+
 /** stripe's `exports` hides its package.json from require.resolve; walk up from its entry point. */
 function packageDir(projectRoot: string, name: string): string {
   let dir = path.dirname(createRequire(path.join(projectRoot, 'package.json')).resolve(name));
@@ -75,13 +85,10 @@ function packageDir(projectRoot: string, name: string): string {
   return dir;
 }
 
-function sanitise(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.]+/g, '_').replace(/^_+|_+$/g, '');
-}
-
-export function deriveStripeSchemas(projectRoot: string = process.cwd()): StripeSchemas {
+function loadSdkTypes(projectRoot: string): SdkTypes {
   const stripeDir = packageDir(projectRoot, 'stripe');
-  const stripePackage = JSON.parse(readFileSync(path.join(stripeDir, 'package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(path.join(stripeDir, 'package.json'), 'utf8')) as { version: string };
+  // Inside the project, so that `stripe` resolves to the installed SDK like the service's own imports.
   const entryPath = path.join(projectRoot, 'test/helpers/stripe-schema/__stripe_roots__.ts');
   const entrySource = [
     "import Stripe from 'stripe';",
@@ -90,7 +97,6 @@ export function deriveStripeSchemas(projectRoot: string = process.cwd()): Stripe
     ...Object.entries(ROOTS).map(([k, t]) => `  ${JSON.stringify(k)}: ${t};`),
     '}',
   ].join('\n');
-
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,
@@ -99,74 +105,73 @@ export function deriveStripeSchemas(projectRoot: string = process.cwd()): Stripe
     skipLibCheck: true,
     noEmit: true,
     lib: ['lib.es2022.d.ts'],
-    esModuleInterop: true,
     types: [],
   };
   const host = ts.createCompilerHost(options, true);
-  const readFile = host.readFile.bind(host);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.readFile = (f) => (path.resolve(f) === entryPath ? entrySource : readFile(f));
-  host.fileExists = ((exists) => (f: string) => path.resolve(f) === entryPath || exists(f))(host.fileExists.bind(host));
+  const isEntry = (f: string) => path.resolve(f) === entryPath;
+  const { readFile, fileExists, getSourceFile } = host;
+  host.readFile = (f) => (isEntry(f) ? entrySource : readFile.call(host, f));
+  host.fileExists = (f) => isEntry(f) || fileExists.call(host, f);
   host.getSourceFile = (f, lang, onError, create) =>
-    path.resolve(f) === entryPath ? ts.createSourceFile(f, entrySource, lang, true, ts.ScriptKind.TS) : getSourceFile(f, lang, onError, create);
+    isEntry(f) ? ts.createSourceFile(f, entrySource, lang, true, ts.ScriptKind.TS) : getSourceFile.call(host, f, lang, onError, create);
   const program = ts.createProgram({ rootNames: [entryPath], options, host });
   const checker = program.getTypeChecker();
   const entry = program.getSourceFile(entryPath)!;
   const problems = ts.getPreEmitDiagnostics(program, entry).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   if (problems.length > 0) throw new Error(`cannot read the stripe SDK's types:\n${problems.join('\n')}`);
 
-  const moduleSymbol = checker.getSymbolAtLocation(entry)!;
-  const exports = checker.getExportsOfModule(moduleSymbol);
-  const rootsSymbol = exports.find((s) => s.name === 'Roots')!;
-  const rootsType = checker.getDeclaredTypeOfSymbol(rootsSymbol);
-  const apiVersionSymbol = exports.find((s) => s.name === 'apiVersion')!;
-  const apiVersionType = checker.getTypeOfSymbol(apiVersionSymbol);
-  if (!apiVersionType.isStringLiteral()) throw new Error('Stripe.API_VERSION is not a string literal type');
+  const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(entry)!);
+  const apiVersion = checker.getTypeOfSymbol(exported.find((s) => s.name === 'apiVersion')!);
+  if (!apiVersion.isStringLiteral()) throw new Error('Stripe.API_VERSION is not a string literal type');
+  const roots = checker.getDeclaredTypeOfSymbol(exported.find((s) => s.name === 'Roots')!);
+  return { checker, stripeDir, sdkVersion: version, apiVersion: apiVersion.value, roots };
+}
 
+function sanitise(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.]+/g, '_').replace(/^_+|_+$/g, '');
+}
+
+function ref(key: string): JsonSchema {
+  return { $ref: `#/$defs/${key}` };
+}
+
+const keyOf = (schema: JsonSchema) => (schema.$ref as string).slice('#/$defs/'.length);
+
+/** Turns checker types into JSON Schema, filling `defs` with every named type it meets. */
+function createConverter(checker: ts.TypeChecker, stripeDir: string) {
   const defs: Record<string, JsonSchema> = {};
-  const names = new Map<ts.Type, string>();
-
-  /** A stable, readable key: the declaring file relative to the SDK, then the qualified name. */
-  function qualifiedName(type: ts.Type): string | null {
-    const symbol = type.aliasSymbol && !isPartial(type) ? type.aliasSymbol : type.getSymbol();
-    if (!symbol || symbol.name === '__type' || symbol.name === '__object') return null;
-    const fqn = checker.getFullyQualifiedName(symbol);
-    const match = /^"(.*)"\.(.*)$/.exec(fqn);
-    const file = match ? path.relative(stripeDir, match[1]!).replace(/^(esm|cjs)\//, '') : '';
-    const local = match ? match[2]! : fqn;
-    const args = type.aliasSymbol && !isPartial(type) ? type.aliasTypeArguments ?? [] : (type as ts.TypeReference).target ? checker.getTypeArguments(type as ts.TypeReference) : [];
-    const argNames = args.map((a) => qualifiedName(a) ?? checker.typeToString(a));
-    return sanitise(`${file}:${local}${argNames.length ? `<${argNames.join(',')}>` : ''}`);
-  }
-
-  function isPartial(type: ts.Type): boolean {
-    return type.aliasSymbol?.name === 'Partial' && (type.aliasTypeArguments?.length ?? 0) === 1;
-  }
-
-  function isDecimal(type: ts.Type): boolean {
-    const symbol = type.getSymbol() ?? type.aliasSymbol;
-    if (!symbol || symbol.name !== 'Decimal') return false;
-    return (symbol.declarations ?? []).some((d) => d.getSourceFile().fileName.startsWith(stripeDir));
-  }
-
-  /** `string & Record<never, never>` (the SDK's OtherString) and friends: a string. */
-  function isOpenString(type: ts.Type): boolean {
-    return type.isIntersection() && type.types.some((t) => (t.flags & ts.TypeFlags.String) !== 0);
-  }
-
   const modelledObjects = new Set(Object.keys(ROOTS));
-  /** A resource whose `object` value is one of the roots (deleted variants included). */
+
+  const isPartial = (type: ts.Type) => type.aliasSymbol?.name === 'Partial' && type.aliasTypeArguments?.length === 1;
+
+  const isDecimal = (type: ts.Type) => {
+    const symbol = type.getSymbol() ?? type.aliasSymbol;
+    return symbol?.name === 'Decimal' && (symbol.declarations ?? []).some((d) => d.getSourceFile().fileName.startsWith(stripeDir));
+  };
+
+  /** `string & Record<never, never>` (the SDK's OtherString): a string. */
+  const isOpenString = (type: ts.Type) => type.isIntersection() && type.types.some((t) => (t.flags & ts.TypeFlags.String) !== 0);
+
+  /** A resource whose `object` value is one of the roots (deleted variants included), or no resource at all. */
   function modelled(type: ts.Type): boolean {
     if (type.isUnion()) return type.types.every(modelled);
     const objectProp = checker.getPropertyOfType(type, 'object');
     if (!objectProp) return true;
     const objectType = checker.getTypeOfSymbol(objectProp);
-    const literals = objectType.isUnion() ? objectType.types : [objectType];
-    return literals.every((l) => !l.isStringLiteral() || modelledObjects.has(l.value));
+    return (objectType.isUnion() ? objectType.types : [objectType]).every((l) => !l.isStringLiteral() || modelledObjects.has(l.value));
   }
 
-  function ref(key: string): JsonSchema {
-    return { $ref: `#/$defs/${key}` };
+  /** A stable, readable key: the declaring file relative to the SDK, the qualified name, type arguments. */
+  function qualifiedName(type: ts.Type): string | null {
+    const viaAlias = type.aliasSymbol !== undefined && !isPartial(type);
+    const symbol = viaAlias ? type.aliasSymbol : type.getSymbol();
+    if (!symbol || symbol.name === '__type' || symbol.name === '__object') return null;
+    const match = /^"(.*)"\.(.*)$/.exec(checker.getFullyQualifiedName(symbol));
+    const file = match ? path.relative(stripeDir, match[1]!).replace(/^(esm|cjs)\//, '') : '';
+    const local = match ? match[2]! : symbol.name;
+    const args = viaAlias ? type.aliasTypeArguments ?? [] : (type as ts.TypeReference).target ? checker.getTypeArguments(type as ts.TypeReference) : [];
+    const argNames = args.map((a) => qualifiedName(a) ?? checker.typeToString(a));
+    return sanitise(`${file}:${local}${argNames.length ? `<${argNames.join(',')}>` : ''}`);
   }
 
   function convert(type: ts.Type, mode: Mode): JsonSchema {
@@ -176,15 +181,12 @@ export function deriveStripeSchemas(projectRoot: string = process.cwd()): Stripe
     if (f & ts.TypeFlags.Number) return { type: 'number' };
     if (f & ts.TypeFlags.Boolean) return { type: 'boolean' };
     if (f & ts.TypeFlags.Null) return { type: 'null' };
-    if (type.isStringLiteral()) return { const: type.value };
-    if (type.isNumberLiteral()) return { const: type.value };
+    if (type.isStringLiteral() || type.isNumberLiteral()) return { const: type.value };
     if (f & ts.TypeFlags.BooleanLiteral) return { const: checker.typeToString(type) === 'true' };
     if (type.isUnion()) return convertUnion(type, mode);
     if (isDecimal(type)) return { type: 'string' };
-    if (checker.isArrayType(type)) {
-      // Stripe sends whole arrays even in previous_attributes, so elements are full objects.
-      return { type: 'array', items: convert(checker.getTypeArguments(type as ts.TypeReference)[0]!, 'full') };
-    }
+    // Stripe sends whole arrays even in previous_attributes, so elements are full objects.
+    if (checker.isArrayType(type)) return { type: 'array', items: convert(checker.getTypeArguments(type as ts.TypeReference)[0]!, 'full') };
     if (isPartial(type)) return convert(type.aliasTypeArguments![0]!, 'partial');
     if (f & ts.TypeFlags.Object || type.isIntersection()) return convertObject(type, mode);
     throw new Error(`no JSON Schema for the type ${checker.typeToString(type)}`);
@@ -192,39 +194,34 @@ export function deriveStripeSchemas(projectRoot: string = process.cwd()): Stripe
 
   function convertUnion(type: ts.UnionType, mode: Mode): JsonSchema {
     const members = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
-    const literals = members.filter((t): t is ts.StringLiteralType => t.isStringLiteral()).map((t) => t.value);
+    const literals = [...new Set(members.filter((t) => t.isStringLiteral()).map((t) => (t as ts.StringLiteralType).value))].sort();
     const booleans = members.filter((t) => t.flags & ts.TypeFlags.BooleanLiteral);
-    const nullable = members.some((t) => t.flags & ts.TypeFlags.Null);
-    let rest = members.filter((t) => !t.isStringLiteral() && !(t.flags & (ts.TypeFlags.BooleanLiteral | ts.TypeFlags.Null)));
-    if (rest.some((t) => t.flags & ts.TypeFlags.String)) {
+    let others = members.filter((t) => !t.isStringLiteral() && !(t.flags & (ts.TypeFlags.BooleanLiteral | ts.TypeFlags.Null)));
+    if (others.some((t) => t.flags & ts.TypeFlags.String)) {
       // An expandable field: the id, or the object when expanded. Expansions into resources the
       // emulator does not model are left out, so an emulator that expanded one would be caught,
       // and the schemas stay small enough to build in seconds.
-      rest = rest.filter((t) => !(t.flags & ts.TypeFlags.Object) || modelled(t));
+      others = others.filter((t) => !(t.flags & ts.TypeFlags.Object) || modelled(t));
     }
     // The open-enum marker adds nothing once literals are listed: the enum is held closed.
-    const others = literals.length > 0 ? rest.filter((t) => !isOpenString(t)) : rest;
-    const branches: JsonSchema[] = [];
-    if (literals.length > 0) branches.push({ type: 'string', enum: [...new Set(literals)].sort() });
-    if (booleans.length === 2) branches.push({ type: 'boolean' });
-    else for (const b of booleans) branches.push(convert(b, mode));
-    for (const t of others) branches.push(convert(t, mode));
-    if (nullable) branches.push({ type: 'null' });
+    if (literals.length > 0) others = others.filter((t) => !isOpenString(t));
+    const branches: JsonSchema[] = [
+      ...(literals.length > 0 ? [{ type: 'string', enum: literals }] : []),
+      ...(booleans.length === 2 ? [{ type: 'boolean' }] : booleans.map((b) => convert(b, mode))),
+      ...others.map((t) => convert(t, mode)),
+      ...(members.some((t) => t.flags & ts.TypeFlags.Null) ? [{ type: 'null' }] : []),
+    ];
     if (branches.length === 1) return branches[0]!;
     // `string | null` and the like read better as a type list than as anyOf.
-    if (branches.every((b) => Object.keys(b).length === 1 && typeof b.type === 'string')) {
-      return { type: branches.map((b) => b.type as string) };
-    }
+    if (branches.every((b) => Object.keys(b).length === 1 && typeof b.type === 'string')) return { type: branches.map((b) => b.type as string) };
     return { anyOf: branches };
   }
 
   function convertObject(type: ts.Type, mode: Mode): JsonSchema {
-    const base = qualifiedName(type);
-    if (base === null) return objectSchema(type, mode);
-    const key = mode === 'partial' ? `Partial.${base}` : base;
-    const known = names.get(type);
-    if (known === key || defs[key]) return ref(key);
-    names.set(type, key);
+    const name = qualifiedName(type);
+    if (name === null) return objectSchema(type, mode);
+    const key = mode === 'partial' ? `Partial.${name}` : name;
+    if (defs[key]) return ref(key);
     defs[key] = {}; // placeholder: recursive types (Customer -> Subscription -> Customer) end here
     defs[key] = objectSchema(type, mode);
     return ref(key);
@@ -241,36 +238,37 @@ export function deriveStripeSchemas(projectRoot: string = process.cwd()): Stripe
       if (mode === 'full' && !(prop.flags & ts.SymbolFlags.Optional)) required.push(prop.name);
     }
     const index = checker.getIndexTypeOfType(type, ts.IndexKind.String);
-    const schema: JsonSchema = { type: 'object', properties };
-    if (required.length > 0) schema.required = required.sort();
-    schema.additionalProperties = index ? convert(index, 'full') : false;
-    return schema;
+    return {
+      type: 'object',
+      properties,
+      ...(required.length > 0 ? { required: required.sort() } : {}),
+      additionalProperties: index ? convert(index, 'full') : false,
+    };
   }
 
+  return { defs, convert, modelled };
+}
+
+export function deriveStripeSchemas(projectRoot: string = process.cwd()): StripeSchemas {
+  const sdk = loadSdkTypes(projectRoot);
+  const { checker } = sdk;
+  const { defs, convert, modelled } = createConverter(checker, sdk.stripeDir);
+  const propertyType = (type: ts.Type, name: string) => checker.getTypeOfSymbol(checker.getPropertyOfType(type, name)!);
   const objects: Record<string, string> = {};
   const events: Record<string, string | null> = {};
-  for (const prop of checker.getPropertiesOfType(rootsType)) {
-    const type = checker.getTypeOfSymbol(prop);
-    if (prop.name === 'event') {
-      // Stripe.Event is the union of every event interface, each with its own `type` and data.object.
-      for (const member of (type as ts.UnionType).types) {
-        const typeProp = checker.getPropertyOfType(member, 'type')!;
-        const literal = checker.getTypeOfSymbol(typeProp);
-        if (!literal.isStringLiteral()) continue;
-        const dataObject = checker.getTypeOfSymbol(checker.getPropertyOfType(checker.getTypeOfSymbol(checker.getPropertyOfType(member, 'data')!), 'object')!);
-        // Events about resources the emulator does not model stay known by name only.
-        if (!modelled(dataObject)) {
-          events[literal.value] = null;
-          continue;
-        }
-        const schema = convert(member, 'full');
-        events[literal.value] = (schema.$ref as string).slice('#/$defs/'.length);
-      }
+  for (const root of checker.getPropertiesOfType(sdk.roots)) {
+    const type = checker.getTypeOfSymbol(root);
+    if (root.name !== 'event') {
+      objects[root.name] = keyOf(convert(type, 'full'));
       continue;
     }
-    const schema = convert(type, 'full');
-    if (typeof schema.$ref !== 'string') throw new Error(`root ${prop.name} is not a named type`);
-    objects[prop.name] = schema.$ref.slice('#/$defs/'.length);
+    // Stripe.Event is the union of every event interface, each with its own `type` and data.object;
+    // events about resources the emulator does not model stay known by name only.
+    for (const member of (type as ts.UnionType).types) {
+      const literal = propertyType(member, 'type');
+      if (!literal.isStringLiteral()) continue;
+      events[literal.value] = modelled(propertyType(propertyType(member, 'data'), 'object')) ? keyOf(convert(member, 'full')) : null;
+    }
   }
-  return { sdkVersion: stripePackage.version, apiVersion: apiVersionType.value, defs, objects, events };
+  return { sdkVersion: sdk.sdkVersion, apiVersion: sdk.apiVersion, defs, objects, events };
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRIPE_API_VERSION } from '../../../src/stripe/stripe-client.ts';
-import { createContract, type Contract, type Violation } from '../../helpers/stripe-schema/contract.ts';
+import { compileSchemas, createContract, type CompiledSchemas, type Contract, type Violation } from '../../helpers/stripe-schema/contract.ts';
 import { deriveStripeSchemas, type StripeSchemas } from '../../helpers/stripe-schema/derive-schemas.ts';
 import { recordingHttpClient, type WireResponse } from '../../helpers/stripe-schema/wire-recorder.ts';
 import { driveEveryFlow } from './contract-flows.ts';
@@ -16,6 +16,7 @@ import { EXAMPLE_DIFFERENCES, FIXTURE_DIFFERENCES, type Calibration } from './fi
 import { donationSessionParams, startHarness, type Harness } from './harness.ts';
 
 let schemas: StripeSchemas;
+let compiled: CompiledSchemas;
 let h: Harness;
 const wire: WireResponse[] = [];
 
@@ -23,7 +24,8 @@ const wire: WireResponse[] = [];
 // much longer on a busy one: both happen here, once, so that each test only validates.
 beforeAll(async () => {
   schemas = deriveStripeSchemas();
-  createContract(schemas).compileAll();
+  compiled = compileSchemas(schemas);
+  compiled.compileAll();
   h = await startHarness({ receivers: 1, sdk: { httpClient: recordingHttpClient(wire) } });
   await driveEveryFlow(h);
 }, 300_000);
@@ -59,7 +61,7 @@ describe('the schemas follow the pinned SDK and API version', () => {
   });
 
   it('catch what the issue found: retired enum values, null for an omitted field, missing and invented fields', async () => {
-    const contract = createContract(schemas);
+    const contract = createContract(compiled);
     const session = await h.stripe.checkout.sessions.create(donationSessionParams());
     const raw = (await h.getJson(`/v1/checkout/sessions/${session.id}`)) as Record<string, unknown>;
     expect(contract.checkObject('checkout.session', raw, 'emulator')).toEqual([]);
@@ -105,7 +107,7 @@ describe('calibration: Stripe\'s own payloads pass the schemas, or differ only a
   const load = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Record<string, unknown>;
 
   it('Stripe\'s example of every modelled resource (openapi fixtures3)', () => {
-    const contract = createContract(schemas);
+    const contract = createContract(compiled);
     const examples = load('openapi-fixtures3.json').resources as Record<string, unknown>;
     const modelled = Object.keys(schemas.objects).filter((name) => name in examples);
     expect(modelled.length).toBeGreaterThanOrEqual(15);
@@ -116,7 +118,7 @@ describe('calibration: Stripe\'s own payloads pass the schemas, or differ only a
   });
 
   it.each(Object.keys(FIXTURE_DIFFERENCES))('the captured event %s', (file) => {
-    const contract = createContract(schemas);
+    const contract = createContract(compiled);
     const raw = load(file);
     const event = (raw.body ?? raw) as { api_version: string };
     const calibration = FIXTURE_DIFFERENCES[file]!;
@@ -127,7 +129,7 @@ describe('calibration: Stripe\'s own payloads pass the schemas, or differ only a
 
 describe('contract: every object the emulator returns and every webhook it delivers, over every flow', () => {
   it('API responses (objects, lists, expansions, errors) have zero violations', () => {
-    const contract = createContract(schemas);
+    const contract = createContract(compiled);
     // The faults helper is the emulator's own; Stripe has no such object to hold it to.
     const stripeShaped = wire.filter((r) => !r.path.startsWith('/v1/test_helpers/faults'));
     const violations = stripeShaped.flatMap((r) => contract.checkResponse(r.body, `${r.method} ${r.path.split('?')[0]} -> ${r.status}`));
@@ -141,7 +143,7 @@ describe('contract: every object the emulator returns and every webhook it deliv
   });
 
   it('webhook payloads (each event by its type, data.object by its object type) have zero violations', () => {
-    const contract = createContract(schemas);
+    const contract = createContract(compiled);
     expect(h.deliveries.length).toBeGreaterThan(0);
     const violations = h.deliveries.flatMap((d) => {
       const payload = JSON.parse(d.rawBody) as { type: string; id: string };
