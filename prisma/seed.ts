@@ -2,11 +2,11 @@
 import { campaignSeedFor } from '../src/campaigns/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { createDatabase } from '../src/db/client.ts';
-import { locateDatabase } from '../src/db/database-url.ts';
+import { locateDatabaseOrExit } from '../src/db/database-url.ts';
 import { applyMigrations } from '../src/db/migrator.ts';
 
 const config = loadConfig();
-const location = await locateDatabase(config);
+const location = await locateDatabaseOrExit(config);
 try {
   await applyMigrations(location.url);
   const db = createDatabase(location.url);

@@ -3,11 +3,11 @@
 import { runAdminCli } from '../src/admin/admin-cli.ts';
 import { loadConfig } from '../src/config.ts';
 import { createDatabase } from '../src/db/client.ts';
-import { locateDatabase } from '../src/db/database-url.ts';
+import { locateDatabaseOrExit } from '../src/db/database-url.ts';
 import { applyMigrations } from '../src/db/migrator.ts';
 
 const config = loadConfig();
-const location = await locateDatabase(config);
+const location = await locateDatabaseOrExit(config);
 let code = 1;
 try {
   await applyMigrations(location.url);

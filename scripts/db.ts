@@ -1,11 +1,11 @@
 // `npm run db:migrate` and `npm run db:migration -- NAME`, offline (see src/db/migrator.ts).
 import { loadConfig } from '../src/config.ts';
-import { locateDatabase } from '../src/db/database-url.ts';
+import { locateDatabaseOrExit } from '../src/db/database-url.ts';
 import { applyMigrations, createMigration } from '../src/db/migrator.ts';
 
 const [command, name] = process.argv.slice(2);
 const config = loadConfig();
-const location = await locateDatabase(config);
+const location = await locateDatabaseOrExit(config);
 try {
   if (command === 'migrate') {
     const applied = await applyMigrations(location.url);

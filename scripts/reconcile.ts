@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { createDatabase } from '../src/db/client.ts';
-import { locateDatabase } from '../src/db/database-url.ts';
+import { locateDatabaseOrExit } from '../src/db/database-url.ts';
 import { applyMigrations } from '../src/db/migrator.ts';
 import { createLogger } from '../src/logger.ts';
 import { createLedgerGateway } from '../src/stripe/ledger-gateway.ts';
@@ -45,7 +45,7 @@ const secretKey = config.stripe.secretKey ?? (config.stripe.apiHost ? 'sk_test_e
 if (!secretKey) fail('reconcile needs STRIPE_SECRET_KEY, or STRIPE_API_HOST/PORT/PROTOCOL pointing at a running emulator', 78);
 
 const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr);
-const location = await locateDatabase(config);
+const location = await locateDatabaseOrExit(config);
 const db = createDatabase(location.url);
 const tty = process.stderr.isTTY;
 const started = Date.now();

@@ -12,6 +12,7 @@ import type { ProgressHub } from './campaigns/progress-hub.ts';
 import { createProgressReader } from './campaigns/progress-reader.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
+import { adminAuth } from './http/admin-auth.ts';
 import { apiNotFound, errorHandler } from './http/error-handler.ts';
 import { requireUtf8, requireWellFormedForm } from './http/body-encoding.ts';
 import { healthRoutes } from './http/health-routes.ts';
@@ -21,12 +22,15 @@ import { createCheckoutGate } from './http/checkout-gate.ts';
 import { createCheckoutLane } from './http/checkout-lane.ts';
 import { pledgeRateLimits } from './http/rate-limits.ts';
 import { requestLogging } from './http/request-logging.ts';
+import { requestMetrics } from './http/request-metrics.ts';
 import { createStreamSlots } from './http/stream-slots.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { metricsRoutes } from './metrics/metrics-routes.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { createFeeFiller, type FeeFiller } from './payments/fee-filler.ts';
 import { createPaymentRepository } from './payments/payment-repository.ts';
 import { createPledgeRepository } from './pledges/pledge-repository.ts';
-import { pledgeRoutes } from './pledges/pledge-routes.ts';
+import { countPledgeRefusals, PLEDGES_PATH, pledgeRoutes } from './pledges/pledge-routes.ts';
 import { createPledgeService } from './pledges/pledge-service.ts';
 import { createCheckoutGateway } from './stripe/checkout-gateway.ts';
 import { createLedgerGateway } from './stripe/ledger-gateway.ts';
@@ -35,6 +39,7 @@ import { scopeFor } from './webhooks/event-scope.ts';
 import { createWebhookInbox } from './webhooks/webhook-inbox.ts';
 import { webhookRoutes } from './webhooks/webhook-routes.ts';
 import { adminDashboardRoutes } from './web/admin-dashboard-routes.ts';
+import { htmlErrorPages } from './web/error-pages.ts';
 import { webRoutes } from './web/web-routes.ts';
 
 export interface AppDeps {
@@ -50,6 +55,8 @@ export interface AppDeps {
   fees?: FeeFiller;
   /** Live progress fan-out (LISTEN/NOTIFY); without it, streams poll the cached totals. */
   progressHub?: ProgressHub;
+  /** Prometheus metrics: main.ts makes the registry, tests make their own; without one, the app keeps its own. */
+  metrics?: Metrics;
   clock?: () => Date;
   /** Overrides of the capacity limits (src/http/capacity.ts), for tests. */
   capacity?: Parameters<typeof capacityWith>[0];
@@ -61,6 +68,9 @@ export const FORM_BODY_LIMIT = '16kb';
 export function createApp(deps: AppDeps): express.Express {
   const { config, db, logger } = deps;
   const capacity = capacityWith(deps.capacity);
+  const metrics = deps.metrics ?? createMetrics();
+  metrics.watchPool('main', db.pool);
+  metrics.watchPool('admin', db.admin.pool);
   const campaignRepository = createCampaignRepository(db);
   const campaigns = createCampaignService({ campaigns: campaignRepository, clock: deps.clock });
   const pledges = createPledgeService({
@@ -78,6 +88,7 @@ export function createApp(deps: AppDeps): express.Express {
     feeModel: config.donations.coverFee,
     checkoutExpiryMinutes: config.donations.checkoutExpiryMinutes,
     clock: deps.clock,
+    metrics,
   });
   const progress = createProgressReader({ load: (slug) => campaigns.progressWithId(slug), hub: deps.progressHub });
   const web = webRoutes({
@@ -86,12 +97,15 @@ export function createApp(deps: AppDeps): express.Express {
   const ledgerGateway = createLedgerGateway(deps.stripe);
   const fees =
     deps.fees ?? createFeeFiller({ gateway: ledgerGateway, store: createPaymentRepository(db.prisma), logger });
-  const inbox = createWebhookInbox({ store: createInboxStore(db), gateway: ledgerGateway, logger, fees, scope: scopeFor(config.stripe) });
+  const inboxStore = createInboxStore(db);
+  const inbox = createWebhookInbox({ store: inboxStore, gateway: ledgerGateway, logger, fees, metrics, scope: scopeFor(config.stripe) });
+  metrics.watchWebhookBacklog(() => inboxStore.events.oldestWaiting());
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(requestLogging(logger));
+  app.use(requestMetrics(metrics));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -101,23 +115,29 @@ export function createApp(deps: AppDeps): express.Express {
           'form-action': ["'self'", deps.checkoutOrigin],
         },
       },
+      // Nothing about a donor's page leaks to other sites, yet a browser still tells us the
+      // origin of our own form posts (no-referrer made it send `Origin: null`, see admin-session.ts).
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
+  // Before the body parsers, so that an oversized or malformed donation is counted as refused too.
+  app.post(PLEDGES_PATH, countPledgeRefusals(metrics));
   // Before the JSON parser: the webhook signature is over the raw bytes.
-  app.use(webhookRoutes({ inbox, stripe: deps.stripe, webhookSecret: deps.webhookSecret }));
+  app.use(webhookRoutes({ inbox, stripe: deps.stripe, webhookSecret: deps.webhookSecret, metrics }));
   app.use(express.json({ limit: JSON_BODY_LIMIT, verify: requireUtf8 }));
   app.use(express.urlencoded({ extended: true, limit: FORM_BODY_LIMIT, parameterLimit: 50, verify: requireWellFormedForm }));
 
   // Hot public reads first: a progress poll should not walk past the admin routers.
   app.use(healthRoutes(db.pool));
-  app.use(campaignRoutes({ campaigns, progress, hub: deps.progressHub, streams: createStreamSlots(capacity.streams) }));
+  app.use(campaignRoutes({ campaigns, progress, hub: deps.progressHub, metrics, streams: createStreamSlots(capacity.streams) }));
   app.use(openApiRoutes({ serverUrl: config.publicUrl }));
   // Every /api/admin path (even an unknown one) answers 401 without a valid key.
   const admin = createAdminServices({
-    db, stripe: deps.stripe, logger, clock: deps.clock, exports: capacity.exports,
+    db, stripe: deps.stripe, logger, clock: deps.clock, metrics, exports: capacity.exports,
     webhooks: inboxOperations({ db, inbox, gateway: ledgerGateway, logger, clock: deps.clock }),
   });
   app.use(adminApi(admin, { logger, clock: deps.clock }));
+  app.use(metricsRoutes(metrics, adminAuth(admin.keys)));
   app.use(adminDashboardRoutes({ admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock }));
   app.use(
     pledgeRoutes({
@@ -130,6 +150,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(web.notFound);
   app.use(apiNotFound);
+  app.use(htmlErrorPages);
   app.use(errorHandler);
   return app;
 }

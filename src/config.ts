@@ -3,6 +3,7 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
+const PORT_RANGE = 'must be a port from 1 to 65535';
 const positiveInt = z.coerce.number().int().positive();
 const onOff = z.enum(['on', 'off']);
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -13,6 +14,8 @@ const envSchema = z
     NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'test', 'production']).default('development')),
     PORT: z.preprocess(emptyToUndefined, port.default(3000)),
     PUBLIC_URL: optional(z.url({ protocol: /^https?$/ })),
+    // Unset: /metrics only on PORT, behind the admin key. Set: also without a key on this port.
+    METRICS_PORT: optional(z.coerce.number(PORT_RANGE).int(PORT_RANGE).min(1, PORT_RANGE).max(65535, PORT_RANGE)),
     EMBEDDED_POSTGRES_DIR: optional(z.string().min(1).max(4096)),
     DATABASE_URL: optional(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' })),
     STRIPE_SECRET_KEY: optional(
@@ -45,6 +48,9 @@ const envSchema = z
     ),
   })
   .superRefine((env, ctx) => {
+    if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from PORT (metrics without a key must not be on the public port)' });
+    }
     if (env.NODE_ENV !== 'production') return;
     for (const key of ['DATABASE_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
       if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
@@ -56,6 +62,8 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   nodeEnv: Env['NODE_ENV'];
   port: number;
+  /** A second port serving /metrics without a key (keep it off the internet); undefined: none. */
+  metricsPort: number | undefined;
   publicUrl: string;
   databaseUrl: string | undefined;
   /** Data directory of the embedded PostgreSQL used when DATABASE_URL is unset. */
@@ -103,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
+    metricsPort: e.METRICS_PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     databaseUrl: e.DATABASE_URL,
     embeddedPostgresDir: e.EMBEDDED_POSTGRES_DIR,

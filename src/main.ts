@@ -7,10 +7,11 @@ import { createProgressHub } from './campaigns/progress-hub.ts';
 import { ConfigError, loadConfig, usesStripeEmulator } from './config.ts';
 import { createDatabase } from './db/client.ts';
 import { locateDatabase } from './db/database-url.ts';
-import { releaseSignalHooks } from './db/embedded-postgres.ts';
 import { applyMigrationsIsolated } from './db/migrate-isolated.ts';
 import { createHttpServer } from './http/server.ts';
 import { createLogger } from './logger.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { startMetricsServer } from './metrics/metrics-routes.ts';
 import { setUpStripe } from './stripe/stripe-setup.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -64,15 +65,16 @@ async function main(): Promise<void> {
     logger.info('stopped');
     process.exit(0);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  // SIGHUP too: a closed terminal must not leave the embedded PostgreSQL running without its app.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
 
   try {
-    const location = await locateDatabase(config, (message) => logger.debug({ postgres: message }));
+    const location = await locateDatabase(config, (message) => logger.debug({ postgres: message }), { exitOnSignal: false });
     cleanups.push(() => location.stop());
-    // The embedded server's own exit hook would exit on SIGTERM mid-request; shutdown() stops it.
-    releaseSignalHooks();
-    if (location.embedded) logger.info({ dataDir: '.data/postgres' }, 'embedded PostgreSQL started');
+    if (location.embedded) {
+      const { joined, ...where } = location.embedded;
+      logger.info(where, joined ? 'using the embedded PostgreSQL already running for this data folder' : 'embedded PostgreSQL started');
+    }
 
     const applied = await applyMigrationsIsolated(location.url);
     if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
@@ -90,10 +92,16 @@ async function main(): Promise<void> {
     const progressHub = createProgressHub({ url: location.url, logger });
     cleanups.push(() => progressHub.close());
 
+    const metrics = createMetrics();
     const app = createApp({
       config, db, logger, stripe: payments.stripe, checkoutOrigin: payments.checkoutOrigin, webhookSecret: payments.webhookSecret,
-      progressHub,
+      progressHub, metrics,
     });
+    if (config.metricsPort !== undefined) {
+      const metricsServer = await startMetricsServer(metrics, config.metricsPort);
+      cleanups.push(() => metricsServer.close());
+      logger.info({ metricsPort: metricsServer.port }, 'metrics served without a key on their own port: keep it off the internet');
+    }
     server = createHttpServer(app, { trustProxy: config.trustProxy, logger });
     server.listen(config.port);
     // Before the app sees the request: during shutdown, each answer closes its keep-alive
@@ -114,7 +122,12 @@ async function main(): Promise<void> {
       `ready: open ${config.publicUrl}/`,
     );
   } catch (error) {
-    logger.fatal({ err: error }, 'failed to start');
+    const port = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? (error as { port?: number }).port : undefined;
+    // The reason in the message itself: it is the line an operator reads.
+    const reason = port
+      ? `port ${port} is already in use (is the app already running?): stop that process, or set PORT and STRIPE_EMULATOR_PORT to free ports`
+      : error instanceof Error ? error.message : String(error);
+    logger.fatal({ err: error }, `failed to start: ${reason}`);
     shuttingDown = true;
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
     process.exit(1);

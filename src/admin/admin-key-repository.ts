@@ -18,10 +18,6 @@ export function createAdminKeyRepository({ prisma }: Pick<Database, 'prisma'>) {
       return prisma.adminKey.findUnique({ where: { keyHash }, select: { ...KEY_FIELDS, keyHash: true } });
     },
 
-    findById(id: string): Promise<(AdminKey & { keyHash: string }) | null> {
-      return prisma.adminKey.findUnique({ where: { id }, select: { ...KEY_FIELDS, keyHash: true } });
-    },
-
     /** True when the key existed and was not revoked before. */
     async revoke(id: string, at: Date): Promise<boolean> {
       const { count } = await prisma.adminKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });

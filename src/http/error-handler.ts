@@ -1,6 +1,6 @@
 // Every error reaches the client through here, as {error: {code, message, details?}}, never with
 // a stack trace. Unexpected errors are logged in full and answered with a generic 500.
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { AppError } from './app-error.ts';
 import { redactUrl } from './request-logging.ts';
 
@@ -65,15 +65,23 @@ export function toAppError(error: unknown): AppError {
   return new AppError(500, 'internal_error', 'Something went wrong on our side');
 }
 
-export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+/** Maps and logs an error once, for whichever handler answers it (JSON here, HTML for pages). */
+export function reportError(error: unknown, req: Request): AppError {
   const appError = toAppError(error);
   if (appError.status >= 500) req.log?.error({ err: error }, 'request failed');
   else req.log?.debug({ code: appError.code, details: appError.details }, appError.message);
+  return appError;
+}
+
+export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  const appError = reportError(error, req);
   if (res.headersSent) {
     res.destroy();
     return;
   }
   res.set(appError.headers ?? {});
+  // The answer's code, for whoever counts outcomes once it is sent (pledge refusals in /metrics).
+  res.locals.errorCode = appError.code;
   res.status(appError.status).json({
     error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) },
   });

@@ -7,13 +7,14 @@ import {
   createCampaignSchema, paymentExportQuery, pledgeExportQuery, pledgeListQuery, payoutExportQuery, reconcileRequest,
   reconciliationQuery, updateCampaignSchema, webhookEventListQuery,
 } from '../admin/admin-schemas.ts';
-import { idempotencyKeySchema, pledgeRequestSchema, pledgeResponseSchema } from '../pledges/pledge-schemas.ts';
+import { idempotencyKeySchema, pledgeFormSchema, pledgeRequestSchema, pledgeResponseSchema } from '../pledges/pledge-schemas.ts';
 import * as responses from './response-schemas.ts';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
 
 const BODIES = {
   PledgeRequest: pledgeRequestSchema,
+  PledgeForm: pledgeFormSchema,
   CreateCampaignRequest: createCampaignSchema,
   UpdateCampaignRequest: updateCampaignSchema,
   ReconcileRequest: reconcileRequest,
@@ -31,6 +32,7 @@ const ANSWERS = {
   ReconciliationReport: responses.reconciliationReport,
   ReconcileSummary: responses.reconcileSummary,
   Health: responses.health,
+  WebhookAck: responses.webhookAck,
 } as const;
 
 const QUERIES = {
@@ -74,21 +76,41 @@ function queryParameters(schema: z.ZodType): Array<Record<string, unknown>> {
 }
 
 const ref = (name: keyof typeof ANSWERS | keyof typeof BODIES) => ({ $ref: `#/components/schemas/${name}` });
+const text = { schema: { type: 'string' } };
 const json = (name: keyof typeof ANSWERS, description: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
-const csv = (description: string) => ({ description, content: { 'text/csv': { schema: { type: 'string' } } } });
+const csv = (description: string) => ({ description, content: { 'text/csv': text } });
 const error = (description: string) => json('Error', description);
+/** The donation form gets its answer as a page; the JSON API as JSON. */
+const errorOrPage = (description: string) => ({
+  description, content: { 'application/json': { schema: ref('Error') }, 'text/html': text },
+});
 const body = (name: keyof typeof BODIES) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
 const slugParameter = { name: 'slug', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' } };
+
+const retryAfter = (required: boolean) => ({
+  'Retry-After': { description: 'seconds to wait before trying again', required, schema: { type: 'integer', minimum: 1 } },
+});
+/** A dependency is down: nothing was written (or charged); try again. */
+const unavailable = (description: string) => ({ ...error(description), headers: retryAfter(false) });
+const DATABASE_DOWN = unavailable('the database is unreachable; nothing was written');
+const TOO_LARGE = error('request body too large (16 KB; 50 form fields)');
+const BAD_ENCODING = error('request body in a charset or encoding other than UTF-8');
 
 const ADMIN_ERRORS = {
   '400': error('invalid parameters; `details` names each field'),
   '401': error('no, a malformed, an unknown or a revoked admin key'),
+  '503': DATABASE_DOWN,
 };
+const ADMIN_BODY_ERRORS = { '413': TOO_LARGE, '415': BAD_ENCODING };
+const STRIPE_DOWN = unavailable('Stripe or the database is unreachable; nothing was changed');
+const STRIPE_ERRORS = { '502': error('Stripe refused the request (e.g. a revoked API key)'), '503': STRIPE_DOWN };
 
 const exportFilters = 'Filters: campaign slug, status, and [from, to) as ISO 8601 dates or date-times.';
 
 export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
   const admin = { security: [{ adminKey: [] }], tags: ['admin'] };
+  // Public operations say so: no security scheme applies to them.
+  const open = { security: [], tags: ['public'] };
   return {
     openapi: '3.1.0',
     info: {
@@ -99,55 +121,138 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
         'JSON amounts are integer minor units; CSV amounts are decimal strings in the currency\'s precision.',
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
-    tags: [{ name: 'public' }, { name: 'admin' }],
+    tags: [
+      { name: 'public', description: 'Campaigns, their live progress, donations and health checks: no key.' },
+      { name: 'admin', description: 'Finance and staff operations: `Authorization: Bearer <admin key>`.' },
+      { name: 'stripe', description: "Stripe's webhook deliveries, verified by their signature." },
+    ],
     paths: {
       '/api/campaigns': {
-        get: { tags: ['public'], summary: 'List campaigns', operationId: 'listCampaigns', responses: { '200': json('CampaignList', 'campaigns') } },
+        get: {
+          ...open, summary: 'List campaigns', operationId: 'listCampaigns',
+          responses: { '200': json('CampaignList', 'campaigns'), '503': DATABASE_DOWN },
+        },
       },
       '/api/campaigns/{slug}': {
         get: {
-          tags: ['public'], summary: 'One campaign', operationId: 'getCampaign', parameters: [slugParameter],
-          responses: { '200': json('Campaign', 'the campaign'), '400': error('bad slug'), '404': error('no such campaign') },
+          ...open, summary: 'One campaign', operationId: 'getCampaign', parameters: [slugParameter],
+          responses: { '200': json('Campaign', 'the campaign'), '400': error('bad slug'), '404': error('no such campaign'), '503': DATABASE_DOWN },
         },
       },
       '/api/campaigns/{slug}/progress': {
         get: {
-          tags: ['public'], summary: "A campaign's progress toward its goal", operationId: 'getProgress', parameters: [slugParameter],
-          responses: { '200': json('Progress', 'progress'), '400': error('bad slug'), '404': error('no such campaign') },
+          ...open, summary: "A campaign's progress toward its goal", operationId: 'getProgress',
+          parameters: [slugParameter, { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } }],
+          responses: {
+            '200': {
+              ...json('Progress', 'progress'),
+              headers: { ETag: { description: 'send back as If-None-Match to get a 304 while nothing changed', schema: { type: 'string' } } },
+            },
+            '304': { description: 'unchanged since the ETag in If-None-Match' },
+            '400': error('bad slug'),
+            '404': error('no such campaign'),
+            '503': DATABASE_DOWN,
+          },
+        },
+      },
+      '/api/campaigns/{slug}/progress/stream': {
+        get: {
+          ...open, summary: "A campaign's progress, live (Server-Sent Events)", operationId: 'streamProgress',
+          description:
+            'An event stream that stays open: each `progress` event carries the Progress object as JSON in `data` and its ' +
+            'ETag as `id`; a comment every 15 s keeps proxies from closing it. A reconnecting EventSource sends ' +
+            '`Last-Event-ID` and gets only what changed since.',
+          parameters: [slugParameter, { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'the stream (`event: progress`, `data:` a Progress object)', content: { 'text/event-stream': text } },
+            '400': error('bad slug'),
+            '404': error('no such campaign'),
+            '503': DATABASE_DOWN,
+          },
         },
       },
       '/api/pledges': {
         post: {
-          tags: ['public'], summary: 'Pledge a donation and get a Stripe Checkout URL', operationId: 'createPledge',
+          ...open, summary: 'Pledge a donation and get a Stripe Checkout URL', operationId: 'createPledge',
+          description:
+            'JSON (amount in integer minor units) answers in JSON. The donation form posts the same fields form-encoded ' +
+            '(amount in major units as typed, checkboxes as `on`) and gets a 303 to Checkout, or the form again (HTML) with ' +
+            'its errors.',
           parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: z.toJSONSchema(idempotencyKeySchema, { io: 'input' }) }],
-          requestBody: body('PledgeRequest'),
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: ref('PledgeRequest') },
+              'application/x-www-form-urlencoded': { schema: ref('PledgeForm') },
+            },
+          },
           responses: {
-            '201': json('PledgeResponse', 'the pledge, with where to send the donor'),
-            '400': error('invalid field (named in details)'),
-            '409': error('same Idempotency-Key with a different body'),
-            '415': error('not JSON'),
-            '429': error('rate limited'),
-            '503': error('database or Stripe unavailable'),
+            '201': {
+              ...json('PledgeResponse', 'the pledge, with where to send the donor'),
+              headers: { 'Idempotent-Replayed': { description: '`true` when this answers an earlier request with the same key', schema: { type: 'string', enum: ['true'] } } },
+            },
+            '303': {
+              description: 'form: go to Stripe Checkout (a trapped bot is sent to the thank-you page)',
+              headers: { Location: { description: 'the Checkout page', required: true, schema: { type: 'string' } } },
+            },
+            '400': errorOrPage('invalid field (named in details); the form gets the form again with each error'),
+            '409': errorOrPage('same Idempotency-Key (or form token) with a different body, or a pledge too old to resume'),
+            '413': TOO_LARGE,
+            '415': error('neither JSON nor a form, or not UTF-8'),
+            '429': { ...errorOrPage('too many donation attempts from this address, or from everyone'), headers: retryAfter(true) },
+            '502': errorOrPage('Stripe refused the request; the donor was not charged'),
+            '503': { ...errorOrPage('the database or Stripe is unreachable; the donor was not charged'), headers: retryAfter(false) },
           },
         },
       },
-      '/healthz': { get: { tags: ['public'], summary: 'Liveness', operationId: 'healthz', responses: { '200': json('Health', 'up') } } },
+      '/webhooks/stripe': {
+        post: {
+          security: [], tags: ['stripe'], summary: "Stripe's event deliveries", operationId: 'stripeWebhook',
+          description:
+            'The raw body is verified against `Stripe-Signature` (5 minutes tolerance), stored by event id and applied ' +
+            'once. 200 means stored (also for a duplicate, an ignored type or an event that can never apply); 5xx means ' +
+            'nothing was stored and Stripe should retry.',
+          parameters: [{ name: 'Stripe-Signature', in: 'header', required: true, schema: { type: 'string' } }],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'a Stripe Event' } } } },
+          responses: {
+            '200': json('WebhookAck', 'stored, with what became of it'),
+            '400': error('missing or wrong signature, a stale timestamp, or a body that is not a Stripe event (or over 512 KB)'),
+            // An event Stripe refuses to explain (a 4xx from Stripe) can never apply: stored as failed, 200.
+            '503': STRIPE_DOWN,
+          },
+        },
+      },
+      '/healthz': { get: { ...open, summary: 'Liveness', operationId: 'healthz', responses: { '200': json('Health', 'up') } } },
       '/readyz': {
-        get: { tags: ['public'], summary: 'Readiness', operationId: 'readyz', responses: { '200': json('Health', 'database reachable'), '503': error('database unreachable') } },
+        get: { ...open, summary: 'Readiness', operationId: 'readyz', responses: { '200': json('Health', 'database reachable'), '503': error('database unreachable') } },
       },
       '/openapi.json': {
-        get: { tags: ['public'], summary: 'This document', operationId: 'openapi', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } },
+        get: { ...open, summary: 'This document', operationId: 'openapi', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } },
+      },
+      '/metrics': {
+        get: {
+          ...admin, summary: 'Prometheus metrics', operationId: 'metrics',
+          description: 'Also served without a key on METRICS_PORT when that is set (keep that port private).',
+          responses: {
+            '200': { description: 'Prometheus text format 0.0.4', content: { 'text/plain': text } },
+            '401': ADMIN_ERRORS['401'],
+            '503': ADMIN_ERRORS['503'],
+          },
+        },
       },
       '/api/admin/campaigns': {
         post: {
           ...admin, summary: 'Create a campaign', operationId: 'createCampaign', requestBody: body('CreateCampaignRequest'),
-          responses: { '201': json('Campaign', 'created'), ...ADMIN_ERRORS, '409': error('slug taken') },
+          responses: { '201': json('Campaign', 'created'), ...ADMIN_ERRORS, ...ADMIN_BODY_ERRORS, '409': error('slug taken') },
         },
       },
       '/api/admin/campaigns/{slug}': {
         patch: {
           ...admin, summary: 'Change a campaign', operationId: 'updateCampaign', parameters: [slugParameter], requestBody: body('UpdateCampaignRequest'),
-          responses: { '200': json('Campaign', 'updated'), ...ADMIN_ERRORS, '404': error('no such campaign'), '409': error('currency change with pledges') },
+          responses: {
+            '200': json('Campaign', 'updated'), ...ADMIN_ERRORS, ...ADMIN_BODY_ERRORS,
+            '404': error('no such campaign'), '409': error('currency change with pledges'),
+          },
         },
       },
       '/api/admin/pledges': {
@@ -185,10 +290,10 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
           responses: {
             '200': {
               description: 'the report (format=csv: one row per difference)',
-              content: { 'application/json': { schema: ref('ReconciliationReport') }, 'text/csv': { schema: { type: 'string' } } },
+              content: { 'application/json': { schema: ref('ReconciliationReport') }, 'text/csv': text },
             },
             ...ADMIN_ERRORS,
-            '503': error('Stripe unreachable'),
+            ...STRIPE_ERRORS,
           },
         },
       },
@@ -202,14 +307,17 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
         post: {
           ...admin, summary: 'Apply a failed event again', operationId: 'replayWebhookEvent',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': json('ReplayResult', 'the outcome'), ...ADMIN_ERRORS, '404': error('no such event'), '409': error('event is not failed') },
+          responses: {
+            '200': json('ReplayResult', 'the outcome'), ...ADMIN_ERRORS,
+            '404': error('no such event'), '409': error('event is not failed'), '503': STRIPE_DOWN,
+          },
         },
       },
       '/api/admin/reconcile': {
         post: {
           ...admin, summary: "Fetch what the webhook stream missed from Stripe (same as npm run reconcile)", operationId: 'reconcile',
           requestBody: body('ReconcileRequest'),
-          responses: { '200': json('ReconcileSummary', 'summary'), ...ADMIN_ERRORS, '503': error('Stripe unreachable') },
+          responses: { '200': json('ReconcileSummary', 'summary'), ...ADMIN_ERRORS, ...ADMIN_BODY_ERRORS, ...STRIPE_ERRORS },
         },
       },
     },

@@ -134,3 +134,8 @@ export const reconciliationReport = z.object({
 export const reconcileSummary = z.object({}).loose().describe("the reconcile run's summary (events, sessions, fees, inbox counts)");
 
 export const health = z.object({ status: z.string() }).loose();
+
+export const webhookAck = z.object({
+  received: z.literal(true),
+  status: z.enum(['processed', 'ignored', 'deferred', 'duplicate', 'failed']),
+});

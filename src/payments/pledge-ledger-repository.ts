@@ -1,6 +1,7 @@
 // The pledge side of the ledger: finding the pledge a Stripe object belongs to, and moving its
 // state only forward, so that events applied in any order end in the same state.
 import type { Prisma } from '../generated/prisma/client.ts';
+import { pledgeStatusMayBecome } from '../pledges/pledge-status-rule.ts';
 import type { LedgerPledge, SubscriptionState } from './payment.ts';
 
 type Client = Prisma.TransactionClient;
@@ -11,10 +12,6 @@ const FIELDS = {
 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-// Later states win: an expired session cannot complete, a completed pledge whose delayed payment
-// bounced has failed, and a cancelled monthly pledge stays cancelled whatever arrives late.
-const STATUS_ORDER: LedgerPledge['status'][] = ['pending', 'expired', 'completed', 'failed', 'cancelled'];
 
 export function createPledgeLedgerRepository(client: Client) {
   return {
@@ -31,13 +28,12 @@ export function createPledgeLedgerRepository(client: Client) {
       return client.pledge.findUnique({ where: { stripeSubscriptionId }, select: FIELDS });
     },
 
-    /** Moves the pledge to `status` unless it is already in the same or a later state. */
+    /** Moves the pledge to `status` if the one rule for pledge status allows it (src/pledges/pledge-status-rule.ts). */
     async advance(id: string, status: LedgerPledge['status']): Promise<void> {
-      const rank = STATUS_ORDER.indexOf(status);
       await client.$executeRaw`
         UPDATE pledges SET status = ${status}::"PledgeStatus", updated_at = now(),
           completed_at = CASE WHEN ${status} = 'completed' THEN COALESCE(completed_at, now()) ELSE completed_at END
-        WHERE id = ${id}::uuid AND array_position(${STATUS_ORDER}::"PledgeStatus"[], status) - 1 < ${rank}`;
+        WHERE id = ${id}::uuid AND ${pledgeStatusMayBecome(status)}`;
     },
 
     /** Records the Checkout Session (if the pledge missed it), subscription and customer once. */

@@ -2,6 +2,7 @@
 import type { Database } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { NewPledge, Pledge } from './pledge.ts';
+import { pledgeStatusMayBecome } from './pledge-status-rule.ts';
 
 const PLEDGE_FIELDS = {
   id: true, campaignId: true, amount: true, coveredFee: true, currency: true, frequency: true, coverFees: true,
@@ -37,18 +38,26 @@ export function createPledgeRepository({ prisma }: Pick<Database, 'prisma'>) {
       return prisma.pledge.findUnique({ where: { checkoutSessionId }, select: PLEDGE_FIELDS });
     },
 
-    /** The pledge behind a Checkout Session with the state of its payments, for the thank-you page. */
+    /** The pledge behind a Checkout Session with its payments as charged, for the thank-you page. */
     findWithPaymentStatesBySessionId(checkoutSessionId: string) {
       return prisma.pledge.findUnique({
         where: { checkoutSessionId },
-        select: { ...PLEDGE_FIELDS, campaign: { select: { slug: true, title: true } }, payments: { select: { status: true } } },
+        select: {
+          ...PLEDGE_FIELDS, subscriptionStatus: true, subscriptionStatusAt: true,
+          campaign: { select: { slug: true, title: true, timezone: true } },
+          payments: { select: { status: true, amount: true, currency: true, flag: true }, orderBy: { createdAt: 'asc' } },
+        },
       });
     },
 
-    /** Named, completed donors of a campaign, newest first: the page's supporters list. */
+    /**
+     * Named, completed donors of a campaign, newest first: the page's supporters list. A pledge
+     * with a flagged payment (Stripe charged other than what was pledged) stays off it until
+     * staff have resolved the flag.
+     */
     recentSupporters(campaignId: string, limit: number) {
       return prisma.pledge.findMany({
-        where: { campaignId, status: 'completed', anonymous: false, name: { not: null } },
+        where: { campaignId, status: 'completed', anonymous: false, name: { not: null }, payments: { none: { flag: { not: null } } } },
         orderBy: [{ completedAt: 'desc' }, { id: 'desc' }],
         take: limit,
         select: { name: true, message: true, dedication: true, completedAt: true },
@@ -59,18 +68,24 @@ export function createPledgeRepository({ prisma }: Pick<Database, 'prisma'>) {
       return prisma.pledge.findUnique({ where: { id }, select: PLEDGE_FIELDS });
     },
 
-    /** Records the Checkout Session; a pledge that had failed to reach Stripe is pending again. */
+    /**
+     * Records the Checkout Session. A pledge that had failed to reach Stripe is pending again; any
+     * other status stays: the webhook may already have completed (or failed) the pledge while this
+     * request was slow, and under the same Idempotency-Key a retry got the same session.
+     */
     async attachCheckoutSession(id: string, session: { id: string; url: string }): Promise<Pledge> {
-      return prisma.pledge.update({
-        where: { id },
-        data: { checkoutSessionId: session.id, checkoutUrl: session.url, status: 'pending' },
-        select: PLEDGE_FIELDS,
-      });
+      await prisma.$executeRaw`
+        UPDATE pledges SET checkout_session_id = ${session.id}, checkout_url = ${session.url}, updated_at = now(),
+          status = CASE WHEN ${pledgeStatusMayBecome('pending')} THEN 'pending'::"PledgeStatus" ELSE status END
+        WHERE id = ${id}::uuid`;
+      return prisma.pledge.findUniqueOrThrow({ where: { id }, select: PLEDGE_FIELDS });
     },
 
     /** Stripe could not be reached: the pledge has no session and can never be paid or counted. */
     async markCheckoutFailed(id: string): Promise<void> {
-      await prisma.pledge.updateMany({ where: { id, checkoutSessionId: null }, data: { status: 'failed' } });
+      await prisma.$executeRaw`
+        UPDATE pledges SET status = 'failed', updated_at = now()
+        WHERE id = ${id}::uuid AND checkout_session_id IS NULL AND ${pledgeStatusMayBecome('failed')}`;
     },
   };
 }

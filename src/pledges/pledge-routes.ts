@@ -6,6 +6,23 @@ import { z } from 'zod';
 import { idempotencyKeySchema, pledgeRequestSchema } from './pledge-schemas.ts';
 import type { PledgeService } from './pledge-service.ts';
 import { AppError } from '../http/app-error.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+
+export const PLEDGES_PATH = '/api/pledges';
+
+/**
+ * Counts refused donation attempts by the code they were answered with (res.locals.errorCode, set
+ * by the error handler and by the form's own HTML answers). Mounted before the body parsers, so an
+ * oversized or malformed body counts too.
+ */
+export function countPledgeRefusals(metrics: Pick<Metrics, 'pledgeRefused'>): RequestHandler {
+  return (_req, res, next) => {
+    res.once('finish', () => {
+      if (typeof res.locals.errorCode === 'string') metrics.pledgeRefused(res.locals.errorCode);
+    });
+    next();
+  };
+}
 
 const idempotencyHeader = z.object({ 'Idempotency-Key': idempotencyKeySchema.optional() });
 
@@ -16,7 +33,7 @@ export function pledgeRoutes(deps: {
 }): Router {
   const router = Router();
 
-  router.post('/api/pledges', ...deps.rateLimits, async (req, res, next) => {
+  router.post(PLEDGES_PATH, ...deps.rateLimits, async (req, res, next) => {
     if (req.is('application/x-www-form-urlencoded')) {
       if (deps.formHandler) return deps.formHandler(req, res, next);
     }

@@ -5,12 +5,13 @@ import type { Logger } from 'pino';
 import { isOpen, type Campaign } from '../campaigns/campaign.ts';
 import type { CampaignRepository } from '../campaigns/campaign-repository.ts';
 import { AppError } from '../http/app-error.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import {
   decimalsOf, formatMoney, isChargeableAmount, minimumChargeOf, STRIPE_MAX_AMOUNT,
 } from '../money/currency.ts';
 import { grossUpForFees, type FeeModel } from '../money/fees.ts';
 import type { CheckoutGateway } from '../stripe/checkout-gateway.ts';
-import type { Pledge } from './pledge.ts';
+import { donationReference, nextMonthlyCharge, type Pledge } from './pledge.ts';
 import type { PledgeRepository } from './pledge-repository.ts';
 import type { PledgeRequest } from './pledge-schemas.ts';
 
@@ -31,6 +32,7 @@ export interface PledgeServiceDeps {
   feeModel: FeeModel;
   checkoutExpiryMinutes: number;
   clock?: () => Date;
+  metrics?: Pick<Metrics, 'pledgeCreated'>;
 }
 
 export interface CreatedPledge {
@@ -40,13 +42,24 @@ export interface CreatedPledge {
   checkoutSessionId: string;
 }
 
+/** What the thank-you page tells a donor: the state, and the money as it really stands. */
 export interface DonationStatus {
-  state: 'paid' | 'processing' | 'pending' | 'failed' | 'unknown';
-  amount?: number;
+  /** `flagged`: Stripe charged other than what was pledged, so it is not counted until staff check. */
+  state: 'paid' | 'processing' | 'pending' | 'failed' | 'flagged' | 'unknown';
+  reference?: string;
+  /** What the donor chose to give, the processing fee they chose to cover, and the two together. */
+  gift?: number;
+  coveredFee?: number;
+  total?: number;
+  /** For `flagged`: what Stripe reports it really charged, in its currency. */
+  received?: { amount: number; currency: string };
   currency?: string;
   frequency?: 'once' | 'monthly';
+  /** A monthly gift that is running: the day its next payment is taken. */
+  nextChargeOn?: Date;
   campaignSlug?: string;
   campaignTitle?: string;
+  campaignTimezone?: string;
 }
 
 export interface Supporter {
@@ -156,22 +169,33 @@ export function createPledgeService(deps: PledgeServiceDeps) {
     async donationState(checkoutSessionId: string): Promise<DonationStatus> {
       const pledge = await deps.pledges.findWithPaymentStatesBySessionId(checkoutSessionId);
       if (!pledge) return { state: 'unknown' };
-      const states = pledge.payments.map((p) => p.status);
-      const state: DonationStatus['state'] =
-        pledge.status === 'completed' && states.includes('succeeded')
+      const succeeded = pledge.payments.filter((p) => p.status === 'succeeded');
+      const flagged = succeeded.find((p) => p.flag !== null);
+      const state: DonationStatus['state'] = flagged
+        ? 'flagged'
+        : succeeded.length
           ? 'paid'
-          : states.includes('pending')
+          : pledge.payments.some((p) => p.status === 'pending')
             ? 'processing'
-            : pledge.status === 'failed' && states.includes('failed')
+            : pledge.payments.some((p) => p.status === 'failed') || pledge.status === 'failed'
               ? 'failed'
-              : 'pending';
+              : pledge.status === 'expired'
+                ? 'unknown'
+                : 'pending';
+      const running = pledge.frequency === 'monthly' && state === 'paid' && pledge.subscriptionStatus === 'active';
       return {
         state,
-        amount: pledge.amount,
+        reference: donationReference(pledge.id),
+        gift: pledge.amount - pledge.coveredFee,
+        coveredFee: pledge.coveredFee,
+        total: pledge.amount,
+        ...(flagged ? { received: { amount: flagged.amount, currency: flagged.currency } } : {}),
         currency: pledge.currency,
         frequency: pledge.frequency,
+        ...(running && pledge.subscriptionStatusAt ? { nextChargeOn: nextMonthlyCharge(pledge.subscriptionStatusAt) } : {}),
         campaignSlug: pledge.campaign.slug,
         campaignTitle: pledge.campaign.title,
+        campaignTimezone: pledge.campaign.timezone,
       };
     },
 
@@ -208,7 +232,9 @@ export function createPledgeService(deps: PledgeServiceDeps) {
           },
           'pledge created',
         );
-        return { created: await checkoutFor(pledge, campaign) };
+        const withSession = await checkoutFor(pledge, campaign);
+        deps.metrics?.pledgeCreated(pledge.frequency);
+        return { created: withSession };
       });
       // The same key won a race with a concurrent request: answer as a replay (outside the lane).
       if ('existing' in started) return { pledge: await resume(started.existing, requestHash, context), replayed: true };

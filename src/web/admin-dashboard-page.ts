@@ -8,12 +8,13 @@ import { html } from './html.ts';
 import { page } from './layout.ts';
 import { dailyChart } from './svg-chart.ts';
 
-export function signInPage(error?: string): string {
+export function signInPage(message: { error?: string; notice?: string } = {}): string {
   return page({
     title: 'Admin sign-in',
     bodyClass: 'admin',
     body: html`<h1>Admin sign-in</h1>
-${error ? html`<p class="summary" role="alert">${error}</p>` : ''}
+${message.error ? html`<p class="summary" role="alert">${message.error}</p>` : ''}
+${message.notice ? html`<p class="notice" role="status">${message.notice}</p>` : ''}
 <form method="post" action="/admin/sign-in" class="donate">
 <label for="key">Admin key <span class="hint">(from <code>npm run admin -- create-key</code>)</span></label>
 <input id="key" name="key" type="password" autocomplete="current-password" required spellcheck="false">

@@ -1,22 +1,27 @@
 // /admin: the staff dashboard. HTTP only; figures come from the admin services and the same
-// progress reader as the public page. Signed-in state is a signed, HttpOnly, SameSite=Strict
-// cookie (see admin-session.ts); every POST also needs the session's CSRF token.
-import express, { Router, type Request, type RequestHandler } from 'express';
+// progress reader as the public page. Signed-in state is a server-side session (src/admin/
+// admin-session-service.ts) named by an HttpOnly, SameSite=Strict cookie; every POST also needs
+// the session's CSRF token and must come from this site (admin-session.ts). People get pages,
+// errors included; only a client that asks for JSON gets the API's JSON errors.
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import type { AdminServices } from '../admin/index.ts';
+import type { AdminSession } from '../admin/admin-session-service.ts';
 import { csvExportRoutes } from '../admin/admin-routes.ts';
 import type { CampaignService } from '../campaigns/campaign-service.ts';
 import type { ProgressReader } from '../campaigns/progress-reader.ts';
 import { webhookEventListQuery, webhookEventParams } from '../admin/admin-schemas.ts';
 import { AppError } from '../http/app-error.ts';
+import { reportError } from '../http/error-handler.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import { dashboardPage, signInPage } from './admin-dashboard-page.ts';
-import { clearSession, csrfOk, issueSession, readSession, type AdminSession } from './admin-session.ts';
+import { clearSessionCookie, csrfOk, fromThisSite, sessionToken, setSessionCookie } from './admin-session.ts';
+import { errorPage } from './error-pages.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
-    dashboardSession?: AdminSession;
+    dashboardSession?: AdminSession & { token: string };
   }
 }
 
@@ -32,23 +37,32 @@ export interface DashboardDeps {
 export function adminDashboardRoutes(deps: DashboardDeps): Router {
   const router = Router();
   const now = deps.clock ?? (() => new Date());
+  const publicOrigin = new URL(deps.publicUrl).origin;
   const secure = (req: Request) => req.secure || deps.publicUrl.startsWith('https://');
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 });
+  const refuseCrossSite = () =>
+    new AppError(403, 'csrf_failed', 'This form has expired or did not come from the dashboard. Reload the dashboard and try again.');
 
   const signedIn: RequestHandler = async (req, res, next) => {
     res.set('Cache-Control', 'no-store');
-    const session = await readSession(req, deps.admin.keys, now().getTime());
+    const token = sessionToken(req);
+    const session = await deps.admin.sessions.find(token);
     if (!session) {
-      if (req.method === 'GET' && req.path === '/admin') return void res.status(200).type('html').send(signInPage());
+      // A cookie naming no live session (signed out, expired, key revoked) is dropped.
+      if (token !== undefined) clearSessionCookie(res, secure(req));
+      if (req.method === 'GET' && req.path === '/admin') {
+        const notice = req.query.signed_out === '1' ? 'You have signed out.' : undefined;
+        return void res.status(200).type('html').send(signInPage({ notice }));
+      }
       return next(new AppError(401, 'unauthorized', 'Sign in at /admin first'));
     }
-    req.dashboardSession = session;
+    req.dashboardSession = { ...session, token: token! };
     next();
   };
   const csrf: RequestHandler = (req, _res, next) => {
-    if (!req.dashboardSession || !csrfOk(req, req.dashboardSession)) {
-      req.log?.warn({ path: req.path }, 'dashboard request refused: CSRF check failed');
-      return next(new AppError(403, 'csrf_failed', 'This form has expired or did not come from the dashboard. Reload and try again.'));
+    if (!req.dashboardSession || !csrfOk(req, req.dashboardSession, publicOrigin)) {
+      req.log?.warn({ path: req.path, secFetchSite: req.get('Sec-Fetch-Site'), origin: req.get('Origin') }, 'dashboard request refused: CSRF check failed');
+      return next(refuseCrossSite());
     }
     next();
   };
@@ -59,19 +73,21 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
     limit: 10,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    handler: (_req, res) => void res.status(429).type('html').send(signInPage('Too many attempts. Wait a minute.')),
+    handler: (_req, res) => void res.status(429).type('html').send(signInPage({ error: 'Too many attempts. Wait a minute.' })),
   });
 
-  router.post('/admin/sign-in', signInLimit, form, async (req, res) => {
+  router.post('/admin/sign-in', signInLimit, form, async (req, res, next) => {
     res.set('Cache-Control', 'no-store');
+    // Another site must not sign a browser in under its own key (login CSRF).
+    if (!fromThisSite(req, publicOrigin)) return next(refuseCrossSite());
     const key = typeof req.body?.key === 'string' ? req.body.key.trim() : '';
     const principal = key ? await deps.admin.keys.verify(key) : null;
-    const secret = principal && (await deps.admin.keys.sessionSecret(principal.keyId));
-    if (!principal || !secret) {
+    if (!principal) {
       req.log.warn('dashboard sign-in refused');
-      return void res.status(401).type('html').send(signInPage('That key is not valid.'));
+      return void res.status(401).type('html').send(signInPage({ error: 'That key is not valid.' }));
     }
-    issueSession(res, { keyId: principal.keyId, secret: secret.secret }, secure(req), now().getTime());
+    const { token } = await deps.admin.sessions.start(principal.keyId);
+    setSessionCookie(res, token, secure(req));
     req.log.info({ adminKeyId: principal.keyId }, 'dashboard sign-in');
     res.redirect(303, '/admin');
   });
@@ -96,24 +112,59 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
         campaigns: cards,
         payments: await deps.admin.dashboard.recentPayments(),
         failedEvents: failed.data,
-        notice: replayed ? `Replayed ${replayed}: ${typeof req.query.result === 'string' ? req.query.result.slice(0, 100) : 'done'}` : undefined,
+        notice: replayed ? `Replayed ${replayed}: ${typeof req.query.result === 'string' ? req.query.result.slice(0, 200) : 'done'}` : undefined,
       }),
     );
   });
 
-  router.post('/admin/sign-out', signedIn, form, csrf, (req, res) => {
-    clearSession(res, secure(req));
-    res.redirect(303, '/admin');
+  router.post('/admin/sign-out', signedIn, form, csrf, async (req, res) => {
+    // Server-side: every copy of this cookie stops working, not only the browser's own.
+    await deps.admin.sessions.end(req.dashboardSession!.token);
+    clearSessionCookie(res, secure(req));
+    req.log.info({ adminKeyId: req.dashboardSession!.keyId }, 'dashboard sign-out');
+    res.redirect(303, '/admin?signed_out=1');
   });
 
   router.post('/admin/webhook-events/:id/replay', signedIn, form, csrf, async (req, res) => {
     const { id } = parseOrThrow(webhookEventParams, req.params);
     const result = await deps.admin.webhookEvents.replay(id);
     req.log.info({ eventId: id, adminKeyId: req.dashboardSession!.keyId }, 'webhook event replayed from the dashboard');
-    const query = new URLSearchParams({ replayed: id, result: typeof result === 'string' ? result : JSON.stringify(result).slice(0, 100) });
-    res.redirect(303, `/admin?${query}`);
+    res.redirect(303, `/admin?${new URLSearchParams({ replayed: id, result: describeReplay(result) })}`);
   });
 
   router.use('/admin', signedIn, csvExportRoutes(deps.admin.exports, deps.logger, now));
+  router.use('/admin', dashboardErrors());
   return router;
+}
+
+/** "processed", "ignored: no handler", "failed: ..." for the notice above the dashboard. */
+function describeReplay(result: { status: string; [key: string]: unknown }): string {
+  const detail = [result.reason, result.error, result.waitingFor].find((v): v is string => typeof v === 'string');
+  return (detail ? `${result.status}: ${detail}` : result.status).slice(0, 200);
+}
+
+/**
+ * The dashboard's errors, for a person: a lost session is the sign-in page, anything else a page
+ * with the reason and the way back. A client asking for JSON (a script with the cookie) gets JSON.
+ */
+function dashboardErrors(): ErrorRequestHandler {
+  return (error, req, res, next) => {
+    const person = !!req.is('application/x-www-form-urlencoded') || req.accepts(['json', 'html']) === 'html';
+    if (res.headersSent || !person) return next(error);
+    const appError = reportError(error, req);
+    res.set(appError.headers ?? {}).set('Cache-Control', 'no-store');
+    if (appError.status === 401) {
+      // No cookie at all is not an ended session: a cross-site post arrives without it (SameSite).
+      const error = sessionToken(req) === undefined ? 'Sign in to continue.' : 'Your session has ended. Sign in again.';
+      return void res.status(401).type('html').send(signInPage({ error }));
+    }
+    res.status(appError.status).type('html').send(
+      errorPage({
+        status: appError.status,
+        title: appError.status === 403 ? 'This form has expired' : 'That did not work',
+        message: appError.message,
+        back: { href: '/admin', label: 'Back to the dashboard' },
+      }),
+    );
+  };
 }

@@ -6,6 +6,8 @@ export interface PageOptions {
   description?: string;
   scripts?: string[];
   bodyClass?: string;
+  /** Extra markup for <head> (a page's own meta tags). */
+  head?: SafeHtml;
 }
 
 export function page(options: PageOptions): string {
@@ -17,6 +19,7 @@ export function page(options: PageOptions): string {
 <title>${options.title}</title>
 ${options.description ? html`<meta name="description" content="${options.description}">` : ''}
 <link rel="stylesheet" href="/assets/site.css">
+${options.head ?? ''}
 ${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
 </head>
 <body class="${options.bodyClass ?? ''}">

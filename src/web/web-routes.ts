@@ -9,14 +9,14 @@ import type { CampaignService } from '../campaigns/campaign-service.ts';
 import type { ProgressReader } from '../campaigns/progress-reader.ts';
 import { slugParams } from '../campaigns/campaign-routes.ts';
 import { AppError } from '../http/app-error.ts';
-import { toAppError } from '../http/error-handler.ts';
+import { isDatabaseUnavailable, toAppError } from '../http/error-handler.ts';
 import { issuesToDetails } from '../http/validation.ts';
 import { formatMinor, formatMoney, parseMajorAmount } from '../money/currency.ts';
 import { pledgeFormSchema, pledgeRequestSchema } from '../pledges/pledge-schemas.ts';
 import type { PledgeService } from '../pledges/pledge-service.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
 import { donationPage, type FormValues } from './donation-page.ts';
-import { cancelledPage, notFoundPage, thanksPage } from './status-pages.ts';
+import { cancelledPage, notFoundPage, thanksPage, type ThanksModel } from './status-pages.ts';
 import { widgetPage } from './widget-page.ts';
 
 export interface WebDeps {
@@ -30,6 +30,10 @@ export interface WebDeps {
 }
 
 const formToken = () => randomBytes(18).toString('base64url');
+
+// The thank-you page's reloads without JavaScript: about two minutes in all, then it stops and
+// says the receipt will come by email (thanks.js polls on the same schedule).
+export const THANKS_REFRESH_SECONDS = [2, 2, 3, 3, 5, 5, 10, 10, 15, 15, 30, 30];
 
 export function webRoutes(deps: WebDeps): { router: Router; formHandler: RequestHandler; notFound: RequestHandler } {
   const router = Router();
@@ -89,10 +93,19 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
 
   router.get('/donate/thanks', async (req, res) => {
     const sessionId = typeof req.query.session_id === 'string' ? req.query.session_id : '';
-    const state = /^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId)
-      ? await deps.pledges.donationState(sessionId)
-      : { state: 'unknown' as const };
-    res.set('Cache-Control', 'no-store').type('html').send(thanksPage(state));
+    const known = /^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId);
+    const status = known ? await deps.pledges.donationState(sessionId) : { state: 'unknown' as const };
+    const model: ThanksModel = { ...status };
+    if (known && status.state === 'pending') {
+      // Without JavaScript the page reloads itself, less often as time goes on, then stops.
+      const asked = typeof req.query.check === 'string' && /^\d{1,2}$/.test(req.query.check) ? Number(req.query.check) : 0;
+      const check = Math.min(asked, THANKS_REFRESH_SECONDS.length);
+      const at = (n: number) => `/donate/thanks?${new URLSearchParams({ session_id: sessionId, ...(n ? { check: String(n) } : {}) })}`;
+      model.pollSeconds = THANKS_REFRESH_SECONDS;
+      if (check < THANKS_REFRESH_SECONDS.length) model.autoRefresh = { url: at(check + 1), afterSeconds: THANKS_REFRESH_SECONDS[check]! };
+      else Object.assign(model, { stillWaiting: true, checkAgainUrl: at(0) });
+    }
+    res.set('Cache-Control', 'no-store').type('html').send(thanksPage(model));
   });
 
   router.get('/donate/cancelled', (req, res) => {
@@ -108,7 +121,8 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values = formValues(body);
     const slug = typeof body.campaign === 'string' ? body.campaign : '';
-    const campaign = slugParams.safeParse({ slug }).success ? await deps.campaigns.get(slug).catch(() => null) : null;
+    // Only "no such campaign" is a form error: a database that cannot answer is an outage (503).
+    const campaign = slugParams.safeParse({ slug }).success ? await deps.campaigns.find(slug) : null;
     if (!campaign) throw AppError.validation([{ field: 'campaign', message: 'Unknown campaign' }]);
     const rerender = async (status: number, errors: Record<string, string>) => {
       res.status(status).type('html').send(await renderDonation(campaign, { values, errors }));
@@ -118,6 +132,7 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
     if (form.success && form.data.website) {
       // Honeypot filled: a bot. Answer as if it worked, write nothing, and say so in the logs.
       deps.logger.warn({ clientAddress: req.ip, campaign: slug }, 'honeypot field filled: pledge dropped');
+      res.locals.errorCode = 'honeypot';
       return res.redirect(303, '/donate/thanks');
     }
     // Every field's problem at once, the amount's included, so the donor fixes them in one go.
@@ -142,7 +157,10 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
       amount: amount ?? 0,
     });
     if (!request.success) Object.assign(errors, { ...toFieldErrors(issuesToDetails(request.error.issues)), ...errors });
-    if (!form.success || !request.success || amount === null) return rerender(400, errors);
+    if (!form.success || !request.success || amount === null) {
+      res.locals.errorCode = 'validation_failed';
+      return rerender(400, errors);
+    }
     try {
       const { pledge } = await deps.pledges.create(request.data, {
         idempotencyKey: form.data.form_token ? `form-${form.data.form_token}` : undefined,
@@ -150,7 +168,10 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
       });
       res.redirect(303, pledge.checkoutUrl);
     } catch (error) {
+      // The form cannot be drawn without the database: its outage gets the 503 page instead.
+      if (isDatabaseUnavailable(error)) throw error;
       const appError = toAppError(error);
+      res.locals.errorCode = appError.code;
       if (appError.status >= 500) req.log.error({ err: error }, 'form pledge failed');
       res.set(appError.headers ?? {});
       const errors = appError.details?.length ? toFieldErrors(appError.details) : { form: appError.message };

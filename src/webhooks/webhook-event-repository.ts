@@ -103,6 +103,21 @@ export function createWebhookEventRepository(client: Client) {
       for (const r of rows) counts[r.status] = r.n;
       return counts;
     },
+
+    /**
+     * Seconds since the oldest event still pending (received, or deferred waiting for another
+     * object) and the oldest failed one arrived, for /metrics; null when there is none. One index
+     * probe each on (status, received_at).
+     */
+    async oldestWaiting(): Promise<{ pending: number | null; failed: number | null }> {
+      const [row] = await client.$queryRaw<Array<{ pending: number | null; failed: number | null }>>`
+        SELECT
+          EXTRACT(EPOCH FROM now() - LEAST(
+            (SELECT min(received_at) FROM webhook_events WHERE status = 'received'),
+            (SELECT min(received_at) FROM webhook_events WHERE status = 'deferred')))::float8 AS pending,
+          EXTRACT(EPOCH FROM now() - (SELECT min(received_at) FROM webhook_events WHERE status = 'failed'))::float8 AS failed`;
+      return { pending: row?.pending ?? null, failed: row?.failed ?? null };
+    },
   };
 }
 

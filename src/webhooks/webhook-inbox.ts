@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import { AppError } from '../http/app-error.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { FeeFiller } from '../payments/fee-filler.ts';
 import type { LedgerOutcome } from '../payments/payment-service.ts';
 import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
@@ -33,6 +34,7 @@ export interface WebhookInboxDeps {
   /** Follow-up reads of fees once a payment is committed; without it, reconciliation fills them. */
   fees?: FeeFiller;
   handlers?: HandlerMap;
+  metrics?: Pick<Metrics, 'webhookEvent'>;
 }
 
 // A chain of deferred events waking each other is short (refund -> dispute -> ...); the bound
@@ -115,7 +117,13 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
     }
   }
 
-  function report(logger: Logger, result: InboxResult): InboxResult {
+  /** Counts the outcome for /metrics; a type the service does not handle is 'other' (bounded labels). */
+  function count(event: Stripe.Event, source: InboxSource, outcome: InboxResult['status'] | 'error'): void {
+    deps.metrics?.webhookEvent(handlerFor(event) ? event.type : 'other', outcome, source);
+  }
+
+  function report(logger: Logger, result: InboxResult, event: Stripe.Event, source: InboxSource): InboxResult {
+    count(event, source, result.status);
     if (result.status === 'failed') logger.error({ status: result.status, error: result.error }, 'stripe event can never apply: stored as failed');
     else logger.info({ status: result.status, ...(result.status === 'deferred' ? { waitingFor: result.waitingFor } : {}) }, 'stripe event');
     return result;
@@ -134,7 +142,7 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
       });
     }
     logger.debug({ err: error }, 'permanent failure');
-    return report(logger, { status: 'failed', error: message });
+    return report(logger, { status: 'failed', error: message }, event, source);
   }
 
   return {
@@ -146,7 +154,7 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
       // A redelivery must not cost a Stripe call: for events that read Stripe first, look before
       // preparing. For the others the claim below decides at once (one round trip fewer per event).
       if (handlerFor(event)?.prepare && (await store.events.known([event.id])).size > 0) {
-        return report(logger, { status: 'duplicate' });
+        return report(logger, { status: 'duplicate' }, event, source);
       }
       try {
         const prepared = await prepare(event, logger);
@@ -155,9 +163,12 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
           return apply(tx, event, prepared, logger);
         });
         if (result.status === 'processed' && deps.fees) handlerFor(event)?.afterCommit?.(event.data.object as never, { fees: deps.fees }, prepared);
-        return report(logger, result);
+        return report(logger, result, event, source);
       } catch (error) {
-        if (!isPermanentFailure(error)) throw error;
+        if (!isPermanentFailure(error)) {
+          count(event, source, 'error');
+          throw error;
+        }
         return failPermanently(event, source, error, logger);
       }
     },
@@ -179,9 +190,12 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
           await tx.events.countAttempt(eventId);
           return apply(tx, event, prepared, logger);
         });
-        return report(logger, result);
+        return report(logger, result, event, 'replay');
       } catch (error) {
-        if (!isPermanentFailure(error)) throw error;
+        if (!isPermanentFailure(error)) {
+          count(event, 'replay', 'error');
+          throw error;
+        }
         return failPermanently(event, 'replay', error, logger);
       }
     },

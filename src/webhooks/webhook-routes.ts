@@ -4,6 +4,7 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
 import type Stripe from 'stripe';
 import { AppError } from '../http/app-error.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { WebhookInbox } from './webhook-inbox.ts';
 
 export const WEBHOOK_PATH = '/webhooks/stripe';
@@ -13,7 +14,12 @@ export const WEBHOOK_BODY_LIMIT = '512kb';
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 const STORABLE_ID = /^[\x21-\x7E]{1,255}$/;
 
-export function webhookRoutes(deps: { inbox: WebhookInbox; stripe: Stripe; webhookSecret: string }): Router {
+export function webhookRoutes(deps: {
+  inbox: WebhookInbox;
+  stripe: Stripe;
+  webhookSecret: string;
+  metrics?: Pick<Metrics, 'webhookEvent'>;
+}): Router {
   const router = Router();
 
   router.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
@@ -45,7 +51,13 @@ export function webhookRoutes(deps: { inbox: WebhookInbox; stripe: Stripe; webho
     }
     next(error);
   };
-  router.use(WEBHOOK_PATH, tooLarge);
+  // Refused at the door (unsigned, forged, stale, oversized): its type cannot be trusted, so 'unknown'.
+  // A 5xx (nothing stored, Stripe retries) is counted by the inbox, which knows the event.
+  const countRejected: ErrorRequestHandler = (error, _req, _res, next) => {
+    if (error instanceof AppError && error.status < 500) deps.metrics?.webhookEvent('unknown', 'rejected', 'webhook');
+    next(error);
+  };
+  router.use(WEBHOOK_PATH, tooLarge, countRejected);
 
   return router;
 }

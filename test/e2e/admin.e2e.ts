@@ -1,6 +1,12 @@
-// Staff in a browser: sign in with a key, see the chart, download an export.
+// Staff in a browser: sign in with a key, see the chart, and use every button and link on the
+// dashboard in Chromium (its real Sec-Fetch-Site / Origin / Referrer-Policy behaviour, which is
+// what refused every dashboard form before); sign-out ends the session for every copy of the
+// cookie; a form on another site cannot act for a signed-in staff member.
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Cookie, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { campaign, mintKey, payment, pledge } from '../integration/admin/admin-fixtures.ts';
 import { DESKTOP, PHONE, startE2E, type E2E } from './harness.ts';
 
@@ -9,8 +15,37 @@ beforeAll(async () => {
   e2e = await startE2E();
 });
 afterAll(() => e2e?.close());
+beforeEach(() => e2e.db.pool.query('TRUNCATE campaigns, pledges, payments, campaign_total_shards, webhook_events, admin_sessions CASCADE'));
 
-it('signs in, shows totals and the daily chart, and downloads the payments CSV', async () => {
+async function signIn(page: Page, key: string): Promise<void> {
+  await page.goto(`${e2e.app.url}/admin`);
+  await page.getByLabel(/Admin key/).fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForSelector('h1:text("Dashboard")');
+}
+
+/**
+ * A checkout.session.completed that could not be applied when it came (the database was down),
+ * shaped like Stripe's own payload (test/fixtures/stripe) and naming a pledge of ours.
+ */
+async function failedCheckoutEvent(p: { id: string; amount: number; checkoutSessionId: string | null }, eventId: string) {
+  const fixture = JSON.parse(await readFile('test/fixtures/stripe/checkout.session.completed.payment.json', 'utf8'));
+  const object = {
+    ...fixture.data.object,
+    id: p.checkoutSessionId, amount_total: p.amount, amount_subtotal: p.amount, currency: 'usd', mode: 'payment',
+    payment_status: 'paid', status: 'complete', payment_intent: `pi_${eventId}`, subscription: null, invoice: null,
+    client_reference_id: p.id, metadata: { pledge_id: p.id },
+  };
+  const payload = { ...fixture, id: eventId, livemode: false, created: Math.floor(Date.now() / 1000), data: { object } };
+  await e2e.db.prisma.webhookEvent.create({
+    data: {
+      id: eventId, type: 'checkout.session.completed', payload, status: 'failed', attempts: 3, objectId: p.checkoutSessionId,
+      lastError: 'Connection terminated unexpectedly', stripeCreatedAt: new Date(),
+    },
+  });
+}
+
+it('signs in, shows totals and the daily chart, and fits a phone', async () => {
   const c = await campaign(e2e.db, 'year-end');
   for (const [day, amount] of [['01', 2500], ['03', 10000], ['03', 5000]] as const) {
     const p = await pledge(e2e.db, c, { name: `Donor ${day}` });
@@ -20,23 +55,121 @@ it('signs in, shows totals and the daily chart, and downloads the payments CSV',
   const page = await e2e.newPage({ viewport: DESKTOP });
   await page.goto(`${e2e.app.url}/admin`);
   await e2e.screenshot(page, 'admin-sign-in');
-  await page.getByLabel(/Admin key/).fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, key);
   await page.waitForSelector('[data-chart]');
   expect(await page.locator('[data-total=raised]').first().textContent()).toBe('$175');
   const bars = page.locator('[data-chart] rect.chart-bar[data-raised="15000"]');
   expect(await bars.count()).toBe(1);
   await e2e.screenshot(page, 'admin-dashboard-desktop');
-
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('link', { name: 'Payments CSV' }).first().click(),
-  ]);
-  const csv = await readFile((await download.path())!, 'utf8');
-  expect(csv.split('\n')[0]).toMatch(/^payment_id,/);
-  expect(csv).toContain('100.00');
-  expect(csv.trim().split('\n')).toHaveLength(4);
-
   await page.setViewportSize(PHONE);
   await e2e.screenshot(page, 'admin-dashboard-phone');
+});
+
+it('every button and link on the dashboard reaches the page a user expects', async () => {
+  const c = await campaign(e2e.db, 'spring');
+  await payment(e2e.db, { ...(await pledge(e2e.db, c, { name: 'Paid Donor' })), currency: 'usd', amount: 2500 });
+  const waiting = await pledge(e2e.db, c, { name: 'Replay Donor', status: 'pending', amount: 4200, email: 'replay@example.org' });
+  await failedCheckoutEvent(waiting, 'evt_e2e_replay_1');
+  const { key } = await mintKey(e2e.db, 'e2e-clicks');
+  const page = await e2e.newPage({ viewport: DESKTOP });
+  await signIn(page, key);
+  await e2e.screenshot(page, 'admin-before-clicks');
+
+  // The inventory of everything clickable in the page: each one is used below, none is skipped.
+  const controls = await page.locator('main a, main button').evaluateAll((els) =>
+    els.map((e) => `${e.tagName.toLowerCase()}:${(e.textContent ?? '').trim().replace(/\s+/g, ' ')}`),
+  );
+  const used: string[] = [];
+
+  const exportLinks = page.locator('main a[href^="/admin/exports/"]');
+  const hrefs = await exportLinks.evaluateAll((els) => els.map((e) => e.getAttribute('href')!));
+  expect(hrefs).toEqual([
+    '/admin/exports/payments.csv?campaign=spring', '/admin/exports/pledges.csv?campaign=spring',
+    '/admin/exports/payments.csv', '/admin/exports/pledges.csv', '/admin/exports/payouts.csv',
+  ]);
+  for (let i = 0; i < hrefs.length; i++) {
+    const link = exportLinks.nth(i);
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const kind = /exports\/(\w+)\.csv/.exec(hrefs[i]!)![1]!;
+    expect(download.suggestedFilename(), hrefs[i]).toMatch(new RegExp(`^${kind}-.*\\.csv$`));
+    const csv = await readFile((await download.path())!, 'utf8');
+    const header = csv.split('\n')[0]!;
+    expect(header, hrefs[i]).toMatch({ payments: /^payment_id,/, pledges: /^pledge_id,/, payouts: /^payout_id,/ }[kind]!);
+    if (kind === 'payments') expect(csv).toContain('25.00');
+    if (kind === 'pledges') expect(csv).toContain('replay@example.org');
+    used.push(`a:${(await link.textContent())!.trim()}`);
+    expect(page.url()).toBe(`${e2e.app.url}/admin`); // a download, not a navigation away
+  }
+
+  // Replay: the failed event is applied, the dashboard says so, and the payment shows.
+  const replay = page.getByRole('button', { name: 'Replay' });
+  expect(await replay.count()).toBe(1);
+  await replay.click();
+  await page.waitForURL(/\/admin\?replayed=evt_e2e_replay_1/);
+  expect(await page.locator('h1').first().textContent()).toBe('Dashboard');
+  expect(await page.getByRole('status').textContent()).toBe('Replayed evt_e2e_replay_1: processed');
+  expect(await page.locator('#failed ~ p').textContent()).toContain('None');
+  expect(await page.locator('table').textContent()).toContain('Replay Donor');
+  expect(await page.locator('[data-total=raised]').textContent()).toBe('$67');
+  used.push('button:Replay');
+  await e2e.screenshot(page, 'admin-after-replay');
+
+  // Sign out, keeping a copy of the cookie as someone might (a shared machine, a stolen jar).
+  const before: Cookie[] = await page.context().cookies();
+  expect(before.map((k) => k.name)).toContain('admin_session');
+  const signOut = page.getByRole('button', { name: /Sign out/ });
+  used.push(`button:${(await signOut.textContent())!.trim()}`);
+  await signOut.click();
+  await page.waitForURL(/\/admin\?signed_out=1$/);
+  expect(await page.locator('h1').textContent()).toBe('Admin sign-in');
+  expect(await page.getByRole('status').textContent()).toBe('You have signed out.');
+  expect((await page.context().cookies()).map((k) => k.name)).not.toContain('admin_session');
+  await e2e.screenshot(page, 'admin-signed-out');
+
+  expect(used.sort()).toEqual(controls.sort());
+
+  // The copied cookie, in another browser: the sign-in page, and no export.
+  const thief = await e2e.newPage({ viewport: DESKTOP });
+  await thief.context().addCookies(before);
+  await thief.goto(`${e2e.app.url}/admin`);
+  expect(await thief.locator('h1').textContent()).toBe('Admin sign-in');
+  const csv = await thief.context().request.get(`${e2e.app.url}/admin/exports/pledges.csv`);
+  expect(csv.status()).toBe(401);
+  expect(await csv.text()).not.toContain('replay@example.org');
+  await e2e.screenshot(thief, 'admin-copied-cookie-after-sign-out');
+});
+
+it('a form on another site cannot sign staff out or replay an event, even knowing the token', async () => {
+  const c = await campaign(e2e.db, 'autumn');
+  const waiting = await pledge(e2e.db, c, { status: 'pending', amount: 1500 });
+  await failedCheckoutEvent(waiting, 'evt_e2e_hostile_1');
+  const { key } = await mintKey(e2e.db, 'e2e-hostile');
+  const page = await e2e.newPage({ viewport: DESKTOP });
+  await signIn(page, key);
+  const token = await page.locator('input[name=csrf]').first().inputValue();
+
+  // Another site (localhost is not 127.0.0.1) with the two dashboard forms, token filled in.
+  const evil = http.createServer((_req, res) => {
+    res.setHeader('Content-Type', 'text/html');
+    res.end(`<!doctype html><title>Win a prize</title>
+<form id="out" method="post" action="${e2e.app.url}/admin/sign-out"><input name="csrf" value="${token}"><button>Claim</button></form>
+<form id="replay" method="post" action="${e2e.app.url}/admin/webhook-events/evt_e2e_hostile_1/replay"><input name="csrf" value="${token}"><button>Claim 2</button></form>`);
+  });
+  await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+  try {
+    const evilUrl = `http://localhost:${(evil.address() as AddressInfo).port}/`;
+    for (const form of ['out', 'replay']) {
+      await page.goto(evilUrl);
+      await Promise.all([page.waitForURL(`${e2e.app.url}/**`), page.locator(`#${form} button`).click()]);
+      expect(await page.locator('h1').textContent(), form).not.toBe('Dashboard');
+    }
+    await e2e.screenshot(page, 'admin-cross-site-refused');
+    // Still signed in, and nothing replayed.
+    await page.goto(`${e2e.app.url}/admin`);
+    expect(await page.locator('h1').first().textContent()).toBe('Dashboard');
+    const event = await e2e.db.prisma.webhookEvent.findUniqueOrThrow({ where: { id: 'evt_e2e_hostile_1' } });
+    expect(event).toMatchObject({ status: 'failed', attempts: 3 });
+  } finally {
+    evil.close();
+  }
 });

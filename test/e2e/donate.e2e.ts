@@ -1,7 +1,10 @@
 // A donor's paths through the real pages in Chromium: give once and monthly through the
 // emulator's Checkout page, watch the total move live, without JavaScript, with mistakes, and
 // with the keyboard alone.
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { deliver } from '../integration/webhooks/webhook-harness.ts';
 import { DESKTOP, PHONE, startE2E, type E2E } from './harness.ts';
 import { insertCampaign } from '../helpers/factories.ts';
 
@@ -20,28 +23,62 @@ beforeEach(async () => {
 
 const formUrl = () => `${e2e.app.url}/campaigns/winter`;
 
+/** From the form to Checkout with a preset amount. */
+async function toCheckout(page: Page, preset: string, email: string, url = formUrl()) {
+  await page.goto(url);
+  await page.getByLabel(preset).check({ force: true });
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: /Donate securely/ }).click();
+  await page.waitForURL(/\/checkout\/cs_/);
+}
+
+/**
+ * Pays on the Checkout page with Stripe's webhook held back until the donor is on the thank-you
+ * page, as it usually is in life: the page must show "confirming" first, then move on by itself.
+ */
+async function payAndLandBeforeTheWebhook(page: Page, button: '#pay' | '#pay-delayed', onLanded?: () => Promise<void>) {
+  e2e.emulator.pauseDeliveries();
+  try {
+    await page.locator(button).click();
+    await page.waitForURL(/\/donate\/thanks\?session_id=cs_/);
+    expect(await page.locator('h1').getAttribute('data-state')).toBe('pending');
+    await onLanded?.();
+  } finally {
+    e2e.emulator.resumeDeliveries();
+  }
+}
+
 describe('donating in a browser', () => {
-  it('gives once, from the form through Checkout to the thank-you page', async () => {
+  it('gives once, covering the fee: the thank-you page moves from confirming to paid by itself', async () => {
     const page = await e2e.newPage({ viewport: PHONE });
     await page.goto(formUrl());
     await e2e.screenshot(page, 'donation-page-phone');
     await page.getByLabel('$50').check({ force: true });
+    await page.getByLabel(/Add the processing fee/).check();
     await page.getByLabel('Email').fill('ann@example.org');
     await page.getByLabel('Name').first().fill('Ann');
     await page.getByRole('button', { name: /Donate securely/ }).click();
     await page.waitForURL(/\/checkout\/cs_/);
-    await expect.poll(() => page.locator('#amount').textContent()).toContain('50');
+    await expect.poll(() => page.locator('#amount').textContent()).toContain('51');
     await e2e.screenshot(page, 'emulator-checkout');
-    await page.locator('#pay').click();
-    await page.waitForURL(/\/donate\/thanks\?session_id=cs_/);
-    await e2e.emulator.flushDeliveries();
-    await page.reload();
-    await expect.poll(() => page.locator('h1').getAttribute('data-state')).toBe('paid');
-    expect(await page.locator('main').textContent()).toContain('$50');
+    await payAndLandBeforeTheWebhook(page, '#pay', async () => {
+      await e2e.screenshot(page, 'thanks-confirming-phone');
+      await page.evaluate(() => ((globalThis as unknown as { landed: number }).landed = 1));
+    });
+    await expect.poll(() => page.locator('h1').getAttribute('data-state'), { timeout: 15_000 }).toBe('paid');
+    expect(await page.evaluate(() => (globalThis as unknown as { landed?: number }).landed)).toBe(1); // not reloaded
+    expect(await page.title()).toBe('Thank you for your gift!');
+    const pledge = await e2e.db.prisma.pledge.findFirstOrThrow({ where: { email: 'ann@example.org' } });
+    const cell = (row: string) => page.locator(`[data-row=${row}] dd`).textContent();
+    expect(await cell('gift')).toBe('$50');
+    expect(await cell('fee')).toBe(`$${(pledge.coveredFee / 100).toFixed(2)}`);
+    expect(await cell('total')).toBe(`$${(pledge.amount / 100).toFixed(2)}`);
+    expect(pledge.amount - pledge.coveredFee).toBe(5000);
+    expect(await cell('reference')).toBe(pledge.id.replace(/-/g, '').slice(0, 8).toUpperCase());
     await e2e.screenshot(page, 'thanks-paid-phone');
   });
 
-  it('gives monthly, and the Checkout session is a subscription', async () => {
+  it('gives monthly, and the thank-you page says when the next gift is taken', async () => {
     const page = await e2e.newPage({ viewport: DESKTOP });
     await page.goto(formUrl());
     await page.getByRole('radio', { name: 'Monthly' }).check();
@@ -54,9 +91,70 @@ describe('donating in a browser', () => {
     expect(await page.locator('#amount').textContent()).toMatch(/12\.50.*month/);
     await page.locator('#pay').click();
     await page.waitForURL(/\/donate\/thanks/);
-    await e2e.emulator.flushDeliveries();
-    await page.reload();
+    await expect.poll(() => page.locator('h1').getAttribute('data-state'), { timeout: 15_000 }).toBe('paid');
     expect(await page.locator('main').textContent()).toMatch(/\$12\.50 a month/);
+    const pledge = await e2e.db.prisma.pledge.findFirstOrThrow({ where: { email: 'monthly@example.org' } });
+    const start = pledge.subscriptionStatusAt!;
+    const next = new Date(start);
+    next.setUTCMonth(next.getUTCMonth() + 1);
+    const expected = next.getUTCDate() === start.getUTCDate()
+      ? new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(next)
+      : /\w+ \d{1,2}, \d{4}/; // the 29th to 31st: the next month's last day (checked in the integration test)
+    const text = (await page.locator('main').textContent())!;
+    expect(text).toContain('Your next gift of $12.50 will be taken on');
+    if (typeof expected === 'string') expect(text).toContain(expected);
+    else expect(text).toMatch(expected);
+    await e2e.screenshot(page, 'thanks-monthly-desktop');
+  });
+
+  it('without JavaScript, the thank-you page moves from confirming to paid by reloading itself', async () => {
+    const page = await e2e.newPage({ javaScriptEnabled: false });
+    await toCheckout(page, '$25', 'nojs-thanks@example.org');
+    await payAndLandBeforeTheWebhook(page, '#pay');
+    await expect.poll(() => page.locator('h1').getAttribute('data-state'), { timeout: 20_000 }).toBe('paid');
+    expect(page.url()).toMatch(/[?&]check=\d+/); // it got there by the page's own refresh
+    expect(await page.locator('[data-row=total] dd').textContent()).toBe('$25');
+    await e2e.screenshot(page, 'thanks-paid-nojs');
+  });
+
+  it('a bank debit lands on confirming and moves to processing by itself', async () => {
+    const page = await e2e.newPage({ viewport: PHONE });
+    await toCheckout(page, '$10', 'sepa@example.org');
+    await payAndLandBeforeTheWebhook(page, '#pay-delayed');
+    await expect.poll(() => page.locator('h1').getAttribute('data-state'), { timeout: 15_000 }).toBe('processing');
+    expect(await page.locator('main').textContent()).toContain('bank debit');
+    await e2e.screenshot(page, 'thanks-processing-phone');
+  });
+
+  it('a donor charged other than they pledged is told what was really charged, and is not listed', async () => {
+    // A campaign of its own: its pages' cached totals must not outlive into the next test's 'winter'.
+    await insertCampaign(e2e.db, { slug: 'penny', goal: 100_000, presetAmounts: [1000, 2500, 5000] });
+    const pennyUrl = `${e2e.app.url}/campaigns/penny`;
+    const page = await e2e.newPage({ viewport: PHONE });
+    await page.goto(pennyUrl);
+    await page.getByLabel('$10').check({ force: true });
+    await page.getByLabel('Email').fill('penny@example.org');
+    await page.getByLabel('Name').first().fill('Penny Wise');
+    await page.getByRole('button', { name: /Donate securely/ }).click();
+    await page.waitForURL(/\/checkout\/cs_/);
+    const pledge = await e2e.db.prisma.pledge.findFirstOrThrow({ where: { email: 'penny@example.org' } });
+    // Stripe reports a charge of $0.01 for this $10 session (signed, through the real webhook route).
+    const event = JSON.parse(await readFile('test/fixtures/stripe/checkout.session.completed.payment.json', 'utf8'));
+    event.id = 'evt_e2e_flagged';
+    Object.assign(event.data.object, {
+      id: pledge.checkoutSessionId, amount_total: 1, amount_subtotal: 1, currency: 'usd', payment_intent: 'pi_e2e_flagged',
+      metadata: { pledge_id: pledge.id },
+    });
+    await deliver(e2e.app.url, event).expect(200);
+    await page.goto(`${e2e.app.url}/donate/thanks?session_id=${pledge.checkoutSessionId}`);
+    expect(await page.locator('h1').getAttribute('data-state')).toBe('flagged');
+    const text = (await page.locator('main').textContent())!;
+    expect(text).not.toContain('has been received');
+    expect(text).toContain('Stripe reports a charge of $0.01, not the $10 you chose to give');
+    await e2e.screenshot(page, 'thanks-flagged-phone');
+    await page.getByRole('link', { name: 'Back to the campaign' }).click();
+    await page.waitForURL(pennyUrl);
+    expect(await page.locator('main').textContent()).not.toContain('Penny Wise');
   });
 
   it('moves the thermometer on a second page, live, when the payment lands', async () => {

@@ -48,6 +48,19 @@ describe('config', () => {
     );
   });
 
+  it('takes METRICS_PORT as a port of its own, never the public one', () => {
+    expect(loadConfig({}).metricsPort).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: '' }).metricsPort).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    for (const bad of ['nine', '0', '70000', '94.5', '-1']) {
+      expect(problemsOf({ METRICS_PORT: bad })).toEqual(['METRICS_PORT: must be a port from 1 to 65535']);
+    }
+    expect(problemsOf({ METRICS_PORT: '3000' })).toEqual([
+      'METRICS_PORT: must differ from PORT (metrics without a key must not be on the public port)',
+    ]);
+    expect(problemsOf({ PORT: '8080', METRICS_PORT: '8080' })[0]).toMatch(/^METRICS_PORT: must differ from PORT/);
+  });
+
   it('refuses production without a database and Stripe keys', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems).toEqual([

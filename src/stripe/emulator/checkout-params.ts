@@ -1,4 +1,4 @@
-import { invalidRequest, missingParam, resourceMissing } from './errors.ts';
+import { invalidParam, missingParam, resourceMissing } from './errors.ts';
 import {
   asArray,
   asParams,
@@ -46,6 +46,7 @@ const MINIMUM_CHARGE: Record<string, number> = {
 const MAXIMUM_AMOUNT = 99_999_999;
 const SUBMIT_TYPES = ['auto', 'book', 'donate', 'pay', 'subscribe'] as const;
 const INTERVALS = ['day', 'week', 'month', 'year'] as const;
+const UI_MODES = ['elements', 'embedded_page', 'form', 'hosted_page'] as const;
 
 export interface LineItemInput {
   currency: string;
@@ -84,8 +85,8 @@ function urlParam(p: Params, key: string): string | null {
   } catch {
     ok = false;
   }
-  if (!ok) throw invalidRequest('Not a valid URL', key, 'url_invalid');
-  if (v.length > 5000) throw invalidRequest('URL too long (max 5000 characters)', key);
+  if (!ok) throw invalidParam('Not a valid URL', key, 'url_invalid');
+  if (v.length > 5000) throw invalidParam('URL too long (max 5000 characters)', key);
   return v;
 }
 
@@ -94,19 +95,19 @@ function parseLineItem(raw: unknown, i: number, mode: string): LineItemInput {
   const item = asParams(raw, base);
   rejectUnknown(item, LINE_ITEM_PARAMS, base);
   if (item.price !== undefined) throw resourceMissing('price', String(item.price), `${base}[price]`);
-  if (item.price_data === undefined) throw invalidRequest(`You must specify either \`price\` or \`price_data\` for ${base}.`, `${base}[price_data]`);
+  if (item.price_data === undefined) throw invalidParam(`You must specify either \`price\` or \`price_data\` for ${base}.`, `${base}[price_data]`);
   const pd = asParams(item.price_data, `${base}[price_data]`);
   rejectUnknown(pd, PRICE_DATA_PARAMS, `${base}[price_data]`);
   const currency = optString(pd, 'currency', `${base}[price_data][currency]`)?.toLowerCase();
   if (!currency) throw missingParam(`${base}[price_data][currency]`);
-  if (!isCurrency(currency)) throw invalidRequest(`Invalid currency: ${currency}`, `${base}[price_data][currency]`);
+  if (!isCurrency(currency)) throw invalidParam(`Invalid currency: ${currency}`, `${base}[price_data][currency]`);
   const unitAmount = optInt(pd, 'unit_amount', `${base}[price_data][unit_amount]`);
   if (unitAmount === undefined) throw missingParam(`${base}[price_data][unit_amount]`);
-  if (unitAmount < 0) throw invalidRequest('Invalid non-negative integer', `${base}[price_data][unit_amount]`);
-  if (unitAmount > MAXIMUM_AMOUNT) throw invalidRequest(`Amount must be no more than ${MAXIMUM_AMOUNT}`, `${base}[price_data][unit_amount]`, 'amount_too_large');
+  if (unitAmount < 0) throw invalidParam('Invalid non-negative integer', `${base}[price_data][unit_amount]`);
+  if (unitAmount > MAXIMUM_AMOUNT) throw invalidParam(`Amount must be no more than ${MAXIMUM_AMOUNT}`, `${base}[price_data][unit_amount]`, 'amount_too_large');
   const quantity = optInt(item, 'quantity', `${base}[quantity]`);
   if (quantity === undefined) throw missingParam(`${base}[quantity]`);
-  if (quantity < 1) throw invalidRequest('Quantity must be greater than 0', `${base}[quantity]`);
+  if (quantity < 1) throw invalidParam('Quantity must be greater than 0', `${base}[quantity]`);
 
   if (pd.product !== undefined) throw resourceMissing('product', String(pd.product), `${base}[price_data][product]`);
   const productData = asParams(pd.product_data, `${base}[price_data][product_data]`);
@@ -120,11 +121,11 @@ function parseLineItem(raw: unknown, i: number, mode: string): LineItemInput {
     const interval = optEnum(r, 'interval', INTERVALS, `${base}[price_data][recurring][interval]`);
     if (!interval) throw missingParam(`${base}[price_data][recurring][interval]`);
     const count = optInt(r, 'interval_count', `${base}[price_data][recurring][interval_count]`) ?? 1;
-    if (count < 1) throw invalidRequest('Invalid interval_count', `${base}[price_data][recurring][interval_count]`);
+    if (count < 1) throw invalidParam('Invalid interval_count', `${base}[price_data][recurring][interval_count]`);
     recurring = { interval, interval_count: count };
   }
   if (mode === 'payment' && recurring) {
-    throw invalidRequest(
+    throw invalidParam(
       'You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.',
       `${base}[price_data][recurring]`,
     );
@@ -137,61 +138,62 @@ export function parseSessionCreate(body: Params, nowSec: number): SessionCreateI
   rejectUnknown(body, KNOWN_PARAMS);
   const mode = optEnum(body, 'mode', ['payment', 'subscription', 'setup'] as const);
   if (!mode) throw missingParam('mode');
-  if (mode === 'setup') throw invalidRequest('The emulator supports `payment` and `subscription` mode only.', 'mode');
+  if (mode === 'setup') throw invalidParam('The emulator supports `payment` and `subscription` mode only.', 'mode');
 
   const rawItems = asArray(body.line_items, 'line_items');
   if (rawItems.length === 0) throw missingParam('line_items');
-  if (rawItems.length > 100) throw invalidRequest('You may only specify up to 100 line items.', 'line_items');
+  if (rawItems.length > 100) throw invalidParam('You may only specify up to 100 line items.', 'line_items');
   const lineItems = rawItems.map((raw, i) => parseLineItem(raw, i, mode));
 
   const currencies = new Set(lineItems.map((li) => li.currency));
-  if (currencies.size > 1) throw invalidRequest('All line items must use the same currency.', 'line_items');
+  if (currencies.size > 1) throw invalidParam('All line items must use the same currency.', 'line_items');
   const currency = lineItems[0]!.currency;
   const explicitCurrency = optString(body, 'currency')?.toLowerCase();
   if (explicitCurrency !== undefined && explicitCurrency !== currency) {
-    throw invalidRequest(`The currency of the line items (${currency}) does not match \`currency\` (${explicitCurrency}).`, 'currency');
+    throw invalidParam(`The currency of the line items (${currency}) does not match \`currency\` (${explicitCurrency}).`, 'currency');
   }
 
   if (mode === 'subscription') {
     if (!lineItems.some((li) => li.recurring)) {
-      throw invalidRequest('You must specify at least one recurring price in `subscription` mode when using prices.', 'line_items');
+      throw invalidParam('You must specify at least one recurring price in `subscription` mode when using prices.', 'line_items');
     }
-    if (lineItems.length > 1) throw invalidRequest('The emulator supports one line item in `subscription` mode.', 'line_items');
-    if (body.payment_intent_data !== undefined) throw invalidRequest('You can not pass `payment_intent_data` in `subscription` mode.', 'payment_intent_data');
+    if (lineItems.length > 1) throw invalidParam('The emulator supports one line item in `subscription` mode.', 'line_items');
+    if (body.payment_intent_data !== undefined) throw invalidParam('You can not pass `payment_intent_data` in `subscription` mode.', 'payment_intent_data');
   }
   if (mode === 'payment' && body.subscription_data !== undefined) {
-    throw invalidRequest('You can not pass `subscription_data` in `payment` mode.', 'subscription_data');
+    throw invalidParam('You can not pass `subscription_data` in `payment` mode.', 'subscription_data');
   }
 
   const amountTotal = lineItems.reduce((sum, li) => sum + li.unitAmount * li.quantity, 0);
   const minimum = MINIMUM_CHARGE[currency];
   if (mode === 'payment' && minimum !== undefined && amountTotal < minimum) {
-    throw invalidRequest(
+    throw invalidParam(
       `The Checkout Session's total amount due must add up to at least ${minimum} ${currency} (in the currency's smallest unit).`,
       'line_items',
       'amount_too_small',
     );
   }
-  if (amountTotal > MAXIMUM_AMOUNT) throw invalidRequest(`The total amount must be no more than ${MAXIMUM_AMOUNT}`, 'line_items', 'amount_too_large');
+  if (amountTotal > MAXIMUM_AMOUNT) throw invalidParam(`The total amount must be no more than ${MAXIMUM_AMOUNT}`, 'line_items', 'amount_too_large');
 
   const expiresAt = optInt(body, 'expires_at') ?? nowSec + 24 * 3600;
   if (expiresAt - nowSec < 30 * 60) {
-    throw invalidRequest('The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.', 'expires_at');
+    throw invalidParam('The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.', 'expires_at');
   }
   if (expiresAt - nowSec > 24 * 3600) {
-    throw invalidRequest('The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.', 'expires_at');
+    throw invalidParam('The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.', 'expires_at');
   }
 
   const customerEmail = optString(body, 'customer_email') || null;
   if (customerEmail !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(customerEmail)) {
-    throw invalidRequest(`Invalid email address: ${customerEmail}`, 'customer_email', 'email_invalid');
+    throw invalidParam(`Invalid email address: ${customerEmail}`, 'customer_email', 'email_invalid');
   }
   const clientReferenceId = optString(body, 'client_reference_id') || null;
   if (clientReferenceId !== null && clientReferenceId.length > 200) {
-    throw invalidRequest('client_reference_id must be at most 200 characters', 'client_reference_id');
+    throw invalidParam('client_reference_id must be at most 200 characters', 'client_reference_id');
   }
-  const uiMode = optString(body, 'ui_mode');
-  if (uiMode !== undefined && uiMode !== 'hosted') throw invalidRequest('The emulator only serves `ui_mode=hosted` sessions.', 'ui_mode');
+  // The values of the pinned API version (`hosted` was renamed `hosted_page`); the emulator serves a hosted page only.
+  const uiMode = optEnum(body, 'ui_mode', UI_MODES);
+  if (uiMode !== undefined && uiMode !== 'hosted_page') throw invalidParam('The emulator only serves `ui_mode=hosted_page` sessions.', 'ui_mode');
   if (body.payment_method_types !== undefined) stringArray(body.payment_method_types, 'payment_method_types');
   if (body.customer !== undefined) throw resourceMissing('customer', String(body.customer), 'customer');
 

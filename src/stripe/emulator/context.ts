@@ -1,3 +1,4 @@
+import type { FaultList } from './faults.ts';
 import type { Store, StripeObject } from './store.ts';
 
 export interface EmulatorLogger {
@@ -22,6 +23,8 @@ export interface FeeModel {
 /** Everything flows and routes share; one per emulator instance, never module-level. */
 export interface EmulatorContext {
   store: Store;
+  /** Faults injected by tests, met by API requests before they reach an endpoint. */
+  faults: FaultList;
   apiVersion: string;
   feeModel: FeeModel;
   logger: EmulatorLogger;

@@ -1,4 +1,4 @@
-import { invalidRequest } from './errors.ts';
+import { invalidParam } from './errors.ts';
 import { stringArray, type Params } from './params.ts';
 import { collectionForId, type Store, type StripeObject } from './store.ts';
 
@@ -20,11 +20,11 @@ function expandPath(store: Store, target: Record<string, unknown>, parts: string
     target[head] = value;
   } else if (typeof value === 'string') {
     const stored = collectionForId(store, value)?.get(value);
-    if (!stored) throw invalidRequest(`This property cannot be expanded (${full}).`, 'expand');
+    if (!stored) throw invalidParam(`This property cannot be expanded (${full}).`, 'expand');
     value = structuredClone(stored);
     target[head] = value;
   } else if (value === undefined) {
-    throw invalidRequest(`This property cannot be expanded (${full}).`, 'expand');
+    throw invalidParam(`This property cannot be expanded (${full}).`, 'expand');
   }
   if (value !== null && typeof value === 'object' && rest.length > 0) {
     expandPath(store, value as Record<string, unknown>, rest, full, special);
@@ -37,7 +37,7 @@ export function expandResponse<T extends object>(store: Store, obj: T, query: Pa
   const copy = structuredClone(obj);
   for (const path of paths) {
     const parts = path.split('.');
-    if (parts.length > 4) throw invalidRequest(`You cannot expand more than 4 levels of a property (${path}).`, 'expand');
+    if (parts.length > 4) throw invalidParam(`You cannot expand more than 4 levels of a property (${path}).`, 'expand');
     expandPath(store, copy as Record<string, unknown>, parts, path, special);
   }
   return copy;

@@ -1,7 +1,7 @@
 import { nowSec, type EmulatorContext, type RequestInfo } from './context.ts';
 import { invalidRequest } from './errors.ts';
 import { addInterval, buildCustomer, buildInvoice, buildInvoicePayment, buildSubscription } from './objects-billing.ts';
-import { createPaymentIntent, failPayment, succeedPayment } from './flows-payments.ts';
+import { createPaymentIntent, failPayment, succeedPayment, usePaymentMethod } from './flows-payments.ts';
 import type { StripeObject } from './store.ts';
 
 export function createCustomer(ctx: EmulatorContext, email: string | null, req: RequestInfo): StripeObject {
@@ -52,9 +52,11 @@ function invoiceAndCharge(
     ['card'],
     req,
   );
+  // Stripe charges the subscription's saved payment method.
+  pi.payment_method = sub.default_payment_method;
   const invoicePayment = buildInvoicePayment(nowSec(ctx), { invoice, paymentIntent: pi.id });
   ctx.store.invoicePayments.set(invoicePayment.id, invoicePayment);
-  invoice.payments = { object: 'list', data: [invoicePayment], has_more: false, total_count: 1, url: `/v1/invoice_payments?invoice=${invoice.id}` };
+  invoice.payments = { object: 'list', data: [invoicePayment], has_more: false, url: `/v1/invoice_payments?invoice=${invoice.id}` };
   invoice.attempted = true;
   invoice.attempt_count += 1;
 
@@ -96,7 +98,7 @@ export function startSubscription(
     metadata: a.metadata,
     periodStart: start,
     periodEnd: addInterval(start, a.price.recurring.interval, a.price.recurring.interval_count),
-    paymentMethod: `pm_${customer.id.slice(4)}`,
+    paymentMethod: usePaymentMethod(ctx, { kind: 'card', email: a.email, customer: customer.id }).id,
   });
   ctx.store.subscriptions.set(sub.id, sub);
   ctx.emit('customer.subscription.created', sub, req);
@@ -134,7 +136,7 @@ export function cancelSubscription(ctx: EmulatorContext, sub: StripeObject, req:
     status: 'canceled',
     canceled_at: now,
     ended_at: now,
-    cancellation_details: { comment: null, feedback: null, reason: 'cancellation_requested' },
+    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: 'cancellation_requested' },
   });
   ctx.emit('customer.subscription.deleted', sub, req);
   return sub;

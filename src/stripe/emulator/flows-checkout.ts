@@ -2,7 +2,7 @@ import { nowSec, type EmulatorContext, type RequestInfo, NO_REQUEST } from './co
 import { EmulatorApiError, invalidRequest } from './errors.ts';
 import { newId } from './ids.ts';
 import { buildCheckoutLineItem, buildCheckoutSession, buildPrice, buildProduct, customerDetails } from './objects-checkout.ts';
-import { cardDeclinedError, createPaymentIntent, failPayment, succeedPayment } from './flows-payments.ts';
+import { cardDeclinedError, createPaymentIntent, failPayment, succeedPayment, usePaymentMethod } from './flows-payments.ts';
 import { startSubscription } from './flows-billing.ts';
 import type { SessionCreateInput } from './checkout-params.ts';
 import type { StripeObject } from './store.ts';
@@ -86,7 +86,7 @@ export function sweepExpiredSessions(ctx: EmulatorContext): void {
 function requireOpen(ctx: EmulatorContext, session: StripeObject): void {
   sweepExpiredSessions(ctx);
   if (session.status !== 'open') {
-    throw invalidRequest(`This Checkout Session is no longer active (status: ${session.status}).`, 'session', 'checkout_session_not_active');
+    throw invalidRequest(`This Checkout Session is no longer active (status: ${session.status}).`, 'session');
   }
 }
 
@@ -128,7 +128,9 @@ export function paySession(ctx: EmulatorContext, session: StripeObject, outcome:
     throw cardDeclinedError(charge, pi);
   }
   if (outcome === 'delayed') {
-    Object.assign(pi, { status: 'processing', payment_method: newId('pm'), processing: { type: 'sepa_debit' } });
+    // `processing` describes card payments only; a bank debit in flight leaves it null.
+    const bank = usePaymentMethod(ctx, { kind: 'sepa_debit', email: session.customer_email, customer: null });
+    Object.assign(pi, { status: 'processing', payment_method: bank.id, processing: null });
     ctx.emit('payment_intent.processing', pi, req);
     completeSession(session);
     session.payment_method_types = ['card', 'sepa_debit'];

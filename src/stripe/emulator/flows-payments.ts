@@ -1,11 +1,11 @@
 import { nowSec, type EmulatorContext, type RequestInfo } from './context.ts';
 import { EmulatorApiError, invalidRequest } from './errors.ts';
-import { newId } from './ids.ts';
 import {
   buildBalanceTransaction,
   buildCharge,
   buildDispute,
   buildPaymentIntent,
+  buildPaymentMethod,
   buildPayout,
   buildRefund,
   type PaymentMethodKind,
@@ -41,6 +41,16 @@ export function createPaymentIntent(ctx: EmulatorContext, input: PaymentInput, k
   return pi;
 }
 
+/** Records the payment method a donor paid (or tried to pay) with. */
+export function usePaymentMethod(
+  ctx: EmulatorContext,
+  a: { kind: PaymentMethodKind; email: string | null; customer: string | null; declined?: boolean },
+): StripeObject {
+  const pm = buildPaymentMethod(nowSec(ctx), { ...a, declined: a.declined ?? false });
+  ctx.store.paymentMethods.set(pm.id, pm);
+  return pm;
+}
+
 function stripeFee(ctx: EmulatorContext, amount: number): number {
   return Math.round((amount * ctx.feeModel.percentBps) / 10000) + ctx.feeModel.fixed;
 }
@@ -69,7 +79,7 @@ function chargeOf(
 /** Captures the payment intent's full amount: a succeeded charge with its balance transaction. */
 export function succeedPayment(ctx: EmulatorContext, pi: StripeObject, kind: PaymentMethodKind, req: RequestInfo): StripeObject {
   const now = nowSec(ctx);
-  const paymentMethod = (pi.payment_method as string | null) ?? newId('pm');
+  const paymentMethod = (pi.payment_method as string | null) ?? usePaymentMethod(ctx, { kind, email: pi.receipt_email, customer: pi.customer }).id;
   const charge = chargeOf(ctx, pi, { now, paymentMethod, kind, declined: false });
   const bt = buildBalanceTransaction(now, {
     amount: charge.amount,
@@ -100,8 +110,11 @@ export function succeedPayment(ctx: EmulatorContext, pi: StripeObject, kind: Pay
 /** A declined attempt: Stripe records a failed charge and puts the intent back to requires_payment_method. */
 export function failPayment(ctx: EmulatorContext, pi: StripeObject, kind: PaymentMethodKind, req: RequestInfo): StripeObject {
   const now = nowSec(ctx);
-  const paymentMethod = newId('pm');
-  const charge = chargeOf(ctx, pi, { now, paymentMethod, kind, declined: true });
+  // An attempt on a method already attached (a bank debit in flight, a subscription's saved card)
+  // fails on that method; a declined card at checkout is a new one.
+  const attached = pi.payment_method ? ctx.store.paymentMethods.get(pi.payment_method as string) : undefined;
+  const paymentMethod = attached ?? usePaymentMethod(ctx, { kind, email: pi.receipt_email, customer: pi.customer, declined: true });
+  const charge = chargeOf(ctx, pi, { now, paymentMethod: paymentMethod.id, kind, declined: true });
   ctx.store.charges.set(charge.id, charge);
   const declineCode = kind === 'card' ? 'card_declined' : 'insufficient_funds';
   Object.assign(pi, {
@@ -115,7 +128,7 @@ export function failPayment(ctx: EmulatorContext, pi: StripeObject, kind: Paymen
       decline_code: kind === 'card' ? 'generic_decline' : undefined,
       doc_url: `https://stripe.com/docs/error-codes/${declineCode.replace(/_/g, '-')}`,
       message: kind === 'card' ? 'Your card was declined.' : 'The customer\'s account has insufficient funds to cover this payment.',
-      payment_method: { id: paymentMethod, object: 'payment_method', type: kind },
+      payment_method: structuredClone(paymentMethod),
       type: kind === 'card' ? 'card_error' : 'invalid_request_error',
     },
   });
@@ -199,7 +212,7 @@ export function disputeCharge(
   req: RequestInfo,
 ): StripeObject {
   if (charge.status !== 'succeeded') throw invalidRequest(`Charge ${charge.id} has not succeeded and cannot be disputed.`, 'charge');
-  if (charge.disputed) throw invalidRequest(`Charge ${charge.id} is already disputed.`, 'charge', 'charge_already_disputed');
+  if (charge.disputed) throw invalidRequest(`Charge ${charge.id} is already disputed.`, 'charge');
   const max = charge.amount - charge.amount_refunded;
   const amount = a.amount ?? max;
   if (amount <= 0 || amount > max) throw invalidRequest(`Dispute amount must be between 1 and ${max}`, 'amount');

@@ -1,10 +1,9 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { EmulatorContext, RequestInfo } from './context.ts';
-import { EmulatorApiError, unrecognizedUrl, type StripeErrorBody } from './errors.ts';
+import { EmulatorApiError, invalidParam, unrecognizedUrl, type StripeErrorBody } from './errors.ts';
+import { sendFault } from './faults.ts';
 import { newId } from './ids.ts';
 import type { Params } from './params.ts';
-
-export type FailureMode = null | { status: 500 | 429 | 401; times?: number } | { hang: true; times?: number };
 
 export interface RecordedRequest {
   method: string;
@@ -16,7 +15,6 @@ export interface RecordedRequest {
 
 /** Mutable test controls shared by the HTTP layer and the public handle. */
 export interface HttpControls {
-  failure: FailureMode;
   requests: RecordedRequest[];
 }
 
@@ -36,6 +34,7 @@ export interface ApiRegistrar {
 }
 
 const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 
 function sendError(res: Response, status: number, body: StripeErrorBody): void {
   res.status(status).json({ error: body });
@@ -60,7 +59,7 @@ function authenticate(req: Request): StripeErrorBody | null {
   const header = req.headers.authorization;
   if (!header) {
     return {
-      type: 'authentication_error',
+      type: 'invalid_request_error',
       message: "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.",
     };
   }
@@ -70,37 +69,31 @@ function authenticate(req: Request): StripeErrorBody | null {
   else if (scheme === 'Basic' && value) key = Buffer.from(value, 'base64').toString('utf8').split(':')[0];
   if (!key || !/^(sk|rk)_test_[A-Za-z0-9_]+$/.test(key)) {
     const shown = key ? `${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}` : '';
-    return { type: 'authentication_error', message: `Invalid API Key provided: ${shown}` };
+    return { type: 'invalid_request_error', message: `Invalid API Key provided: ${shown}` };
   }
   return null;
 }
 
-function failureResponse(res: Response, controls: HttpControls): boolean {
-  const mode = controls.failure;
-  if (!mode) return false;
-  if (mode.times !== undefined) {
-    if (mode.times <= 0) {
-      controls.failure = null;
-      return false;
-    }
-    mode.times -= 1;
+/** What the endpoint answered, and whether Stripe would save it under the idempotency key. */
+interface Outcome {
+  status: number;
+  body: unknown;
+  executed: boolean;
+}
+
+function runHandler(ctx: EmulatorContext, handler: ApiHandler, call: ApiCall, path: string): Outcome {
+  try {
+    return { status: 200, body: handler(call), executed: true };
+  } catch (err) {
+    if (err instanceof EmulatorApiError) return { status: err.status, body: { error: err.body }, executed: err.executed };
+    ctx.logger.error({ err, path }, 'stripe emulator handler failed');
+    return { status: 500, body: { error: { type: 'api_error', message: 'An unknown error occurred' } }, executed: true };
   }
-  if ('hang' in mode) return true; // never answered: the SDK times out; stop() drops the socket
-  if (mode.status === 500) sendError(res, 500, { type: 'api_error', message: 'An unknown error occurred' });
-  else if (mode.status === 429) {
-    sendError(res, 429, {
-      type: 'invalid_request_error',
-      code: 'rate_limit',
-      doc_url: 'https://stripe.com/docs/error-codes/rate-limit',
-      message: 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
-    });
-  } else sendError(res, 401, { type: 'authentication_error', message: 'Invalid API Key provided: sk_test_********************' });
-  return true;
 }
 
 /**
- * Stripe's API envelope around every /v1 route: auth, outage simulation, idempotency keys,
- * request ids, Stripe-shaped errors. `beforeEach` runs lazy time-based transitions (expiry, settlement).
+ * Stripe's API envelope around every /v1 route: auth, injected faults, idempotency keys, Stripe's
+ * headers and error bodies. `beforeEach` runs lazy time-based transitions (expiry, settlement).
  */
 export function createApiRouter(ctx: EmulatorContext, controls: HttpControls, beforeEach: () => void): { router: Router; api: ApiRegistrar } {
   const router = express.Router();
@@ -114,7 +107,6 @@ export function createApiRouter(ctx: EmulatorContext, controls: HttpControls, be
       query: req.query as Params,
       headers: headerMap(req),
     });
-    res.setHeader('Request-Id', newId('req'));
     res.setHeader('Stripe-Version', ctx.apiVersion);
     const version = req.get('Stripe-Version');
     if (version && version !== ctx.apiVersion && !warnedVersions.has(version)) {
@@ -124,7 +116,8 @@ export function createApiRouter(ctx: EmulatorContext, controls: HttpControls, be
     }
     const authError = authenticate(req);
     if (authError) return sendError(res, 401, authError);
-    if (!req.path.startsWith('/test_helpers/') && failureResponse(res, controls)) return;
+    const fault = req.path.startsWith('/test_helpers/') ? null : ctx.faults.take(req.method, `${req.baseUrl}${req.path}`);
+    if (fault) return sendFault(res, fault);
     next();
   });
 
@@ -133,43 +126,46 @@ export function createApiRouter(ctx: EmulatorContext, controls: HttpControls, be
     const key = method === 'POST' ? req.get('Idempotency-Key') ?? null : null;
     const input: Params = { ...(req.query as Params), ...((req.body as Params | undefined) ?? {}) };
     const fullPath = `${req.baseUrl}${req.path}`;
-    const store = ctx.store;
-    let fingerprint = '';
-    if (key !== null) {
-      const existing = store.idempotency.get(key);
-      if (existing && existing.createdAtMs < ctx.nowMs() - IDEMPOTENCY_TTL_MS) store.idempotency.delete(key);
-      fingerprint = `${method} ${fullPath} ${canonical(req.body ?? {})}`;
-      const stored = store.idempotency.get(key);
-      if (stored) {
-        if (stored.fingerprint !== fingerprint) {
-          return sendError(res, 400, {
-            type: 'idempotency_error',
-            message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
-          });
-        }
-        res.setHeader('Idempotent-Replayed', 'true');
-        res.setHeader('Original-Request', stored.requestId);
-        return res.status(stored.status).json(stored.body);
-      }
-    }
-    let status = 200;
-    let body: unknown;
-    try {
+    const call: ApiCall = { params: req.params as Record<string, string>, input, req: { id: requestId, idempotencyKey: key } };
+    const run = (): Outcome => {
       beforeEach();
-      body = handler({ params: req.params as Record<string, string>, input, req: { id: requestId, idempotencyKey: key } });
-    } catch (err) {
-      if (!(err instanceof EmulatorApiError)) {
-        ctx.logger.error({ err, path: fullPath }, 'stripe emulator handler failed');
-        return sendError(res, 500, { type: 'api_error', message: 'An unknown error occurred' });
-      }
-      status = err.status;
-      body = { error: err.body };
+      return runHandler(ctx, handler, call, fullPath);
+    };
+    if (key === null) {
+      const outcome = run();
+      return res.status(outcome.status).json(outcome.body);
     }
-    // Like Stripe, only requests that ran to a result are saved; validation errors can be retried with the same key.
-    if (key !== null && (status < 400 || status === 402)) {
-      store.idempotency.set(key, { fingerprint, status, body, requestId, createdAtMs: ctx.nowMs() });
+    res.setHeader('Idempotency-Key', key);
+    if (key.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
+      const err = invalidParam(`Idempotency keys can be at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters long; this one has ${key.length}.`);
+      return sendError(res, err.status, err.body);
     }
-    res.status(status).json(body);
+    const store = ctx.store;
+    const existing = store.idempotency.get(key);
+    if (existing && existing.createdAtMs < ctx.nowMs() - IDEMPOTENCY_TTL_MS) store.idempotency.delete(key);
+    const fingerprint = `${method} ${fullPath} ${canonical(req.body ?? {})}`;
+    const stored = store.idempotency.get(key);
+    if (stored && stored.fingerprint !== fingerprint) {
+      return sendError(res, 400, {
+        type: 'idempotency_error',
+        message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+      });
+    }
+    if (stored) {
+      res.setHeader('Idempotent-Replayed', 'true');
+      res.setHeader('Original-Request', stored.requestId);
+      if (stored.status >= 500) res.setHeader('Stripe-Should-Retry', 'false');
+      return res.status(stored.status).json(stored.body);
+    }
+    const outcome = run();
+    res.setHeader('Original-Request', requestId);
+    // Stripe saves whatever an endpoint answered once it began executing, errors and 500s included,
+    // so a retry gets the same answer; a request whose parameters failed validation is not saved.
+    if (outcome.executed) {
+      store.idempotency.set(key, { fingerprint, status: outcome.status, body: outcome.body, requestId, createdAtMs: ctx.nowMs() });
+      if (outcome.status >= 500) res.setHeader('Stripe-Should-Retry', 'false');
+    }
+    res.status(outcome.status).json(outcome.body);
   };
 
   const api: ApiRegistrar = {

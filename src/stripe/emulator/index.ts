@@ -7,7 +7,9 @@ import type { EmulatorContext, EmulatorLogger, FeeModel } from './context.ts';
 import { createEmitter } from './events.ts';
 import { sweepExpiredSessions } from './flows-checkout.ts';
 import { settleBalances } from './flows-payments.ts';
-import { createApiRouter, notFoundHandler, type FailureMode, type HttpControls, type RecordedRequest } from './http.ts';
+import { createFaultList, specFromFailureMode, type FailureMode, type Fault, type FaultSpec } from './faults.ts';
+import { createApiRouter, notFoundHandler, type HttpControls, type RecordedRequest } from './http.ts';
+import { newId } from './ids.ts';
 import { registerBillingRoutes } from './routes-billing.ts';
 import { registerCheckoutRoutes } from './routes-checkout.ts';
 import { registerEventRoutes } from './routes-events.ts';
@@ -16,7 +18,7 @@ import { registerTestHelperRoutes } from './routes-test-helpers.ts';
 import { createStore } from './store.ts';
 import { createDeliverer, DEFAULT_RETRY_DELAYS_MS, type DeliveryChaos } from './webhooks.ts';
 
-export type { FailureMode, RecordedRequest, DeliveryChaos, EmulatorLogger, FeeModel };
+export type { FailureMode, Fault, FaultSpec, RecordedRequest, DeliveryChaos, EmulatorLogger, FeeModel };
 export { signPayload } from './webhooks.ts';
 
 export interface EmulatorOptions {
@@ -49,7 +51,10 @@ export interface StripeEmulator {
   start(): Promise<void>;
   /** Stops the server and every pending retry timer. */
   stop(): Promise<void>;
+  /** Replaces every injected fault with one on all API paths (null: clears them all). */
   setFailureMode(mode: FailureMode): void;
+  /** Adds a fault on the matching requests, as POST /v1/test_helpers/faults does. */
+  injectFault(spec: FaultSpec): Fault;
   setDeliveryChaos(opts: DeliveryChaos): void;
   /** Every /v1 request received, oldest first (tests assert Checkout params here). */
   requests: RecordedRequest[];
@@ -84,6 +89,7 @@ export function createStripeEmulator(opts: EmulatorOptions): StripeEmulator {
 
   const ctx: EmulatorContext = {
     store,
+    faults: createFaultList(nowMs),
     apiVersion,
     feeModel: opts.feeModel ?? { percentBps: 290, fixed: 30 },
     logger,
@@ -97,7 +103,7 @@ export function createStripeEmulator(opts: EmulatorOptions): StripeEmulator {
       sink: (event) => deliverer.enqueue(event),
     }),
   };
-  const controls: HttpControls = { failure: null, requests: [] };
+  const controls: HttpControls = { requests: [] };
   const advanceTime = () => {
     sweepExpiredSessions(ctx);
     settleBalances(ctx);
@@ -106,6 +112,11 @@ export function createStripeEmulator(opts: EmulatorOptions): StripeEmulator {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
+  // Every answer carries a request id, Stripe's handle for a request in its logs and support.
+  app.use((_req, res, next) => {
+    res.setHeader('Request-Id', newId('req'));
+    next();
+  });
   app.use(express.urlencoded({ extended: true, limit: '1mb' }));
   const { router, api } = createApiRouter(ctx, controls, advanceTime);
   registerCheckoutRoutes(api, ctx);
@@ -171,8 +182,10 @@ export function createStripeEmulator(opts: EmulatorOptions): StripeEmulator {
     },
 
     setFailureMode(mode) {
-      controls.failure = mode ? { ...mode } : null;
+      ctx.faults.clear();
+      if (mode) ctx.faults.add(specFromFailureMode(mode));
     },
+    injectFault: (spec) => ctx.faults.add(spec),
     setDeliveryChaos(chaos) {
       deliverer.setChaos(chaos);
     },

@@ -1,4 +1,4 @@
-import { invalidRequest, resourceMissing } from './errors.ts';
+import { invalidParam, resourceMissing } from './errors.ts';
 import { asParams, optInt, type Params } from './params.ts';
 import type { StripeObject } from './store.ts';
 
@@ -29,7 +29,7 @@ export function rangeFilter(query: Params, key: string): ((value: number) => boo
     lte: optInt(r, 'lte', `${key}[lte]`),
   };
   for (const k of Object.keys(r)) {
-    if (!['gt', 'gte', 'lt', 'lte'].includes(k)) throw invalidRequest(`Received unknown parameter: ${key}[${k}]`, `${key}[${k}]`);
+    if (!['gt', 'gte', 'lt', 'lte'].includes(k)) throw invalidParam(`Received unknown parameter: ${key}[${k}]`, `${key}[${k}]`, 'parameter_unknown');
   }
   return (v) =>
     (bounds.gt === undefined || v > bounds.gt) &&
@@ -50,13 +50,13 @@ export function paginate<T extends Listable>(
   filter: (o: T) => boolean = () => true,
 ): ListResponse<T> {
   const limit = optInt(query, 'limit') ?? 10;
-  if (limit < 1 || limit > 100) throw invalidRequest('Invalid limit: must be between 1 and 100', 'limit');
+  if (limit < 1 || limit > 100) throw invalidParam('Invalid limit: must be between 1 and 100', 'limit');
   const created = rangeFilter(query, 'created');
   const items = newestFirst.filter((o) => filter(o) && (created === null || created(o.created)));
   const startingAfter = typeof query.starting_after === 'string' && query.starting_after !== '' ? query.starting_after : undefined;
   const endingBefore = typeof query.ending_before === 'string' && query.ending_before !== '' ? query.ending_before : undefined;
   if (startingAfter && endingBefore) {
-    throw invalidRequest('You may only specify one of these parameters: starting_after, ending_before.', 'ending_before');
+    throw invalidParam('You may only specify one of these parameters: starting_after, ending_before.', 'ending_before', 'parameters_exclusive');
   }
   const cursorIndex = (id: string, param: string): number => {
     const i = items.findIndex((o) => o.id === id);

@@ -24,6 +24,9 @@ export function buildProduct(created: number, name: string, description: string 
     shippable: null,
     statement_descriptor: null,
     tax_code: null,
+    tax_details: null,
+    // Stripe's default; donations are services, never shipped goods.
+    type: 'service',
     unit_label: null,
     updated: created,
     url: null,
@@ -105,6 +108,7 @@ export function buildCheckoutSession(s: SessionInput): StripeObject {
     adaptive_pricing: { enabled: false },
     after_expiration: null,
     allow_promotion_codes: null,
+    allowed_payment_method_types: null,
     amount_subtotal: s.amountTotal,
     amount_total: s.amountTotal,
     automatic_tax: { enabled: false, liability: null, provider: null, status: null },
@@ -171,7 +175,7 @@ export function buildCheckoutSession(s: SessionInput): StripeObject {
     subscription: null,
     success_url: s.successUrl,
     total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
-    ui_mode: 'hosted',
+    ui_mode: 'hosted_page',
     url: s.url,
     wallet_options: null,
   };

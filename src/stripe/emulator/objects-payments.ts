@@ -23,6 +23,7 @@ export function buildPaymentIntent(
     amount_capturable: 0,
     amount_details: { tip: {} },
     amount_received: 0,
+    allowed_payment_method_types: null,
     application: null,
     application_fee_amount: null,
     automatic_payment_methods: null,
@@ -48,6 +49,7 @@ export function buildPaymentIntent(
     payment_method_configuration_details: null,
     payment_method_options: {},
     payment_method_types: a.methodTypes,
+    payment_record: null,
     processing: null,
     receipt_email: a.receiptEmail,
     review: null,
@@ -62,10 +64,72 @@ export function buildPaymentIntent(
   };
 }
 
+/** The test card and bank account the emulator's donors pay with (Stripe's own test numbers). */
+const CARD = { expMonth: 12, expYear: 2034 };
+const SEPA = { bankCode: '37040044', country: 'DE', fingerprint: 'EmuSepaFp0000001', last4: '3000' };
+const cardLast4 = (declined: boolean) => (declined ? '0002' : '4242');
+const cardFingerprint = (declined: boolean) => (declined ? 'EmuCardFpDecline' : 'EmuCardFp0000001');
+
+const BILLING_ADDRESS = { city: null, country: 'US', line1: null, line2: null, postal_code: '94103', state: null };
+
+export function billingDetails(email: string | null): Record<string, unknown> {
+  return { address: { ...BILLING_ADDRESS }, email, name: null, phone: null, tax_id: null };
+}
+
+/** The payment method a donor used for an attempt, as a PaymentMethod object. */
+export function buildPaymentMethod(
+  created: number,
+  a: { kind: PaymentMethodKind; email: string | null; customer: string | null; declined: boolean },
+): StripeObject {
+  const details = a.kind === 'sepa_debit'
+    ? {
+        sepa_debit: {
+          bank_code: SEPA.bankCode,
+          branch_code: null,
+          country: SEPA.country,
+          fingerprint: SEPA.fingerprint,
+          generated_from: { charge: null, setup_attempt: null },
+          last4: SEPA.last4,
+        },
+      }
+    : {
+        card: {
+          brand: 'visa',
+          checks: { address_line1_check: null, address_postal_code_check: 'pass', cvc_check: 'pass' },
+          country: 'US',
+          display_brand: 'visa',
+          exp_month: CARD.expMonth,
+          exp_year: CARD.expYear,
+          fingerprint: cardFingerprint(a.declined),
+          funding: 'credit',
+          generated_from: null,
+          last4: cardLast4(a.declined),
+          networks: { available: ['visa'], preferred: null },
+          regulated_status: 'unregulated',
+          three_d_secure_usage: { supported: true },
+          wallet: null,
+        },
+      };
+  return {
+    id: newId('pm'),
+    object: 'payment_method',
+    allow_redisplay: 'unspecified',
+    billing_details: billingDetails(a.email),
+    ...details,
+    created,
+    customer: a.customer,
+    customer_account: null,
+    livemode: false,
+    metadata: {},
+    type: a.kind,
+  };
+}
+
 function paymentMethodDetails(kind: PaymentMethodKind, amount: number, declined: boolean): Record<string, unknown> {
   if (kind === 'sepa_debit') {
     return {
-      sepa_debit: { bank_code: '37040044', branch_code: null, country: 'DE', expected_debit_date: null, fingerprint: 'EmuSepaFp0000001', last4: '3000', mandate: newId('mandate') },
+      // expected_debit_date is omitted, as Stripe does while it does not know the date.
+      sepa_debit: { bank_code: SEPA.bankCode, branch_code: null, country: SEPA.country, fingerprint: SEPA.fingerprint, last4: SEPA.last4, mandate: newId('mandate') },
       type: 'sepa_debit',
     };
   }
@@ -76,14 +140,15 @@ function paymentMethodDetails(kind: PaymentMethodKind, amount: number, declined:
       brand: 'visa',
       checks: { address_line1_check: null, address_postal_code_check: 'pass', cvc_check: 'pass' },
       country: 'US',
-      exp_month: 12,
-      exp_year: 2034,
+      electronic_commerce_indicator: null,
+      exp_month: CARD.expMonth,
+      exp_year: CARD.expYear,
       extended_authorization: { status: 'disabled' },
-      fingerprint: declined ? 'EmuCardFpDecline' : 'EmuCardFp0000001',
+      fingerprint: cardFingerprint(declined),
       funding: 'credit',
       incremental_authorization: { status: 'unavailable' },
       installments: null,
-      last4: declined ? '0002' : '4242',
+      last4: cardLast4(declined),
       mandate: null,
       multicapture: { status: 'unavailable' },
       network: 'visa',
@@ -92,6 +157,7 @@ function paymentMethodDetails(kind: PaymentMethodKind, amount: number, declined:
       overcapture: { maximum_amount_capturable: amount, status: 'unavailable' },
       regulated_status: 'unregulated',
       three_d_secure: null,
+      transaction_link_id: null,
       wallet: null,
     },
     type: 'card',
@@ -125,13 +191,7 @@ export function buildCharge(
     application_fee: null,
     application_fee_amount: null,
     balance_transaction: null,
-    billing_details: {
-      address: { city: null, country: 'US', line1: null, line2: null, postal_code: '94103', state: null },
-      email: a.email,
-      name: null,
-      phone: null,
-      tax_id: null,
-    },
+    billing_details: billingDetails(a.email),
     calculated_statement_descriptor: 'STRIPE EMULATOR',
     captured: !a.declined,
     created,
@@ -222,7 +282,8 @@ export function buildRefund(
     customer: a.charge.customer,
     customer_account: null,
     destination_details: a.charge.payment_method_details?.type === 'card'
-      ? { card: { reference: null, reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' }, type: 'card' }
+      // No `reference` until the card network assigns one: Stripe omits it rather than sending null.
+      ? { card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' }, type: 'card' }
       : { type: a.charge.payment_method_details?.type ?? 'card' },
     metadata: a.metadata,
     payment_intent: a.charge.payment_intent,
@@ -267,12 +328,14 @@ export function buildDispute(
       has_evidence: false,
       past_due: false,
       submission_count: 0,
+      submission_method: 'not_submitted',
     },
+    intended_submission_method: null,
     is_charge_refundable: false,
     livemode: false,
     metadata: {},
     payment_intent: a.charge.payment_intent,
-    payment_method_details: { card: { brand: 'visa', case_type: 'chargeback', network_reason_code: '10.4' }, type: 'card' },
+    payment_method_details: { card: { brand: 'visa', case_type: 'chargeback', network: 'visa', network_reason_code: '10.4' }, type: 'card' },
     reason: a.reason,
     status: 'needs_response',
   };

@@ -1,4 +1,4 @@
-import { invalidRequest, missingParam } from './errors.ts';
+import { invalidParam, missingParam } from './errors.ts';
 
 /** A form-decoded Stripe request body (qs turns `a[b][0]=x` into nested objects/arrays of strings). */
 export type Params = Record<string, unknown>;
@@ -6,7 +6,7 @@ export type Params = Record<string, unknown>;
 export function asParams(value: unknown, param: string): Params {
   if (value === undefined || value === '') return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalidRequest(`Invalid object`, param);
+    throw invalidParam(`Invalid object`, param);
   }
   return value as Params;
 }
@@ -14,7 +14,7 @@ export function asParams(value: unknown, param: string): Params {
 export function optString(p: Params, key: string, param = key): string | undefined {
   const v = p[key];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw invalidRequest(`Invalid string: ${JSON.stringify(v)}`, param);
+  if (typeof v !== 'string') throw invalidParam(`Invalid string: ${JSON.stringify(v)}`, param);
   return v;
 }
 
@@ -27,9 +27,9 @@ export function reqString(p: Params, key: string, param = key): string {
 export function optInt(p: Params, key: string, param = key): number | undefined {
   const v = p[key];
   if (v === undefined || v === '') return undefined;
-  if (typeof v !== 'string' || !/^-?\d+$/.test(v)) throw invalidRequest(`Invalid integer: ${String(v)}`, param);
+  if (typeof v !== 'string' || !/^-?\d+$/.test(v)) throw invalidParam(`Invalid integer: ${String(v)}`, param, 'parameter_invalid_integer');
   const n = Number(v);
-  if (!Number.isSafeInteger(n)) throw invalidRequest(`Invalid integer: ${v}`, param);
+  if (!Number.isSafeInteger(n)) throw invalidParam(`Invalid integer: ${v}`, param, 'parameter_invalid_integer');
   return n;
 }
 
@@ -38,14 +38,14 @@ export function optBool(p: Params, key: string, param = key): boolean | undefine
   if (v === undefined || v === '') return undefined;
   if (v === 'true') return true;
   if (v === 'false') return false;
-  throw invalidRequest(`Invalid boolean: ${String(v)}`, param);
+  throw invalidParam(`Invalid boolean: ${String(v)}`, param);
 }
 
 export function optEnum<T extends string>(p: Params, key: string, allowed: readonly T[], param = key): T | undefined {
   const v = optString(p, key, param);
   if (v === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(v)) {
-    throw invalidRequest(`Invalid ${param}: must be one of ${allowed.join(', ')}`, param);
+    throw invalidParam(`Invalid ${param}: must be one of ${allowed.join(', ')}`, param);
   }
   return v as T;
 }
@@ -61,12 +61,12 @@ export function asArray(value: unknown, param: string): unknown[] {
     }
   }
   if (typeof value === 'string') return [value];
-  throw invalidRequest(`Invalid array`, param);
+  throw invalidParam(`Invalid array`, param);
 }
 
 export function stringArray(value: unknown, param: string): string[] {
   return asArray(value, param).map((v, i) => {
-    if (typeof v !== 'string') throw invalidRequest(`Invalid string`, `${param}[${i}]`);
+    if (typeof v !== 'string') throw invalidParam(`Invalid string`, `${param}[${i}]`);
     return v;
   });
 }
@@ -76,15 +76,15 @@ export function metadataParam(value: unknown, param = 'metadata'): Record<string
   const obj = asParams(value, param);
   const out: Record<string, string> = {};
   const keys = Object.keys(obj);
-  if (keys.length > 50) throw invalidRequest('Invalid metadata: metadata cannot have more than 50 keys', param);
+  if (keys.length > 50) throw invalidParam('Invalid metadata: metadata cannot have more than 50 keys', param);
   for (const key of keys) {
     const v = obj[key];
-    if (typeof v !== 'string') throw invalidRequest(`Invalid metadata value for key ${key}`, `${param}[${key}]`);
+    if (typeof v !== 'string') throw invalidParam(`Invalid metadata value for key ${key}`, `${param}[${key}]`);
     if (key.length > 40) {
-      throw invalidRequest(`Metadata keys can have up to 40 characters; ${key} is too long`, `${param}[${key}]`);
+      throw invalidParam(`Metadata keys can have up to 40 characters; ${key} is too long`, `${param}[${key}]`);
     }
     if (v.length > 500) {
-      throw invalidRequest(`Metadata values can have up to 500 characters, but you passed in a value that is ${v.length} characters`, `${param}[${key}]`);
+      throw invalidParam(`Metadata values can have up to 500 characters, but you passed in a value that is ${v.length} characters`, `${param}[${key}]`);
     }
     if (v !== '') out[key] = v;
   }
@@ -95,7 +95,7 @@ export function rejectUnknown(p: Params, allowed: ReadonlySet<string>, prefix = 
   for (const key of Object.keys(p)) {
     if (!allowed.has(key)) {
       const name = prefix ? `${prefix}[${key}]` : key;
-      throw invalidRequest(`Received unknown parameter: ${name}`, name);
+      throw invalidParam(`Received unknown parameter: ${name}`, name, 'parameter_unknown');
     }
   }
 }

@@ -6,6 +6,7 @@ import { createSession, expireSession, sessionLineItems } from './flows-checkout
 import type { ApiRegistrar } from './http.ts';
 import { newestFirst, paginate } from './list.ts';
 import { optEnum, optString } from './params.ts';
+import { registerReadRoutes } from './routes-payments.ts';
 import type { StripeObject } from './store.ts';
 
 export function findSession(ctx: EmulatorContext, id: string): StripeObject {
@@ -46,6 +47,10 @@ export function registerCheckoutRoutes(api: ApiRegistrar, ctx: EmulatorContext):
     const items = sessionLineItems(ctx, session);
     return paginate(items, input, `/v1/checkout/sessions/${session.id}/line_items`, 'item');
   });
+
+  // Checkout makes a product and an inactive price for each line item's price_data; both can be read back.
+  registerReadRoutes(api, ctx, { path: 'prices', map: ctx.store.prices, objectName: 'price', filters: ['product', 'currency', 'type'] });
+  registerReadRoutes(api, ctx, { path: 'products', map: ctx.store.products, objectName: 'product', filters: [] });
 
   api.post('/checkout/sessions/:id/expire', ({ params, input, req }) => respond(expireSession(ctx, findSession(ctx, params.id!), req), input));
 }

@@ -1,5 +1,5 @@
 import type { EmulatorContext } from './context.ts';
-import { invalidRequest, resourceMissing } from './errors.ts';
+import { invalidParam, resourceMissing } from './errors.ts';
 import type { ApiRegistrar } from './http.ts';
 import { paginate } from './list.ts';
 import { optString, stringArray } from './params.ts';
@@ -15,7 +15,7 @@ export function registerEventRoutes(api: ApiRegistrar, ctx: EmulatorContext): vo
   api.get('/events', ({ input }) => {
     const type = optString(input, 'type');
     const types = input.types !== undefined ? stringArray(input.types, 'types') : undefined;
-    if (type && types) throw invalidRequest('You may only specify one of these parameters: type, types.', 'types');
+    if (type && types) throw invalidParam('You may only specify one of these parameters: type, types.', 'types', 'parameters_exclusive');
     const matchers = (types ?? (type ? [type] : [])).map(typeMatcher);
     return paginate([...ctx.store.events].reverse(), input, '/v1/events', 'event', (e) =>
       matchers.length === 0 || matchers.some((m) => m(e.type as string)),

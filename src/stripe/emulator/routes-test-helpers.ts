@@ -1,5 +1,6 @@
 import type { EmulatorContext } from './context.ts';
-import { missingParam } from './errors.ts';
+import { missingParam, resourceMissing } from './errors.ts';
+import { parseFaultSpec } from './faults.ts';
 import { expandResponse } from './expand.ts';
 import { paySession, settleSession } from './flows-checkout.ts';
 import { closeDispute, disputeCharge, payoutBalances } from './flows-payments.ts';
@@ -44,5 +45,18 @@ export function registerTestHelperRoutes(api: ApiRegistrar, ctx: EmulatorContext
     const currency = optString(input, 'currency')?.toLowerCase();
     const data = payoutBalances(ctx, currency, req);
     return { object: 'list', data, has_more: false, url: '/v1/payouts' };
+  });
+
+  // Faults on the API (429, 500, 401, timeout) for every client of this emulator; see faults.ts.
+  api.post('/test_helpers/faults', ({ input }) => ctx.faults.add(parseFaultSpec(input)));
+  api.get('/test_helpers/faults', () => ({ object: 'list', data: ctx.faults.list(), has_more: false, url: '/v1/test_helpers/faults' }));
+  api.del('/test_helpers/faults', () => {
+    const data = ctx.faults.list();
+    ctx.faults.clear();
+    return { object: 'list', data, has_more: false, url: '/v1/test_helpers/faults' };
+  });
+  api.del('/test_helpers/faults/:id', ({ params }) => {
+    if (!ctx.faults.remove(params.id!)) throw resourceMissing('test_helpers.fault', params.id!);
+    return { id: params.id, object: 'test_helpers.fault', deleted: true };
   });
 }

@@ -36,6 +36,7 @@ export interface Store {
   products: Map<string, StripeObject>;
   customers: Map<string, StripeObject>;
   paymentIntents: Map<string, StripeObject>;
+  paymentMethods: Map<string, StripeObject>;
   charges: Map<string, StripeObject>;
   balanceTransactions: Map<string, StripeObject>;
   refunds: Map<string, StripeObject>;
@@ -60,6 +61,7 @@ export function createStore(): Store {
     products: new Map(),
     customers: new Map(),
     paymentIntents: new Map(),
+    paymentMethods: new Map(),
     charges: new Map(),
     balanceTransactions: new Map(),
     refunds: new Map(),
@@ -84,6 +86,7 @@ export function collectionForId(store: Store, id: string): Map<string, StripeObj
     case 'prod': return store.products;
     case 'cus': return store.customers;
     case 'pi': return store.paymentIntents;
+    case 'pm': return store.paymentMethods;
     case 'ch': return store.charges;
     case 'txn': return store.balanceTransactions;
     case 're': return store.refunds;

@@ -284,7 +284,7 @@ export function stalledExports(): Attack & { freedAfterMs: number | null } {
         await new Promise((r) => setTimeout(r, 2_000));
       }
       if (attack.freedAfterMs === null) problems.push('no export got through within 60 s');
-      const { rows } = await ctx.db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '/* admin-export:%' AND state <> 'idle' AND pid <> pg_backend_pid()");
+      const { rows } = await ctx.db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '/* admin-export:%' AND state <> 'idle' AND pid <> pg_backend_pid()");
       if (rows[0].n > 0) problems.push(`${rows[0].n} export queries still running in PostgreSQL`);
       for (const s of stalled) s.close();
       return outcome(answers, problems, { 'slots freed after, s': ((attack.freedAfterMs ?? 0) / 1000).toFixed(1) }, [200, 429]);

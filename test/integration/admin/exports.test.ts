@@ -252,7 +252,7 @@ describe('streaming', () => {
       // The export's query is gone from the server and its client is back in (or out of) the pool.
       await expect.poll(async () => {
         const { rows } = await db.pool.query(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '/* admin-export:payments */%' AND state <> 'idle' AND pid <> pg_backend_pid()",
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '/* admin-export:payments */%' AND state <> 'idle' AND pid <> pg_backend_pid()",
         );
         return rows[0].n;
       }, { timeout: 5000 }).toBe(0);

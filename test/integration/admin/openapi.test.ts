@@ -140,10 +140,11 @@ describe('GET /openapi.json', () => {
       '/api/admin/campaigns', '/api/admin/campaigns/{slug}', '/api/admin/pledges', '/api/admin/exports/payments.csv',
       '/api/admin/exports/pledges.csv', '/api/admin/exports/payouts.csv', '/api/admin/reconciliation',
       '/api/admin/webhook-events', '/api/admin/webhook-events/{id}/replay', '/api/admin/reconcile',
+      '/api/campaigns/{slug}/progress/stream', '/webhooks/stripe', '/metrics', '/healthz', '/readyz', '/openapi.json',
     ]));
   });
 
-  it('every operation has responses with descriptions; admin ones require the key and document 401', () => {
+  it('every operation has responses with descriptions; admin ones require the key and document 401, public ones none', () => {
     const ids = new Set<string>();
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
@@ -166,9 +167,12 @@ describe('GET /openapi.json', () => {
         for (const name of path.match(/\{(\w+)\}/g) ?? []) {
           expect((op.parameters as Json[]).some((p) => `{${p.name as string}}` === name), `${path} declares ${name}`).toBe(true);
         }
-        if (path.startsWith('/api/admin')) {
+        if (path.startsWith('/api/admin') || path === '/metrics') {
           expect(op.security).toEqual([{ adminKey: [] }]);
           expect(responses['401']).toBeDefined();
+        } else {
+          // Public: says so, rather than leaving a client to guess whether a key applies.
+          expect(op.security, `${path} ${method}`).toEqual([]);
         }
       }
     }

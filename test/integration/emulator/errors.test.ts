@@ -15,11 +15,12 @@ function client(key: string, extra: Partial<Stripe.StripeConfig> = {}) {
 }
 
 describe('error shapes', () => {
-  it('401 authentication_error for a missing or malformed key', async () => {
+  it('401 for a missing or malformed key, typed invalid_request_error as on Stripe', async () => {
     await expect(client('sk_live_real').checkout.sessions.list()).rejects.toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
     const raw = await fetch(`${h.emulator.url}/v1/checkout/sessions`);
     expect(raw.status).toBe(401);
-    expect(((await raw.json()) as { error: unknown }).error).toMatchObject({ type: 'authentication_error', message: expect.stringMatching(/did not provide an API key/) });
+    expect(raw.headers.get('request-id')).toMatch(/^req_/);
+    expect(((await raw.json()) as { error: unknown }).error).toEqual({ type: 'invalid_request_error', message: expect.stringMatching(/did not provide an API key/) });
     const basic = await fetch(`${h.emulator.url}/v1/events`, { headers: { Authorization: `Basic ${Buffer.from('sk_test_abc:').toString('base64')}` } });
     expect(basic.status).toBe(200);
   });
@@ -68,5 +69,55 @@ describe('error shapes', () => {
     const s = await h.stripe.checkout.sessions.create(donationSessionParams());
     h.emulator.setFailureMode({ status: 500 });
     await expect(h.helper(`/v1/test_helpers/checkout/sessions/${s.id}/pay`)).resolves.toMatchObject({ status: 'complete' });
+  });
+});
+
+describe('error behaviour as Stripe documents it', () => {
+  const refusal = (call: Promise<unknown>) => call.then(() => { throw new Error('expected a Stripe error'); }, (e: Stripe.errors.StripeError) => e);
+
+  it('parameter errors carry Stripe\'s codes, and are not saved under the idempotency key', async () => {
+    const unknown = await refusal(h.stripe.checkout.sessions.create({ ...donationSessionParams(), bogus: 'x' } as never, { idempotencyKey: 'fix-and-retry' }));
+    expect(unknown.raw).toMatchObject({ type: 'invalid_request_error', code: 'parameter_unknown', param: 'bogus', message: 'Received unknown parameter: bogus' });
+    // Nothing ran, so the corrected request may reuse the key.
+    await expect(h.stripe.checkout.sessions.create(donationSessionParams(), { idempotencyKey: 'fix-and-retry' })).resolves.toMatchObject({ status: 'open' });
+    expect((await refusal(h.stripe.charges.list({ limit: 'ten' as never }))).raw).toMatchObject({ code: 'parameter_invalid_integer', param: 'limit' });
+    expect((await refusal(h.stripe.events.list({ type: 'charge.refunded', types: ['charge.succeeded'] }))).raw).toMatchObject({ code: 'parameters_exclusive' });
+  });
+
+  it('what an endpoint answered is saved under the key and replayed, errors included, with Stripe\'s headers', async () => {
+    const s = await h.stripe.checkout.sessions.create(donationSessionParams());
+    await h.helper(`/v1/test_helpers/checkout/sessions/${s.id}/pay`);
+    const charge = (await h.stripe.charges.list({ limit: 1 })).data[0]!;
+    await h.stripe.refunds.create({ charge: charge.id });
+    const first = await refusal(h.stripe.refunds.create({ charge: charge.id, amount: 100 }, { idempotencyKey: 'refund-twice' }));
+    expect(first.raw).toMatchObject({ code: 'charge_already_refunded' });
+    expect(first.headers).toMatchObject({ 'idempotency-key': 'refund-twice', 'original-request': first.requestId });
+    expect(first.headers!['idempotent-replayed']).toBeUndefined();
+    const replay = await refusal(h.stripe.refunds.create({ charge: charge.id, amount: 100 }, { idempotencyKey: 'refund-twice' }));
+    expect(replay.headers).toMatchObject({ 'idempotent-replayed': 'true', 'original-request': first.requestId });
+    expect(replay.requestId).not.toBe(first.requestId);
+    expect(replay.raw).toMatchObject({ code: 'charge_already_refunded', message: first.message });
+    expect(h.emulator.requests.filter((r) => r.path === '/v1/refunds')).toHaveLength(3);
+  });
+
+  it('refuses an Idempotency-Key longer than 255 characters', async () => {
+    const long = await refusal(h.stripe.checkout.sessions.create(donationSessionParams(), { idempotencyKey: 'k'.repeat(256) }));
+    expect(long.statusCode).toBe(400);
+    expect(long.raw).toMatchObject({ type: 'invalid_request_error', message: expect.stringMatching(/at most 255 characters/) });
+    await expect(h.stripe.checkout.sessions.create(donationSessionParams(), { idempotencyKey: 'k'.repeat(255) })).resolves.toMatchObject({ status: 'open' });
+  });
+
+  it('every answer carries a Request-Id, even where no API route matched', async () => {
+    for (const path of ['/v1/events', '/v1/nope', '/v2/core/events', '/']) {
+      const res = await fetch(`${h.emulator.url}${path}`, { headers: { Authorization: 'Bearer sk_test_x' } });
+      expect(res.headers.get('request-id'), path).toMatch(/^req_/);
+    }
+    const malformed = await fetch(`${h.emulator.url}/v1/checkout/sessions`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer sk_test_x', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'x'.repeat(2 * 1024 * 1024),
+    });
+    expect(malformed.status).toBe(413);
+    expect(malformed.headers.get('request-id')).toMatch(/^req_/);
   });
 });

@@ -40,7 +40,8 @@ describe('security headers', () => {
     expect(res.headers['content-security-policy']).toMatch(/frame-ancestors 'self'/);
     expect(res.headers['content-security-policy']).toMatch(/object-src 'none'/);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    // same-origin, not no-referrer: under no-referrer browsers send `Origin: null` on our own form posts.
+    expect(res.headers['referrer-policy']).toBe('same-origin');
     expect(res.headers['strict-transport-security']).toMatch(/max-age=\d{7,}/);
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(res.headers['x-powered-by']).toBeUndefined();
@@ -104,9 +105,10 @@ describe('body limits', () => {
     expect(admin.body.error.code).toBe('payload_too_large');
   });
 
-  it('a form over 16 KB -> 413 payload_too_large', async () => {
+  it('a form over 16 KB -> 413, a page for the browser that posted it', async () => {
     const res = await request(app).post('/api/pledges').type('form').send({ ...pledge, amount: '25', message: 'x'.repeat(17_000) }).expect(413);
-    expect(res.body.error.code).toBe('payload_too_large');
+    expect(res.type).toBe('text/html');
+    expect(res.text).toContain('That form was too long');
   });
 
   it('a webhook over 512 KB -> 400 payload_too_large (issue 4: its signature cannot be checked)', async () => {
@@ -125,7 +127,9 @@ describe('rate limits', () => {
     for (const r of [request(limited).post('/api/pledges').send(pledge), request(limited).post('/api/pledges').type('form').send({ ...pledge, amount: '25' })]) {
       const res = await r;
       expect(res.status).toBe(429);
-      expect(res.body.error.code).toBe('rate_limited');
+      // JSON for the API; the HTML form's post gets a page saying why (issue 11).
+      if (res.type === 'text/html') expect(res.text).toContain('Too many attempts');
+      else expect(res.body.error.code).toBe('rate_limited');
       expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
     }
@@ -174,8 +178,21 @@ describe('no stack traces, even when a dependency fails', () => {
     broken = buildApp({ ...dead, prisma: new Proxy(dead.prisma, { get: () => { throw new TypeError(`boom at ${import.meta.url}:1:1`); } }) }, { logger: logs.logger, stripe: unreachableStripe() });
   });
 
+  // Pages answer a page (issue 11: a donor never sees raw JSON); the API answers JSON.
+  it.each(['/', '/campaigns/open-usd', '/embed/campaigns/open-usd', '/donate/thanks?session_id=cs_test_abc'])(
+    'get %s -> a 5xx page, generic, with no stack',
+    async (path) => {
+      const res = await request(broken).get(path).set('Accept', 'text/html');
+      expect(res.status).toBeGreaterThanOrEqual(500);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.text).toMatch(/data-status="5\d\d"/);
+      expect(res.text).not.toContain('boom');
+      expect(res.text).not.toContain('TypeError');
+      expectNoLeak(res.text);
+    },
+  );
+
   it.each([
-    ['get', '/'], ['get', '/campaigns/open-usd'], ['get', '/embed/campaigns/open-usd'], ['get', '/donate/thanks?session_id=cs_test_abc'],
     ['get', '/api/campaigns'], ['get', '/api/campaigns/open-usd'], ['get', '/api/campaigns/open-usd/progress'],
     ['get', '/api/campaigns/open-usd/progress/stream'], ['post', '/api/pledges'], ['get', '/api/admin/pledges'], ['get', '/readyz'],
   ] as const)('%s %s -> 5xx with a generic body and no stack', async (method, path) => {

@@ -108,7 +108,7 @@ describe('stalled exports', () => {
     // 20 MB export).
     await expect.poll(() => db.admin.pool.totalCount - db.admin.pool.idleCount, { timeout: STALL_MS + 10_000, interval: 200 }).toBe(0);
     const { rows } = await db.pool.query(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '/* admin-export:%' AND state <> 'idle' AND pid <> pg_backend_pid()",
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '/* admin-export:%' AND state <> 'idle' AND pid <> pg_backend_pid()",
     );
     expect(rows[0].n).toBe(0);
     for (const stalled of exports.filter((_, i) => statuses[i] === 200)) {

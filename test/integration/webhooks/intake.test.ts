@@ -1,7 +1,6 @@
 // POST /webhooks/stripe with signed payloads shaped like the real fixtures: verification, the
 // inbox's exactly-once, transient and permanent failures, replay. Stripe is unreachable here
 // (fees are then recorded as unknown, never a reason to fail).
-import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.ts';
@@ -12,16 +11,11 @@ import { buildApp, captureLogs, unreachableStripe } from '../../helpers/app.ts';
 import { createTestDatabase, truncateAll, type TestDatabase } from '../../helpers/database.ts';
 import { insertCampaign } from '../../helpers/factories.ts';
 import { deliver, inbox, payments, signed, totals } from './webhook-harness.ts';
+import { stripeFixture } from '../../helpers/stripe-fixtures.ts';
 
 let db: TestDatabase;
 let app: ReturnType<typeof buildApp>;
 let campaignId: string;
-
-/** A real payload, as a test-mode account sends it: the app under test has a test key (issue 12). */
-function fixture(name: string): any {
-  const raw = JSON.parse(readFileSync(new URL(`../../fixtures/stripe/${name}.json`, import.meta.url), 'utf8'));
-  return { ...(raw.body ?? raw), livemode: false };
-}
 
 async function pledgeFor(data: {
   amount: number; currency?: string; frequency?: 'once' | 'monthly'; checkoutSessionId?: string; stripeSubscriptionId?: string; coveredFee?: number;
@@ -37,7 +31,7 @@ async function pledgeFor(data: {
 
 /** The real checkout.session.completed, for a pledge of ours in USD. */
 function completedFor(sessionId: string, patch: Record<string, unknown> = {}) {
-  const event = fixture('checkout.session.completed.payment');
+  const event = stripeFixture('checkout.session.completed.payment');
   Object.assign(event.data.object, { id: sessionId, currency: 'usd', ...patch });
   return event;
 }
@@ -96,7 +90,7 @@ describe('the real fixtures', () => {
   });
 
   it('counts a delayed payment as pending, then raised when async_payment_succeeded arrives', async () => {
-    const settled = fixture('checkout.session.async_payment_succeeded');
+    const settled = stripeFixture('checkout.session.async_payment_succeeded');
     await pledgeFor({ amount: 3000, currency: 'eur', checkoutSessionId: settled.data.object.id });
     const completed = structuredClone(settled);
     Object.assign(completed, { id: 'evt_intake_completed_unpaid', type: 'checkout.session.completed' });
@@ -108,7 +102,7 @@ describe('the real fixtures', () => {
   });
 
   it('defers a refund that arrives before its payment and applies it when the payment appears', async () => {
-    const refund = fixture('charge.refunded');
+    const refund = stripeFixture('charge.refunded');
     await pledgeFor({ amount: 2500, checkoutSessionId: 'cs_intake_refund' });
     expect((await deliver(app, refund).expect(200)).body.status).toBe('deferred');
     expect(await inbox(db)).toEqual([expect.objectContaining({ status: 'deferred', waitingFor: `pi:${refund.data.object.payment_intent}` })]);
@@ -119,12 +113,12 @@ describe('the real fixtures', () => {
   });
 
   it('withdraws disputed money on charge.dispute.created and ignores a closed inquiry', async () => {
-    const created = fixture('charge.dispute.created');
+    const created = stripeFixture('charge.dispute.created');
     await pledgeFor({ amount: 100, checkoutSessionId: 'cs_intake_dispute' });
     await deliver(app, completedFor('cs_intake_dispute', { amount_total: 100, payment_intent: created.data.object.payment_intent })).expect(200);
     await deliver(app, created).expect(200);
     expect(await totals(db, campaignId)).toMatchObject({ raised: 0, disputed: 100 });
-    expect((await deliver(app, fixture('charge.dispute.closed')).expect(200)).body.status).toBe('ignored');
+    expect((await deliver(app, stripeFixture('charge.dispute.closed')).expect(200)).body.status).toBe('ignored');
     expect((await payments(db))[0]).toMatchObject({ disputeStatus: 'open', disputedAmount: 100 });
   });
 
@@ -145,7 +139,7 @@ describe('the real fixtures', () => {
   });
 
   it('reads the pre-basil invoice.paid: subscription at the top level, payment_intent at the top level', async () => {
-    const paid = fixture('invoice.paid.delivery');
+    const paid = stripeFixture('invoice.paid.delivery');
     const pledge = await pledgeFor({ amount: 700, frequency: 'monthly', stripeSubscriptionId: paid.data.object.subscription });
     expect((await deliver(app, paid).expect(200)).body.status).toBe('ignored'); // a $0 trial invoice
     expect((await db.prisma.pledge.findUnique({ where: { id: pledge.id } }))!).toMatchObject({ status: 'completed', subscriptionStatus: 'active' });
@@ -158,7 +152,7 @@ describe('the real fixtures', () => {
   });
 
   it('links a subscription checkout without counting money, and cancels on customer.subscription.deleted', async () => {
-    const session = fixture('checkout.session.completed.subscription.delivery');
+    const session = stripeFixture('checkout.session.completed.subscription.delivery');
     const pledge = await pledgeFor({ amount: 700, frequency: 'monthly', checkoutSessionId: session.data.object.id });
     await deliver(app, session).expect(200);
     expect(await db.prisma.pledge.findUnique({ where: { id: pledge.id } })).toMatchObject({
@@ -166,20 +160,20 @@ describe('the real fixtures', () => {
     });
     expect(await payments(db)).toEqual([]);
 
-    const deleted = fixture('customer.subscription.deleted');
+    const deleted = stripeFixture('customer.subscription.deleted');
     deleted.data.object.id = session.data.object.subscription;
     await deliver(app, deleted).expect(200);
     expect(await db.prisma.pledge.findUnique({ where: { id: pledge.id } })).toMatchObject({ status: 'cancelled', subscriptionStatus: 'canceled' });
   });
 
   it('expires the pledge of an expired session; stores sessions and types not ours as ignored', async () => {
-    const expired = fixture('checkout.session.expired');
+    const expired = stripeFixture('checkout.session.expired');
     const pledge = await pledgeFor({ amount: 1000, checkoutSessionId: expired.data.object.id });
     await deliver(app, expired).expect(200);
     expect((await db.prisma.pledge.findUnique({ where: { id: pledge.id } }))!.status).toBe('expired');
 
     expect((await deliver(app, completedFor('cs_not_ours')).expect(200)).body.status).toBe('ignored');
-    const unknown = { ...fixture('charge.refunded'), id: 'evt_intake_unknown', type: 'customer.created' };
+    const unknown = { ...stripeFixture('charge.refunded'), id: 'evt_intake_unknown', type: 'customer.created' };
     expect((await deliver(app, unknown).expect(200)).body.status).toBe('ignored');
     expect((await inbox(db)).map((e) => e.status)).toEqual(['processed', 'ignored', 'ignored']);
     expect(await payments(db)).toEqual([]);
