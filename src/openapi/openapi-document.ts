@@ -106,6 +106,8 @@ const STRIPE_DOWN = unavailable('Stripe or the database is unreachable; nothing 
 const STRIPE_ERRORS = { '502': error('Stripe refused the request (e.g. a revoked API key)'), '503': STRIPE_DOWN };
 
 const exportFilters = 'Filters: campaign slug, status, and [from, to) as ISO 8601 dates or date-times.';
+// Capacity answers (src/http/capacity.ts): the cap is reached, not the client's fault nor a failure.
+const EXPORTS_BUSY = { ...error('the exports running at once are at their cap (`too_many_exports`): try again when one has finished'), headers: retryAfter(true) };
 
 export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
   const admin = { security: [{ adminKey: [] }], tags: ['admin'] };
@@ -167,7 +169,8 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
             '200': { description: 'the stream (`event: progress`, `data:` a Progress object)', content: { 'text/event-stream': text } },
             '400': error('bad slug'),
             '404': error('no such campaign'),
-            '503': DATABASE_DOWN,
+            '429': { ...error('this client address holds all the live streams it may (`too_many_streams`): poll the progress instead'), headers: retryAfter(true) },
+            '503': unavailable('the database is unreachable, or every live stream is taken (`streams_full`): poll the progress instead'),
           },
         },
       },
@@ -265,14 +268,14 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
         get: {
           ...admin, summary: 'Payments as CSV (streamed)', description: `One row per payment. ${exportFilters} Dates filter paid_at.`,
           operationId: 'exportPayments', parameters: queryParameters(QUERIES.paymentExport),
-          responses: { '200': csv('payments'), ...ADMIN_ERRORS },
+          responses: { '200': csv('payments'), ...ADMIN_ERRORS, '429': EXPORTS_BUSY },
         },
       },
       '/api/admin/exports/pledges.csv': {
         get: {
           ...admin, summary: 'Pledges as CSV (streamed)', description: `One row per pledge, any status. ${exportFilters} Dates filter created_at.`,
           operationId: 'exportPledges', parameters: queryParameters(QUERIES.pledgeExport),
-          responses: { '200': csv('pledges'), ...ADMIN_ERRORS },
+          responses: { '200': csv('pledges'), ...ADMIN_ERRORS, '429': EXPORTS_BUSY },
         },
       },
       '/api/admin/exports/payouts.csv': {
@@ -280,7 +283,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
           ...admin, summary: 'Payouts with the sums of their payments (CSV)',
           description: `One row per payout: Stripe's amount beside the sum of its payments' gross, fee and net. ${exportFilters} Dates filter arrival_date.`,
           operationId: 'exportPayouts', parameters: queryParameters(QUERIES.payoutExport),
-          responses: { '200': csv('payouts'), ...ADMIN_ERRORS },
+          responses: { '200': csv('payouts'), ...ADMIN_ERRORS, '429': EXPORTS_BUSY },
         },
       },
       '/api/admin/reconciliation': {

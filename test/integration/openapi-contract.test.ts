@@ -18,7 +18,7 @@ import { signed } from './webhooks/webhook-harness.ts';
 import { stripeFixture } from '../helpers/stripe-fixtures.ts';
 
 type App = ReturnType<typeof buildApp>;
-type Target = 'live' | 'dead' | 'strict';
+type Target = 'live' | 'dead' | 'strict' | 'capped';
 interface Call {
   query?: Record<string, string>;
   headers?: Record<string, string>;
@@ -51,6 +51,8 @@ beforeAll(async () => {
   apps.live = buildApp(db, { stripe, checkoutOrigin: emulator.url });
   handler = apps.live as unknown as http.RequestListener;
   apps.strict = buildApp(db, { stripe, checkoutOrigin: emulator.url, config: testConfig({ PLEDGE_RATE_LIMIT_PER_MINUTE: '1' }) });
+  // Every live stream and export beyond its cap (issue 12): caps of zero, so that each is refused.
+  apps.capped = buildApp(db, { stripe, checkoutOrigin: emulator.url, capacity: { streams: { perClient: 0 }, exports: { concurrent: 0 } } });
   // Nothing listens on port 1: every query fails at once, as when the database is down.
   dead = createDatabase('postgresql://127.0.0.1:1/none');
   apps.dead = buildApp(dead, { stripe, checkoutOrigin: emulator.url });
@@ -134,6 +136,7 @@ describe('public operations', () => {
     expect(contract.validate(contract.schemaOf('Progress'), JSON.parse(data))).toEqual([]);
     for (const slug of ['Not_A_Slug', 'no-such-campaign']) await call('live', 'GET', `/api/campaigns/${slug}/progress/stream`);
     await call('dead', 'GET', '/api/campaigns/winter/progress/stream');
+    await call('capped', 'GET', '/api/campaigns/winter/progress/stream');
   });
 
   it('pledges, as JSON and as the form', async () => {
@@ -216,6 +219,7 @@ describe('admin operations', () => {
       await call('live', 'GET', path);
       await call('dead', 'GET', path, { headers: auth });
     }
+    for (const kind of ['payments', 'pledges', 'payouts']) await call('capped', 'GET', `/api/admin/exports/${kind}.csv`, { headers: auth });
     await call('live', 'GET', '/api/admin/pledges', { headers: auth, query: { limit: '2', status: 'pending' } });
     await call('live', 'GET', '/api/admin/webhook-events', { headers: auth, query: { status: 'failed' } });
   });
