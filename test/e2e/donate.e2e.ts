@@ -1,12 +1,12 @@
 // A donor's paths through the real pages in Chromium: give once and monthly through the
 // emulator's Checkout page, watch the total move live, without JavaScript, with mistakes, and
 // with the keyboard alone.
-import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliver } from '../integration/webhooks/webhook-harness.ts';
 import { DESKTOP, PHONE, startE2E, type E2E } from './harness.ts';
 import { insertCampaign } from '../helpers/factories.ts';
+import { stripeFixture } from '../helpers/stripe-fixtures.ts';
 
 let e2e: E2E;
 
@@ -139,7 +139,7 @@ describe('donating in a browser', () => {
     await page.waitForURL(/\/checkout\/cs_/);
     const pledge = await e2e.db.prisma.pledge.findFirstOrThrow({ where: { email: 'penny@example.org' } });
     // Stripe reports a charge of $0.01 for this $10 session (signed, through the real webhook route).
-    const event = JSON.parse(await readFile('test/fixtures/stripe/checkout.session.completed.payment.json', 'utf8'));
+    const event = stripeFixture('checkout.session.completed.payment');
     event.id = 'evt_e2e_flagged';
     Object.assign(event.data.object, {
       id: pledge.checkoutSessionId, amount_total: 1, amount_subtotal: 1, currency: 'usd', payment_intent: 'pi_e2e_flagged',
