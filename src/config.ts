@@ -7,6 +7,14 @@ const PORT_RANGE = 'must be a port from 1 to 65535';
 const positiveInt = z.coerce.number().int().positive();
 const onOff = z.enum(['on', 'off']);
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
 
 const envSchema = z
@@ -42,6 +50,26 @@ const envSchema = z
         .default('*'),
     ),
     TRUST_PROXY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(0)),
+    // Who the donor is giving to: shown on the pages (trust signals) and on receipts.
+    ORG_NAME: z.preprocess(emptyToUndefined, z.string().trim().min(1).max(120).default('Our newsroom')),
+    ORG_ADDRESS: optional(z.string().trim().min(1).max(300)),
+    ORG_TAX_ID: optional(z.string().trim().min(1).max(40)),
+    ORG_TIMEZONE: z.preprocess(
+      emptyToUndefined,
+      z.string().refine(isTimeZone, 'must be an IANA time zone such as America/New_York').default('UTC'),
+    ),
+    ORG_LOGO_URL: optional(z.url({ protocol: /^https?$/ })),
+    ORG_SITE_URL: optional(z.url({ protocol: /^https?$/ })),
+    ORG_PRIVACY_URL: optional(z.url({ protocol: /^https?$/ })),
+    ORG_CONTACT_EMAIL: optional(z.email()),
+    ORG_ACCENT_COLOR: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #1a5fb4').default('#1a5fb4'),
+    ),
+    RECEIPT_STATEMENT: z.preprocess(
+      emptyToUndefined,
+      z.string().trim().min(1).max(500).default('No goods or services were provided in exchange for this contribution.'),
+    ),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -91,6 +119,24 @@ export interface Config {
   embedFrameAncestors: string[];
   trustProxy: number;
   logLevel: Env['LOG_LEVEL'];
+  org: OrgConfig;
+}
+
+/** The organisation behind the campaigns: pages and receipts read it from here. */
+export interface OrgConfig {
+  name: string;
+  address: string | undefined;
+  taxId: string | undefined;
+  /** IANA zone in which receipt dates and campaign dates are shown. */
+  timeZone: string;
+  logoUrl: string | undefined;
+  siteUrl: string | undefined;
+  privacyUrl: string | undefined;
+  contactEmail: string | undefined;
+  /** #rrggbb */
+  accentColor: string;
+  /** The deductibility sentence printed on every receipt. */
+  receiptStatement: string;
 }
 
 export class ConfigError extends Error {
@@ -136,6 +182,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embedFrameAncestors: e.EMBED_FRAME_ANCESTORS.split(/ +/),
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    org: {
+      name: e.ORG_NAME,
+      address: e.ORG_ADDRESS,
+      taxId: e.ORG_TAX_ID,
+      timeZone: e.ORG_TIMEZONE,
+      logoUrl: e.ORG_LOGO_URL,
+      siteUrl: e.ORG_SITE_URL,
+      privacyUrl: e.ORG_PRIVACY_URL,
+      contactEmail: e.ORG_CONTACT_EMAIL,
+      accentColor: e.ORG_ACCENT_COLOR,
+      receiptStatement: e.RECEIPT_STATEMENT,
+    },
   };
 }
 

@@ -80,6 +80,21 @@ describe('config', () => {
     expect(usesStripeEmulator(config)).toBe(false);
   });
 
+  it('reads the organisation, with defaults an unconfigured laptop can run on', () => {
+    expect(loadConfig({}).org).toMatchObject({
+      name: 'Our newsroom',
+      timeZone: 'UTC',
+      accentColor: '#1a5fb4',
+      receiptStatement: 'No goods or services were provided in exchange for this contribution.',
+      taxId: undefined,
+    });
+    const org = loadConfig({ ORG_NAME: 'The Ledger', ORG_TIMEZONE: 'America/New_York', ORG_TAX_ID: '12-3456789' }).org;
+    expect(org).toMatchObject({ name: 'The Ledger', timeZone: 'America/New_York', taxId: '12-3456789' });
+    expect(problemsOf({ ORG_TIMEZONE: 'Mars/Olympus' })[0]).toMatch(/^ORG_TIMEZONE: must be an IANA time zone/);
+    expect(problemsOf({ ORG_ACCENT_COLOR: 'red' })[0]).toMatch(/^ORG_ACCENT_COLOR: must be a colour/);
+    expect(problemsOf({ ORG_PRIVACY_URL: 'javascript:alert(1)' })[0]).toMatch(/^ORG_PRIVACY_URL/);
+  });
+
   it('treats empty variables as unset, as .env files write them', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3000, databaseUrl: undefined });
   });
