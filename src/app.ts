@@ -92,7 +92,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   const progress = createProgressReader({ load: (slug) => campaigns.progressWithId(slug), hub: deps.progressHub });
   const web = webRoutes({
-    campaigns, pledges, progress, logger, publicUrl: config.publicUrl, embedFrameAncestors: config.embedFrameAncestors,
+    campaigns, pledges, progress, logger, publicUrl: config.publicUrl, embedFrameAncestors: config.embedFrameAncestors, org: config.org,
   });
   const ledgerGateway = createLedgerGateway(deps.stripe);
   const fees =
@@ -113,6 +113,8 @@ export function createApp(deps: AppDeps): express.Express {
           // The donation form answers with a 303 to Checkout; browsers hold redirects after a
           // form post to form-action too.
           'form-action': ["'self'", deps.checkoutOrigin],
+          // The organisation's logo and a campaign's image may live on the organisation's site.
+          'img-src': ["'self'", 'data:', 'https:'],
         },
       },
       // Nothing about a donor's page leaks to other sites, yet a browser still tells us the
@@ -150,7 +152,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(web.notFound);
   app.use(apiNotFound);
-  app.use(htmlErrorPages);
+  app.use(htmlErrorPages(config.org));
   app.use(errorHandler);
   return app;
 }

@@ -1,9 +1,9 @@
 // Campaign writes for staff. Reads go through the campaigns domain's own repository.
 import type { Database } from '../db/client.ts';
 import { Prisma, type Campaign as CampaignRow } from '../generated/prisma/client.ts';
-import type { Campaign } from '../campaigns/campaign.ts';
+import type { Campaign, CampaignDraft } from '../campaigns/campaign.ts';
 
-export type CampaignWrite = Omit<Campaign, 'id' | 'createdAt' | 'updatedAt'>;
+export type CampaignWrite = CampaignDraft;
 
 const toCampaign = (row: CampaignRow): Campaign => ({ ...row, goal: Number(row.goal) });
 

@@ -1,7 +1,11 @@
 // Staff's campaign rules: the cross-field checks a single-field schema cannot make (window order,
 // presets against the currency's Stripe minimum), on the merged result for a partial update.
 import { toCampaignView, type CampaignView } from '../campaigns/campaign-service.ts';
-import type { Campaign } from '../campaigns/campaign.ts';
+import type { Campaign, CampaignPage } from '../campaigns/campaign.ts';
+
+const PAGE_FIELDS = [
+  'imageUrl', 'imageAlt', 'story', 'presetImpacts', 'monthlyPresetAmounts', 'monthlyPresetImpacts', 'suggestMonthly',
+] as const satisfies ReadonlyArray<keyof CampaignPage>;
 import { AppError, type ErrorDetail } from '../http/app-error.ts';
 import type { AdminCampaignRepository, CampaignWrite } from './admin-campaign-repository.ts';
 import { DuplicateSlugError } from './admin-campaign-repository.ts';
@@ -10,13 +14,25 @@ import { presetProblems, resolveMoment, type CreateCampaignRequest, type UpdateC
 export function createAdminCampaignService(deps: { campaigns: AdminCampaignRepository; clock?: () => Date }) {
   const now = deps.clock ?? (() => new Date());
 
-  function check(c: Pick<CampaignWrite, 'startsAt' | 'endsAt' | 'presetAmounts' | 'currency'>): void {
+  function check(c: CampaignWrite): void {
     const details: ErrorDetail[] = [];
     if (!(c.endsAt.getTime() > c.startsAt.getTime())) details.push({ field: 'endsAt', message: 'must be after startsAt' });
     const presets = presetProblems(c.presetAmounts, c.currency);
     if (presets) details.push({ field: 'presetAmounts', message: presets });
+    const monthly = presetProblems(c.monthlyPresetAmounts ?? [], c.currency);
+    if (monthly) details.push({ field: 'monthlyPresetAmounts', message: monthly });
+    // An impact line belongs to the preset in the same place: one without its preset means nothing.
+    if ((c.presetImpacts ?? []).length > c.presetAmounts.length) details.push({ field: 'presetImpacts', message: 'must not have more lines than presetAmounts' });
+    if ((c.monthlyPresetImpacts ?? []).length > (c.monthlyPresetAmounts ?? []).length) {
+      details.push({ field: 'monthlyPresetImpacts', message: 'must not have more lines than monthlyPresetAmounts' });
+    }
+    if (c.imageUrl && !c.imageAlt?.trim()) details.push({ field: 'imageAlt', message: 'describe the image for people who cannot see it' });
     if (details.length) throw AppError.validation(details);
   }
+
+  /** The page content a request names; left out, the database's defaults apply. */
+  const pageContent = (r: Partial<CampaignPage>): Partial<CampaignPage> =>
+    Object.fromEntries(PAGE_FIELDS.filter((k) => r[k] !== undefined).map((k) => [k, r[k]]));
 
   return {
     async create(request: CreateCampaignRequest): Promise<CampaignView> {
@@ -30,6 +46,7 @@ export function createAdminCampaignService(deps: { campaigns: AdminCampaignRepos
         startsAt: resolveMoment(request.startsAt, request.timezone, 'start'),
         endsAt: resolveMoment(request.endsAt, request.timezone, 'end'),
         presetAmounts: request.presetAmounts,
+        ...pageContent(request),
       };
       check(campaign);
       try {
@@ -53,6 +70,7 @@ export function createAdminCampaignService(deps: { campaigns: AdminCampaignRepos
         ...(request.startsAt !== undefined ? { startsAt: resolveMoment(request.startsAt, timezone, 'start') } : {}),
         ...(request.endsAt !== undefined ? { endsAt: resolveMoment(request.endsAt, timezone, 'end') } : {}),
         ...(request.presetAmounts !== undefined ? { presetAmounts: request.presetAmounts } : {}),
+        ...pageContent(request),
       };
       // Pledges and payments are in the campaign's currency: switching it under them would mix
       // currencies in one total.

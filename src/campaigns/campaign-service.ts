@@ -1,9 +1,9 @@
 // Campaign rules: what the public sees of a campaign and of its progress.
 import { AppError } from '../http/app-error.ts';
-import type { Campaign, CampaignTotals } from './campaign.ts';
+import type { Campaign, CampaignPage, CampaignTotals } from './campaign.ts';
 import type { CampaignRepository } from './campaign-repository.ts';
 
-export interface CampaignView {
+export interface CampaignView extends CampaignPage {
   slug: string;
   title: string;
   description: string;
@@ -45,6 +45,13 @@ export function toCampaignView(campaign: Campaign, now: Date): CampaignView {
     startsAt: campaign.startsAt.toISOString(),
     endsAt: campaign.endsAt.toISOString(),
     presetAmounts: campaign.presetAmounts,
+    imageUrl: campaign.imageUrl,
+    imageAlt: campaign.imageAlt,
+    story: campaign.story,
+    presetImpacts: campaign.presetImpacts,
+    monthlyPresetAmounts: campaign.monthlyPresetAmounts,
+    monthlyPresetImpacts: campaign.monthlyPresetImpacts,
+    suggestMonthly: campaign.suggestMonthly,
     open: campaign.startsAt <= now && now < campaign.endsAt,
   };
 }

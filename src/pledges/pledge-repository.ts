@@ -57,10 +57,10 @@ export function createPledgeRepository({ prisma }: Pick<Database, 'prisma'>) {
      */
     recentSupporters(campaignId: string, limit: number) {
       return prisma.pledge.findMany({
-        where: { campaignId, status: 'completed', anonymous: false, name: { not: null }, payments: { none: { flag: { not: null } } } },
+        where: { campaignId, status: 'completed', payments: { none: { flag: { not: null } } } },
         orderBy: [{ completedAt: 'desc' }, { id: 'desc' }],
         take: limit,
-        select: { name: true, message: true, dedication: true, completedAt: true },
+        select: { name: true, anonymous: true, message: true, dedication: true, completedAt: true },
       });
     },
 

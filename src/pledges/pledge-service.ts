@@ -162,7 +162,9 @@ export function createPledgeService(deps: PledgeServiceDeps) {
 
     async recentSupporters(campaignId: string, limit = 10): Promise<Supporter[]> {
       const rows = await deps.pledges.recentSupporters(campaignId, limit);
-      return rows.map((r) => ({ name: r.name!, message: r.message, dedication: r.dedication }));
+      // Anonymous (or nameless) gifts are listed too, under "Anonymous": the gift and its message
+      // are the donor's to share, their name is not.
+      return rows.map((r) => ({ name: r.anonymous || !r.name ? 'Anonymous' : r.name, message: r.message, dedication: r.dedication }));
     },
 
     /** What the donor coming back from Checkout should be told. */

@@ -5,7 +5,7 @@
 import { formatMoney } from '../money/currency.ts';
 import type { DonationStatus } from '../pledges/pledge-service.ts';
 import { html, type SafeHtml } from './html.ts';
-import { page } from './layout.ts';
+import { page, type Org } from './layout.ts';
 
 export type ThanksModel = DonationStatus & {
   /** Without JavaScript, while the state may still change: reload this URL after this many seconds. */
@@ -15,6 +15,7 @@ export type ThanksModel = DonationStatus & {
   checkAgainUrl?: string;
   /** With JavaScript: when thanks.js asks again, in seconds after landing, one after another. */
   pollSeconds?: number[];
+  org?: Org;
 };
 
 const HEADLINES: Record<DonationStatus['state'], string> = {
@@ -84,6 +85,7 @@ export function thanksPage(model: ThanksModel): string {
   const back = model.campaignSlug ? `/campaigns/${model.campaignSlug}` : '/';
   const refresh = model.autoRefresh;
   return page({
+    org: model.org,
     title: HEADLINES[model.state],
     // Only without JavaScript: with it, thanks.js polls and the page never reloads under the donor.
     head: refresh ? html`<noscript><meta http-equiv="refresh" content="${refresh.afterSeconds};url=${refresh.url}"></noscript>` : undefined,
@@ -99,15 +101,22 @@ ${summary(model)}
   });
 }
 
-export function cancelledPage(formUrl: string): string {
+export function cancelledPage(formUrl: string, org?: Org): string {
   return page({
+    org,
     title: 'Donation cancelled',
     body: html`<h1>Your donation was cancelled</h1>
-<p>No payment was taken. Changed your mind, or something went wrong? Your amount is kept on the form.</p>
+<p>No payment was taken. Changed your mind, or something went wrong? What you entered is kept on the form.</p>
 <p><a class="button" href="${formUrl}">Back to the donation form</a></p>`,
   });
 }
 
-export function notFoundPage(): string {
-  return page({ title: 'Page not found', body: html`<h1>Page not found</h1><p><a href="/">Go to the donation page</a></p>` });
+export function notFoundPage(org?: Org): string {
+  return page({
+    org,
+    title: 'Page not found',
+    body: html`<div class="status-page"><p class="status-code" aria-hidden="true">404</p><h1>Page not found</h1>
+<p>There is nothing at this address. It may have moved, or the link may be mistyped.</p>
+<p><a class="button" href="/">Go to the donation page</a></p></div>`,
+  });
 }

@@ -133,7 +133,7 @@ describe('page not found', () => {
 });
 
 describe('supporters', () => {
-  it('lists named, completed donors with their messages, escaped, and never the anonymous', async () => {
+  it('lists completed donors with their messages, escaped, and the anonymous only as "Anonymous"', async () => {
     const campaign = await insertCampaign(db, { slug: 'thanks-all' });
     const named = await insertPledge(db, campaign.id);
     await db.prisma.pledge.update({
@@ -147,5 +147,11 @@ describe('supporters', () => {
     expect(res.text).toContain('Go &lt;b&gt;team&lt;/b&gt;');
     expect(res.text).not.toContain('<script>alert(1)');
     expect(res.text).not.toContain('Secret Sam');
+    expect(res.text).toContain('<li><strong>Anonymous</strong></li>');
+    // The list alone, as progress.js fetches it when a gift lands.
+    const fragment = await request(servers[0]!.url).get('/campaigns/thanks-all/supporters').expect(200);
+    expect(fragment.text).toMatch(/^<section[^>]*data-supporters="thanks-all"/);
+    expect(fragment.text).toContain('Zoë &lt;script&gt;');
+    expect(fragment.text).not.toContain('Secret Sam');
   });
 });
