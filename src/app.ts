@@ -29,6 +29,9 @@ import { metricsRoutes } from './metrics/metrics-routes.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { createFeeFiller, type FeeFiller } from './payments/fee-filler.ts';
 import { createPaymentRepository } from './payments/payment-repository.ts';
+import { createPaymentQueryRepository } from './payments/payment-query-repository.ts';
+import { createRefundService } from './payments/refund-service.ts';
+import { createRefundGateway } from './stripe/refund-gateway.ts';
 import { createPledgeRepository } from './pledges/pledge-repository.ts';
 import { countPledgeRefusals, PLEDGES_PATH, pledgeRoutes } from './pledges/pledge-routes.ts';
 import { createPledgeService } from './pledges/pledge-service.ts';
@@ -140,7 +143,12 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(adminApi(admin, { logger, clock: deps.clock }));
   app.use(metricsRoutes(metrics, adminAuth(admin.keys)));
-  app.use(adminDashboardRoutes({ admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock }));
+  const staffPayments = createPaymentQueryRepository(db.admin.pool);
+  app.use(adminDashboardRoutes({
+    admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock, org: config.org, timeZone: config.org.timeZone,
+    payments: staffPayments,
+    refunds: createRefundService({ payments: staffPayments, gateway: createRefundGateway(deps.stripe) }),
+  }));
   app.use(
     pledgeRoutes({
       pledges,

@@ -147,6 +147,9 @@ const window = {
   to: instant.optional(),
 };
 
+/** `excel`: the same CSV after a UTF-8 byte order mark, so Excel reads "Seán" as UTF-8. */
+const csvFormat = z.enum(['csv', 'excel'], 'must be csv or excel').optional();
+
 const inOrder = (o: { from?: Date; to?: Date }) => !(o.from && o.to && o.from >= o.to);
 const orderMessage = { message: 'must be after from', path: ['to'] };
 
@@ -161,11 +164,11 @@ export const pledgeListQuery = z
   .refine(inOrder, orderMessage);
 
 export const pledgeExportQuery = z
-  .strictObject({ campaign: campaignSlug.optional(), status: pledgeStatus.optional(), ...window })
+  .strictObject({ campaign: campaignSlug.optional(), status: pledgeStatus.optional(), ...window, format: csvFormat })
   .refine(inOrder, orderMessage);
 
 export const paymentExportQuery = z
-  .strictObject({ campaign: campaignSlug.optional(), status: paymentStatus.optional(), ...window })
+  .strictObject({ campaign: campaignSlug.optional(), status: paymentStatus.optional(), ...window, format: csvFormat })
   .refine(inOrder, orderMessage);
 
 export const payoutExportQuery = z
@@ -173,6 +176,7 @@ export const payoutExportQuery = z
     campaign: campaignSlug.optional(),
     status: z.string().max(32).regex(/^[a-z_]+$/, 'must be a payout status such as paid').optional(),
     ...window,
+    format: csvFormat,
   })
   .refine(inOrder, orderMessage);
 

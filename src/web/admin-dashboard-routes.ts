@@ -18,6 +18,10 @@ import { parseOrThrow } from '../http/validation.ts';
 import { dashboardPage, signInPage } from './admin-dashboard-page.ts';
 import { clearSessionCookie, csrfOk, fromThisSite, sessionToken, setSessionCookie } from './admin-session.ts';
 import { errorPage } from './error-pages.ts';
+import { adminWorkRoutes } from './admin-work-routes.ts';
+import type { Org } from './layout.ts';
+import type { PaymentQueryRepository } from '../payments/payment-query-repository.ts';
+import type { RefundService } from '../payments/refund-service.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -32,6 +36,12 @@ export interface DashboardDeps {
   publicUrl: string;
   logger: Logger;
   clock?: () => Date;
+  /** Staff's reads of payments and monthly donors, and refunds through Stripe. */
+  payments: PaymentQueryRepository;
+  refunds: RefundService;
+  org?: Org;
+  /** The zone the dashboard shows its times in. */
+  timeZone: string;
 }
 
 export function adminDashboardRoutes(deps: DashboardDeps): Router {
@@ -52,7 +62,7 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
       if (token !== undefined) clearSessionCookie(res, secure(req));
       if (req.method === 'GET' && req.path === '/admin') {
         const notice = req.query.signed_out === '1' ? 'You have signed out.' : undefined;
-        return void res.status(200).type('html').send(signInPage({ notice }));
+        return void res.status(200).type('html').send(signInPage({ notice, org: deps.org }));
       }
       return next(new AppError(401, 'unauthorized', 'Sign in at /admin first'));
     }
@@ -112,6 +122,8 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
         campaigns: cards,
         payments: await deps.admin.dashboard.recentPayments(),
         failedEvents: failed.data,
+        org: deps.org,
+        timeZone: deps.timeZone,
         notice: replayed ? `Replayed ${replayed}: ${typeof req.query.result === 'string' ? req.query.result.slice(0, 200) : 'done'}` : undefined,
       }),
     );
@@ -132,6 +144,10 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
     res.redirect(303, `/admin?${new URLSearchParams({ replayed: id, result: describeReplay(result) })}`);
   });
 
+  router.use(adminWorkRoutes({
+    payments: deps.payments, refunds: deps.refunds, campaigns: deps.admin.campaigns, campaignReads: deps.campaigns,
+    org: deps.org, timeZone: deps.timeZone, signedIn, csrf,
+  }));
   router.use('/admin', signedIn, csvExportRoutes(deps.admin.exports, deps.logger, now));
   router.use('/admin', dashboardErrors());
   return router;

@@ -57,7 +57,7 @@ describe('migrations', () => {
     );
     expect(rows.map((r) => r.table_name)).toEqual([
       '_prisma_migrations', 'admin_keys', 'admin_sessions', 'campaign_total_shards', 'campaigns', 'payments', 'payouts', 'pledges',
-      'webhook_events',
+      'refund_requests', 'webhook_events',
     ]);
     const trigger = await client.query("SELECT 1 FROM pg_trigger WHERE tgname = 'payments_roll_up_totals'");
     expect(trigger.rowCount).toBe(1);
