@@ -60,7 +60,7 @@ ${dailyChart(series, progress.currency, campaign)}
 )}
 ${exportForm(m.campaigns.map((c) => c.campaign))}
 <section class="card" aria-labelledby="recent"><h2 id="recent">Recent payments</h2>
-<div class="scroll" tabindex="0" role="region" aria-labelledby="recent"><table>
+<div class="scroll" tabindex="0" role="region" aria-label="Table of recent payments"><table>
 <thead><tr><th scope="col">Paid (${m.timeZone})</th><th scope="col">Campaign</th><th scope="col">Donor</th><th scope="col">Amount</th><th scope="col">Status</th></tr></thead>
 <tbody>${m.payments.map(
     (p) => html`<tr><td><a href="/admin/payments/${p.id}">${p.paidAt ? localTime(p.paidAt, m.timeZone) : '–'}</a></td><td>${p.campaign}</td>

@@ -47,7 +47,7 @@ export function paymentsPage(m: PaymentsModel): string {
 </form>
 <section aria-labelledby="results"><h2 id="results">${m.q ? html`Payments matching “${m.q}”` : 'All payments'} <span class="muted">(page ${m.page})</span></h2>
 ${m.rows.length
-    ? html`<div class="scroll" tabindex="0" role="region" aria-labelledby="results"><table>
+    ? html`<div class="scroll" tabindex="0" role="region" aria-label="Table of payments"><table>
 <thead><tr><th scope="col">Paid (${m.timeZone})</th><th scope="col">Donor</th><th scope="col">Campaign</th><th scope="col">Amount</th><th scope="col">Status</th></tr></thead>
 <tbody>${m.rows.map(
         (p) => html`<tr><td><a href="/admin/payments/${p.id}">${p.paidAt ? localTime(p.paidAt, m.timeZone) : localTime(p.createdAt, m.timeZone)}</a></td>
@@ -74,6 +74,11 @@ function row(label: string, value: SafeHtml | string | null | undefined, key?: s
   return html`<div${key ? html` data-row="${key}"` : ''}><dt>${label}</dt><dd>${value ?? '–'}</dd></div>`;
 }
 
+const STRIPE_ID_LABELS: Record<keyof PaymentRow['stripe'], string> = {
+  paymentIntent: 'Payment intent', charge: 'Charge', invoice: 'Invoice', balanceTransaction: 'Balance transaction', payout: 'Payout',
+  dispute: 'Dispute', checkoutSession: 'Checkout Session', subscription: 'Subscription',
+};
+
 export function paymentPage(m: PaymentModel): string {
   const p = m.payment;
   const money = (n: number | null) => (n === null ? 'not known yet' : formatMoney(n, p.currency));
@@ -95,7 +100,7 @@ ${row('Dispute', p.disputeStatus === 'none' ? 'none' : `${p.disputeStatus} (${fo
 ${p.flag ? row('Flag', p.flag) : ''}
 </dl></section>
 <section class="card" aria-labelledby="ids"><h2 id="ids">Stripe ids</h2>
-<dl class="receipt ids">${ids.map(([k, v]) => row(k, html`<code>${v}</code>`))}</dl></section>
+<dl class="receipt ids">${ids.map(([k, v]) => row(STRIPE_ID_LABELS[k as keyof PaymentRow['stripe']], html`<code>${v}</code>`))}</dl></section>
 <section class="card" aria-labelledby="refund"><h2 id="refund">Refund</h2>
 ${m.refundable > 0
     ? html`${errorSummary(errors)}<form method="post" action="/admin/payments/${p.id}/refund/confirm" class="donate">
@@ -149,7 +154,7 @@ export function monthlyPage(m: AdminFrame & { rows: MonthlyDonorRow[]; timeZone:
 </dl><p class="hint">Revenue counts active donors’ monthly charge, the fee they cover included. Failing: Stripe is retrying a declined card.</p></section>
 <section class="card" aria-labelledby="donors-title"><h2 id="donors-title">Monthly donors</h2>
 ${m.rows.length
-    ? html`<div class="scroll" tabindex="0" role="region" aria-labelledby="donors-title"><table>
+    ? html`<div class="scroll" tabindex="0" role="region" aria-label="Table of monthly donors"><table>
 <thead><tr><th scope="col">Since (${m.timeZone})</th><th scope="col">Donor</th><th scope="col">Campaign</th><th scope="col">Monthly</th><th scope="col">State</th><th scope="col">Payments</th></tr></thead>
 <tbody>${m.rows.map(
         (r) => html`<tr data-state="${kind(r.subscriptionStatus)}"><td>${r.since ? localTime(r.since, m.timeZone) : '–'}</td><td>${r.name ?? ''}<br><span class="muted">${r.email}</span></td>
@@ -205,7 +210,7 @@ export function campaignFormPage(m: AdminFrame & { mode: 'new' | 'edit'; values:
 <textarea id="${name}" name="${name}"${invalid(e, name)}>${String(v[name] ?? '')}</textarea>${fieldError(e, name)}`;
   const action = m.mode === 'new' ? '/admin/campaigns' : `/admin/campaigns/${v.slug}`;
   const body = html`${errorSummary(e)}
-<form method="post" action="${action}" class="donate campaign-edit">
+<form method="post" action="${action}" class="donate campaign-edit" novalidate>
 ${csrfField(m.csrf)}
 <fieldset><legend>The campaign</legend>
 ${m.mode === 'new' ? input('slug', 'Address', 'lowercase letters, digits and hyphens: /campaigns/…', html` required pattern="[a-z0-9]+(-[a-z0-9]+)*"`) : html`<p>Address: <code>/campaigns/${v.slug}</code> <span class="hint">(fixed: embeds and links use it)</span></p>`}

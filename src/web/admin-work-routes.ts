@@ -55,8 +55,8 @@ function fieldErrors(details: ErrorDetail[], rename: Record<string, string> = {}
 
 const FORM_TO_API: Record<string, string> = { presetAmounts: 'presets', monthlyPresetAmounts: 'monthlyPresets' };
 
-/** The form as typed -> the admin API's request, or the fields that cannot be read. */
-function campaignRequest(v: CampaignFormValues, mode: 'new' | 'edit'): { body?: Record<string, unknown>; errors: Record<string, string> } {
+/** The form as typed -> the admin API's request, and the fields that cannot be read (zero in the request). */
+function campaignRequest(v: CampaignFormValues, mode: 'new' | 'edit'): { body: Record<string, unknown>; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const currency = (v.currency ?? '').trim().toLowerCase();
   const amount = (text: string | undefined, field: string) => {
@@ -75,7 +75,7 @@ function campaignRequest(v: CampaignFormValues, mode: 'new' | 'edit'): { body?: 
     monthlyPresetAmounts: amounts(v.monthlyPresets, 'monthlyPresets'), monthlyPresetImpacts: lines(v.monthlyPresetImpacts),
     suggestMonthly: !!v.suggestMonthly, imageUrl: v.imageUrl?.trim() ? v.imageUrl.trim() : null, imageAlt: v.imageAlt ?? '', story: v.story ?? '',
   };
-  return { body: Object.keys(errors).length ? undefined : body, errors };
+  return { body, errors };
 }
 
 function formValues(body: Record<string, unknown>): CampaignFormValues {
@@ -177,10 +177,11 @@ export function adminWorkRoutes(deps: AdminWorkDeps): Router {
     const values = formValues(req.body ?? {});
     if (mode === 'edit') values.slug = String(req.params.slug);
     const again = (errors: Record<string, string>) => res.status(400).type('html').send(campaignFormPage({ ...frame(req), mode, values, errors }));
+    // Every problem at once: what could not be read, then what the API's own schema refuses.
     const { body, errors } = campaignRequest(values, mode);
-    if (!body) return again(errors);
     const parsed = (mode === 'new' ? createCampaignSchema : updateCampaignSchema).safeParse(body);
-    if (!parsed.success) return again(fieldErrors(issuesToDetails(parsed.error.issues), FORM_TO_API));
+    if (!parsed.success) return again({ ...fieldErrors(issuesToDetails(parsed.error.issues), FORM_TO_API), ...errors });
+    if (Object.keys(errors).length) return again(errors);
     try {
       const saved = mode === 'new'
         ? await deps.campaigns.create(parsed.data as z.infer<typeof createCampaignSchema>)

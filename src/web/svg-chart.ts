@@ -24,8 +24,11 @@ const pct = (n: number) => `${n.toFixed(2)}%`;
 export function dailyChart(series: DailyAmount[], currency: string, campaign: Pick<Campaign, 'slug' | 'startsAt' | 'timezone'>): SafeHtml {
   const total = series.reduce((sum, d) => sum + d.raised, 0);
   const caption = html`<figcaption>Raised per day (${currency.toUpperCase()}), days in the campaign’s time zone (${campaign.timezone}).</figcaption>`;
-  if (!series.length) {
-    return html`<figure class="chart chart-empty"><p><strong>No gifts yet.</strong> The campaign opens on ${longMoment(campaign.startsAt, campaign.timezone)}; the chart starts on its first day.</p>${caption}</figure>`;
+  if (!series.length || total === 0) {
+    const when = series.length
+      ? html`Nothing has been raised since the campaign opened on ${longMoment(campaign.startsAt, campaign.timezone)}.`
+      : html`The campaign opens on ${longMoment(campaign.startsAt, campaign.timezone)}; the chart starts on its first day.`;
+    return html`<figure class="chart chart-empty"><p><strong>No gifts yet.</strong> ${when}</p>${caption}</figure>`;
   }
   const max = Math.max(...series.map((d) => d.raised));
   const top = axisTop(max) || 1;

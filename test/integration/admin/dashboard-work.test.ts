@@ -198,6 +198,6 @@ describe('monthly donors, exports and the chart', () => {
     expect(page.text).toContain('<strong>No gifts yet.</strong> The campaign opens on Wednesday, July 1, 2026 at 12:00 AM UTC');
     expect(page.text).not.toContain('Raised per day,  to :');
     expect(page.text).toMatch(/<text x="0" y="\d+" class="y-label">\$20<\/text>/); // a round top above $12.34
-    expect(page.text).toContain('class="scroll" tabindex="0" role="region"');
+    expect(page.text).toContain('class="scroll" tabindex="0" role="region" aria-label="Table of recent payments"');
   });
 });
