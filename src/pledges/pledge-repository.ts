@@ -6,7 +6,7 @@ import { pledgeStatusMayBecome } from './pledge-status-rule.ts';
 
 const PLEDGE_FIELDS = {
   id: true, campaignId: true, amount: true, coveredFee: true, currency: true, frequency: true, coverFees: true,
-  email: true, name: true, anonymous: true, message: true, dedication: true, status: true, checkoutSessionId: true, checkoutUrl: true,
+  email: true, name: true, anonymous: true, showAmount: true, message: true, dedication: true, status: true, checkoutSessionId: true, checkoutUrl: true,
   stripeSubscriptionId: true, idempotencyKey: true, requestHash: true, createdAt: true, completedAt: true,
 } as const;
 
@@ -60,7 +60,10 @@ export function createPledgeRepository({ prisma }: Pick<Database, 'prisma'>) {
         where: { campaignId, status: 'completed', payments: { none: { flag: { not: null } } } },
         orderBy: [{ completedAt: 'desc' }, { id: 'desc' }],
         take: limit,
-        select: { name: true, anonymous: true, message: true, dedication: true, completedAt: true },
+        select: {
+          name: true, anonymous: true, message: true, dedication: true, completedAt: true,
+          showAmount: true, amount: true, coveredFee: true, currency: true, frequency: true,
+        },
       });
     },
 

@@ -18,6 +18,7 @@ export interface FormValues {
   dedication?: string;
   anonymous?: boolean;
   coverFees?: boolean;
+  showAmount?: boolean;
 }
 
 /** Where a campaign stands at a moment, with its dates as its own time zone shows them. */
@@ -188,6 +189,8 @@ ${fieldError(errors, 'email')}
 ${fieldError(errors, 'name')}
 <label class="check"><input type="checkbox" name="anonymous" value="on" ${values.anonymous ? 'checked' : ''}>
 <span>Give anonymously: show “Anonymous” instead of my name on the supporters list</span></label>
+<label class="check"><input type="checkbox" name="showAmount" value="on" ${values.showAmount ? 'checked' : ''}>
+<span>Show the amount of my gift on the supporters list</span></label>
 <label for="message">Message <span class="hint">(optional, shown with your gift)</span></label>
 <textarea id="message" name="message" maxlength="500"${describedBy(errors, 'message')}>${values.message ?? ''}</textarea>
 ${fieldError(errors, 'message')}
@@ -247,7 +250,7 @@ export function supportersList(supporters: Supporter[], slug: string): SafeHtml 
 <h2 id="supporters-title">Recent supporters</h2>
 ${supporters.length
     ? html`<ul class="supporters">${supporters.map(
-        (s) => html`<li><strong>${s.name}</strong>${s.dedication ? html` <span class="muted">· ${s.dedication}</span>` : ''}${
+        (s) => html`<li><strong>${s.name}</strong>${s.amount ? html` <span class="gift">${s.amount}</span>` : ''}${s.dedication ? html` <span class="muted">· ${s.dedication}</span>` : ''}${
           s.message ? html`<blockquote>${s.message}</blockquote>` : ''
         }</li>`,
       )}</ul>`

@@ -169,6 +169,7 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
       dedication: src.dedication,
       anonymous: src.anonymous,
       coverFees: src.coverFees,
+      ...(src.showAmount ? { showAmount: true } : {}),
       amount: amount ?? 0,
     });
     if (!request.success) Object.assign(errors, { ...toFieldErrors(issuesToDetails(request.error.issues)), ...errors });
@@ -224,6 +225,7 @@ function formValues(body: Record<string, unknown>): FormValues {
     dedication: str('dedication'),
     anonymous: body.anonymous === 'on',
     coverFees: body.coverFees === 'on',
+    showAmount: body.showAmount === 'on',
   };
 }
 

@@ -170,6 +170,8 @@ describe('donating in a browser', () => {
     await donor.goto(formUrl());
     await donor.getByLabel('$25').check({ force: true });
     await donor.getByLabel('Email').fill('live@example.org');
+    await donor.getByLabel('Name').first().fill('Lively Donor');
+    await donor.getByLabel(/Show the amount of my gift/).check();
     await donor.getByRole('button', { name: /^Donate/ }).click();
     await donor.waitForURL(/\/checkout\/cs_/);
     await donor.locator('#pay').click();
@@ -179,7 +181,7 @@ describe('donating in a browser', () => {
     expect(await watcher.locator('[data-field=donors]').first().textContent()).toBe('1');
     // Screen readers hear the figures, once; the new gift shows in the supporters list.
     expect(await watcher.locator('[data-announce]').textContent()).toBe('$25 raised, 2.5% of the goal.');
-    await expect.poll(() => watcher.locator('.supporters li').first().textContent(), { timeout: 5000 }).toContain('Anonymous');
+    await expect.poll(() => watcher.locator('.supporters li').first().textContent(), { timeout: 5000 }).toBe('Lively Donor $25');
     await e2e.screenshot(watcher, 'thermometer-moved');
   });
 

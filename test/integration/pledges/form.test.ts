@@ -103,6 +103,14 @@ describe('the donation form', () => {
     expect(thanks.text).toContain('$25.50');
   });
 
+  it('keeps the donor’s choice to show their amount on the supporters list (off unless asked)', async () => {
+    await post({ ...form, showAmount: 'on', form_token: 'tok_showamount_0001' }).expect(303);
+    await post({ ...form, email: 'quiet@example.org', form_token: 'tok_showamount_0002' }).expect(303);
+    const shown = await db.prisma.pledge.findFirstOrThrow({ where: { email: 'donor@example.org' } });
+    const quiet = await db.prisma.pledge.findFirstOrThrow({ where: { email: 'quiet@example.org' } });
+    expect([shown.showAmount, quiet.showAmount]).toEqual([true, false]);
+  });
+
   it('brings a cancelled donor back to the form with the amount, email, name and fee choice kept', async () => {
     const created = await post({ ...form, frequency: 'monthly', coverFees: 'on' }).expect(303);
     // Kept in the donor's own browser, never in a URL Stripe or a history would keep.
