@@ -212,7 +212,9 @@ function closedNotice(model: DonationPageModel): SafeHtml {
 <p>Come back then: this page takes gifts from that moment.</p></div>`;
   }
   return html`<div class="notice" role="status" data-window="closed"><p><strong>This campaign has closed.</strong></p>
-<p>Thank you to everyone who gave: ${model.progress.donors} ${model.progress.donors === 1 ? 'donor' : 'donors'} raised ${formatMoney(model.progress.raised, model.progress.currency)}.</p></div>`;
+<p>${model.progress.donors
+    ? `Thank you to everyone who gave: ${model.progress.donors} ${model.progress.donors === 1 ? 'donor' : 'donors'} raised ${formatMoney(model.progress.raised, model.progress.currency)}.`
+    : 'Thank you for your interest in our work.'}</p></div>`;
 }
 
 function storyParagraphs(story: string): SafeHtml | '' {
@@ -235,7 +237,7 @@ ${model.window.state === 'open' ? donationForm(model) : closedNotice(model)}
 </div>
 <div class="campaign-story">
 ${storyParagraphs(campaign.story)}
-${supportersList(model.supporters ?? [], campaign.slug)}
+${supportersList(model.supporters ?? [], campaign.slug, model.window.state === 'open' ? 'Be the first to give.' : 'No gifts to show.')}
 </div>
 </div>`;
   return page({
@@ -245,7 +247,7 @@ ${supportersList(model.supporters ?? [], campaign.slug)}
 }
 
 /** The recent gifts; progress.js fetches it again (/campaigns/:slug/supporters) when one lands. */
-export function supportersList(supporters: Supporter[], slug: string): SafeHtml {
+export function supportersList(supporters: Supporter[], slug: string, none = 'Be the first to give.'): SafeHtml {
   return html`<section aria-labelledby="supporters-title" class="supporters-block" data-supporters="${slug}">
 <h2 id="supporters-title">Recent supporters</h2>
 ${supporters.length
@@ -254,6 +256,6 @@ ${supporters.length
           s.message ? html`<blockquote>${s.message}</blockquote>` : ''
         }</li>`,
       )}</ul>`
-    : html`<p class="muted">Be the first to give.</p>`}
+    : html`<p class="muted">${none}</p>`}
 </section>`;
 }
