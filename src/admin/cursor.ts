@@ -1,6 +1,6 @@
 // Opaque keyset cursors: base64url JSON of the last row's sort key. Opaque so clients never build
 // them (and the sort key can change without breaking anyone who follows nextCursor).
-import { AppError } from '../http/app-error.ts';
+import { ValidationFailed } from '../errors.ts';
 
 export interface Position {
   at: Date;
@@ -22,5 +22,5 @@ export function decodeCursor(cursor: string | undefined, idPattern: RegExp = /^.
   } catch {
     // fall through: any undecodable cursor is the client's mistake
   }
-  throw AppError.validation([{ field: 'cursor', message: 'is not a cursor from this API' }]);
+  throw new ValidationFailed([{ field: 'cursor', message: 'is not a cursor from this API' }]);
 }

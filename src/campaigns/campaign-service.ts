@@ -1,5 +1,5 @@
 // Campaign rules: what the public sees of a campaign and of its progress.
-import { AppError } from '../http/app-error.ts';
+import { NotFound } from '../errors.ts';
 import type { Campaign, CampaignTotals } from './campaign.ts';
 import type { CampaignRepository } from './campaign-repository.ts';
 
@@ -73,7 +73,7 @@ export function createCampaignService(deps: { campaigns: CampaignRepository; clo
 
   async function get(slug: string): Promise<Campaign> {
     const campaign = await deps.campaigns.findBySlug(slug);
-    if (!campaign) throw AppError.notFound(`Campaign '${slug}'`);
+    if (!campaign) throw new NotFound(`Campaign '${slug}'`);
     return campaign;
   }
 

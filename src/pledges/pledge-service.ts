@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isOpen, type Campaign } from '../campaigns/campaign.ts';
 import type { CampaignRepository } from '../campaigns/campaign-repository.ts';
-import { AppError } from '../http/app-error.ts';
+import { Conflict, NotFound, PaymentProviderError, ValidationFailed } from '../errors.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import {
   decimalsOf, formatMoney, isChargeableAmount, minimumChargeOf, STRIPE_MAX_AMOUNT,
@@ -126,7 +126,7 @@ export function createPledgeService(deps: PledgeServiceDeps) {
     // (same idempotency key) sends the same body and Stripe returns the same session.
     const expiresAt = new Date(pledge.createdAt.getTime() + deps.checkoutExpiryMinutes * 60_000);
     if (expiresAt.getTime() - now().getTime() < MIN_SESSION_LIFETIME_MS) {
-      throw new AppError(409, 'pledge_expired', 'This donation attempt is too old to resume; please start a new one.');
+      throw new Conflict('This donation attempt is too old to resume; please start a new one.', 'pledge_expired');
     }
     const cancel = new URL(`${deps.publicUrl}/donate/cancelled`);
     cancel.searchParams.set('campaign', campaign.slug);
@@ -149,7 +149,9 @@ export function createPledgeService(deps: PledgeServiceDeps) {
       const saved = await deps.pledges.attachCheckoutSession(pledge.id, session);
       return { id: saved.id, status: saved.status, checkoutUrl: session.url, checkoutSessionId: session.id };
     } catch (error) {
-      if (error instanceof AppError && error.status >= 500) {
+      // Stripe failed to make the session (down, refusing, answering nonsense): the pledge has
+      // none, and says so until a retry with its key makes one.
+      if (error instanceof PaymentProviderError) {
         deps.logger.warn({ pledgeId: pledge.id, code: error.code }, 'checkout session could not be created');
         await deps.pledges.markCheckoutFailed(pledge.id);
       }
@@ -245,20 +247,20 @@ export function createPledgeService(deps: PledgeServiceDeps) {
   /** The same Idempotency-Key again: the same answer, or a 409 if the body changed. */
   async function resume(pledge: Pledge, requestHash: string, context: PledgeContext): Promise<CreatedPledge> {
     if (pledge.requestHash !== requestHash) {
-      throw AppError.conflict('This Idempotency-Key was already used with a different request');
+      throw new Conflict('This Idempotency-Key was already used with a different request');
     }
     if (pledge.checkoutSessionId && pledge.checkoutUrl) {
       return { id: pledge.id, status: pledge.status, checkoutUrl: pledge.checkoutUrl, checkoutSessionId: pledge.checkoutSessionId };
     }
     const campaign = await deps.campaigns.findById(pledge.campaignId);
-    if (!campaign) throw AppError.notFound('Campaign');
+    if (!campaign) throw new NotFound('Campaign');
     // A retry after Stripe failed calls Stripe again.
     return deps.gate.enter(context.clientAddress, () => checkoutFor(pledge, campaign));
   }
 }
 
-export function fieldError(field: string, message: string): AppError {
-  return AppError.validation([{ field, message }], `Invalid ${field}: ${message}`);
+export function fieldError(field: string, message: string): ValidationFailed {
+  return ValidationFailed.field(field, message);
 }
 
 function hashRequest(request: PledgeRequest): string {

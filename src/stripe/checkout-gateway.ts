@@ -1,7 +1,7 @@
 // Checkout Sessions for pledges: the pledge service says what to sell, this module says it in
 // Stripe's terms. Only src/stripe/ imports the SDK.
 import type Stripe from 'stripe';
-import { toStripeAppError } from './stripe-errors.ts';
+import { callStripe } from './stripe-errors.ts';
 
 export interface CheckoutRequest {
   pledgeId: string;
@@ -54,13 +54,11 @@ export function createCheckoutGateway(stripe: Stripe): CheckoutGateway {
           ? { subscription_data: { metadata } }
           : { submit_type: 'donate' as const, payment_intent_data: { metadata, description: request.campaignTitle } }),
       };
-      try {
+      return callStripe(async () => {
         const session = await stripe.checkout.sessions.create(params, { idempotencyKey: request.idempotencyKey });
         if (!session.url) throw new Error(`checkout session ${session.id} has no url`);
         return { id: session.id, url: session.url };
-      } catch (error) {
-        throw toStripeAppError(error);
-      }
+      });
     },
   };
 }

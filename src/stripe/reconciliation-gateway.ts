@@ -3,7 +3,7 @@
 // imports the SDK; the comparison rules are in src/admin/reconciliation-service.ts.
 import Stripe from 'stripe';
 import type { DisputeState, StripeChargeFacts, StripeChargeSource } from '../admin/reconciliation.ts';
-import { toStripeAppError } from './stripe-errors.ts';
+import { callStripe } from './stripe-errors.ts';
 
 const idOf = (value: string | { id: string } | null | undefined): string | null =>
   value == null ? null : typeof value === 'string' ? value : value.id;
@@ -19,14 +19,6 @@ function disputeState(status: Stripe.Dispute.Status): DisputeState | 'inquiry' {
 }
 
 export function createReconciliationGateway(stripe: Stripe): StripeChargeSource {
-  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (error) {
-      throw toStripeAppError(error);
-    }
-  };
-
   async function facts(charge: Stripe.Charge): Promise<StripeChargeFacts> {
     const bt = charge.balance_transaction;
     const known = bt && typeof bt !== 'string' && bt.currency === charge.currency ? bt : null;
@@ -67,7 +59,7 @@ export function createReconciliationGateway(stripe: Stripe): StripeChargeSource 
 
   return {
     chargesBetween: (from, to) =>
-      call(async () => {
+      callStripe(async () => {
         const created = { gte: seconds(from), lt: seconds(to) };
         const charges = new Map<string, Stripe.Charge>();
         for await (const charge of stripe.charges.list({ created, limit: 100, expand: ['data.balance_transaction'] })) {
@@ -88,7 +80,7 @@ export function createReconciliationGateway(stripe: Stripe): StripeChargeSource 
       }),
 
     findCharge: (ref) =>
-      call(async () => {
+      callStripe(async () => {
         const missingIsNull = async <T>(fn: () => Promise<T>): Promise<T | null> => {
           try {
             return await fn();

@@ -1,5 +1,6 @@
 // Event type -> handler. Types not listed here are stored as ignored and acknowledged.
 import type Stripe from 'stripe';
+import { PaymentProviderRefused } from '../errors.ts';
 import { subjectOf, type CheckoutFacts } from '../payments/payment-service.ts';
 import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
 import type { EventHandler, HandlerMap } from './event-handler.ts';
@@ -126,7 +127,7 @@ const payoutPaid: EventHandler<Stripe.Payout, Awaited<ReturnType<LedgerGateway['
       return await gateway.payoutContents(po.id);
     } catch (error) {
       // Stripe down: let Stripe retry the event. Stripe refusing (no such payout): never works.
-      if ((error as { status?: number }).status === 502) throw new PermanentEventError(`payout ${po.id}: ${(error as Error).message}`);
+      if (error instanceof PaymentProviderRefused) throw new PermanentEventError(`payout ${po.id}: ${error.message}`);
       throw error;
     }
   },

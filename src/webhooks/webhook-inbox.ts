@@ -6,7 +6,7 @@
 // Any transient failure rolls all of it back and the caller answers 5xx so Stripe retries.
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import { AppError } from '../http/app-error.ts';
+import { Conflict, NotFound } from '../errors.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { FeeFiller } from '../payments/fee-filler.ts';
 import type { LedgerOutcome } from '../payments/payment-service.ts';
@@ -176,8 +176,8 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
     /** Applies a failed event again, by its Stripe id (the admin API's replay). */
     async replay(eventId: string): Promise<InboxResult> {
       const stored = await store.events.find(eventId);
-      if (!stored) throw AppError.notFound(`Webhook event '${eventId}'`);
-      if (stored.status !== 'failed') throw AppError.conflict(`Webhook event '${eventId}' is ${stored.status}; only failed events are replayed`);
+      if (!stored) throw new NotFound(`Webhook event '${eventId}'`);
+      if (stored.status !== 'failed') throw new Conflict(`Webhook event '${eventId}' is ${stored.status}; only failed events are replayed`);
       const event = stored.payload;
       const logger = deps.logger.child({ eventId: event.id, eventType: event.type, source: 'replay' });
       const problem = envelopeProblem(event);
