@@ -1,5 +1,5 @@
 // `npm run reconcile -- --since 2026-11-01`: feeds what the webhook stream missed through the
-// inbox (see src/webhooks/reconcile-service.ts). Safe to run at any time, any number of times.
+// inbox (see src/webhooks/event-recovery-service.ts). Safe to run at any time, any number of times.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { createDatabase } from '../src/db/client.ts';
@@ -9,7 +9,7 @@ import { createLogger } from '../src/logger.ts';
 import { createLedgerGateway } from '../src/stripe/ledger-gateway.ts';
 import { createStripeClient, stripeOptionsFromConfig } from '../src/stripe/stripe-client.ts';
 import { createInboxStore } from '../src/webhooks/inbox-transaction.ts';
-import { reconcile, type ReconcileProgress } from '../src/webhooks/reconcile-service.ts';
+import { recoverMissedEvents, type RecoveryProgress } from '../src/webhooks/event-recovery-service.ts';
 import { scopeFor } from '../src/webhooks/event-scope.ts';
 import { createWebhookInbox } from '../src/webhooks/webhook-inbox.ts';
 
@@ -50,7 +50,7 @@ const db = createDatabase(location.url);
 const tty = process.stderr.isTTY;
 const started = Date.now();
 
-function showProgress(p: ReconcileProgress): void {
+function showProgress(p: RecoveryProgress): void {
   if (!tty) return;
   const of = p.total !== undefined ? `/${p.total}` : '';
   process.stderr.write(`\r\x1b[2K${p.stage}: ${p.done}${of}`);
@@ -60,7 +60,7 @@ try {
   await applyMigrations(location.url);
   const gateway = createLedgerGateway(createStripeClient(stripeOptionsFromConfig(config, secretKey)));
   const inbox = createWebhookInbox({ store: createInboxStore(db), gateway, logger, scope: scopeFor({ ...config.stripe, secretKey }) });
-  const summary = await reconcile({ db, gateway, inbox, logger }, { since, onProgress: showProgress });
+  const summary = await recoverMissedEvents({ db, gateway, inbox, logger }, { since, onProgress: showProgress });
   if (tty) process.stderr.write('\r\x1b[2K');
   const applied = Object.entries(summary.events.applied).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
   process.stdout.write(

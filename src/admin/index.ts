@@ -1,4 +1,4 @@
-// The admin API, composed: repositories -> services -> routes, behind the bearer-key check.
+// The admin API, composed from each domain's staff services and routes, behind the bearer-key check.
 // Mounted by app.ts at /api/admin.
 import { Router } from 'express';
 import type { Logger } from 'pino';
@@ -7,23 +7,23 @@ import type { Database } from '../db/client.ts';
 import { adminAuth } from '../http/admin-auth.ts';
 import type { Capacity } from '../http/capacity.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import { createCampaignRepository } from '../campaigns/campaign-repository.ts';
+import { createCampaignManagementService } from '../campaigns/campaign-management-service.ts';
+import { createExportRepository } from '../payments/export-repository.ts';
+import { createExportService } from '../payments/export-service.ts';
+import { createExportSlots } from '../payments/export-slots.ts';
+import { createReconciliationRepository } from '../payments/reconciliation-report-repository.ts';
+import { createReconciliationService } from '../payments/reconciliation-report-service.ts';
+import { createPledgeListRepository } from '../pledges/pledge-list-repository.ts';
+import { createPledgeListService } from '../pledges/pledge-list-service.ts';
 import { createReconciliationGateway } from '../stripe/reconciliation-gateway.ts';
-import { createAdminCampaignRepository } from './admin-campaign-repository.ts';
-import { createAdminCampaignService } from './admin-campaign-service.ts';
+import { createWebhookEventQueryRepository } from '../webhooks/webhook-event-query-repository.ts';
+import { createWebhookEventService, type WebhookOperations } from '../webhooks/webhook-operations.ts';
 import { createAdminKeyRepository } from './admin-key-repository.ts';
 import { createAdminKeyService } from './admin-key-service.ts';
+import { adminRoutes } from './admin-routes.ts';
 import { createAdminSessionRepository } from './admin-session-repository.ts';
 import { createAdminSessionService } from './admin-session-service.ts';
-import { createAdminPledgeRepository } from './admin-pledge-repository.ts';
-import { createAdminPledgeService } from './admin-pledge-service.ts';
-import { adminRoutes } from './admin-routes.ts';
-import { createExportRepository } from './export-repository.ts';
-import { createExportService } from './export-service.ts';
-import { createExportSlots } from './export-slots.ts';
-import { createReconciliationRepository } from './reconciliation-repository.ts';
-import { createReconciliationService } from './reconciliation-service.ts';
-import { createWebhookEventQueryRepository } from './webhook-event-query-repository.ts';
-import { createWebhookEventService, type WebhookOperations } from './webhook-operations.ts';
 import { createDashboardRepository } from './dashboard-repository.ts';
 import { createDashboardService } from './dashboard-service.ts';
 
@@ -47,8 +47,8 @@ export function createAdminServices(deps: AdminApiDeps) {
   return {
     keys: createAdminKeyService({ keys: createAdminKeyRepository(db), logger, clock }),
     sessions: createAdminSessionService({ sessions: createAdminSessionRepository(db), clock }),
-    campaigns: createAdminCampaignService({ campaigns: createAdminCampaignRepository(db), clock }),
-    pledges: createAdminPledgeService({ pledges: createAdminPledgeRepository(db) }),
+    campaigns: createCampaignManagementService({ campaigns: createCampaignRepository(db), clock }),
+    pledges: createPledgeListService({ pledges: createPledgeListRepository(db) }),
     exports: createExportService({
       exports: createExportRepository(db),
       slots: createExportSlots(deps.exports.concurrent),
@@ -74,4 +74,3 @@ export function adminApi(services: AdminServices, deps: Pick<AdminApiDeps, 'logg
   return router;
 }
 
-export { inboxOperations, type WebhookOperations } from './webhook-operations.ts';

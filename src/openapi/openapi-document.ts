@@ -3,11 +3,12 @@
 // Every named schema goes into one zod registry and is converted in one pass, so shared pieces
 // become $refs to #/components/schemas.
 import { z } from 'zod';
+import { createCampaignSchema, updateCampaignSchema } from '../campaigns/campaign-schemas.ts';
+import { paymentExportQuery, pledgeExportQuery, payoutExportQuery, reconciliationQuery } from '../payments/finance-schemas.ts';
 import {
-  createCampaignSchema, paymentExportQuery, pledgeExportQuery, pledgeListQuery, payoutExportQuery, reconcileRequest,
-  reconciliationQuery, updateCampaignSchema, webhookEventListQuery,
-} from '../admin/admin-schemas.ts';
-import { idempotencyKeySchema, pledgeFormSchema, pledgeRequestSchema, pledgeResponseSchema } from '../pledges/pledge-schemas.ts';
+  idempotencyKeySchema, pledgeFormSchema, pledgeListQuery, pledgeRequestSchema, pledgeResponseSchema,
+} from '../pledges/pledge-schemas.ts';
+import { reconcileRequest, webhookEventListQuery } from '../webhooks/webhook-admin-schemas.ts';
 import * as responses from './response-schemas.ts';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };

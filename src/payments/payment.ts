@@ -1,5 +1,9 @@
 // What the ledger knows about money, in the service's own terms (no Stripe or Prisma types).
-export type PaymentStatus = 'pending' | 'succeeded' | 'failed';
+import type { Frequency, PledgeStatus } from '../pledges/pledge.ts';
+
+/** The database's "PaymentStatus" enum, spelled once in TypeScript. */
+export const PAYMENT_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export type DisputeStatus = 'none' | 'open' | 'won' | 'lost';
 
 /** Fee and net of a settled charge, from its balance transaction (null when Stripe was unreachable). */
@@ -33,8 +37,8 @@ export interface LedgerPledge {
   amount: number;
   coveredFee: number;
   currency: string;
-  frequency: 'once' | 'monthly';
-  status: 'pending' | 'completed' | 'failed' | 'expired' | 'cancelled';
+  frequency: Frequency;
+  status: PledgeStatus;
   checkoutSessionId: string | null;
   stripeSubscriptionId: string | null;
 }

@@ -1,8 +1,8 @@
 // What the reconciliation report reads from Stripe: the charges (with their balance transactions
 // and disputes) that moved money in a window. Lists auto-page through the SDK. Only src/stripe
-// imports the SDK; the comparison rules are in src/admin/reconciliation-service.ts.
+// imports the SDK; the comparison rules are in src/payments/reconciliation-report-service.ts.
 import Stripe from 'stripe';
-import type { DisputeState, StripeChargeFacts, StripeChargeSource } from '../admin/reconciliation.ts';
+import type { DisputeState, StripeChargeFacts, StripeChargeSource } from '../payments/reconciliation-report.ts';
 import { callStripe } from './stripe-errors.ts';
 
 const idOf = (value: string | { id: string } | null | undefined): string | null =>

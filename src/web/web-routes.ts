@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { isOpen, type Campaign } from '../campaigns/campaign.ts';
 import type { CampaignService } from '../campaigns/campaign-service.ts';
 import type { ProgressReader } from '../campaigns/progress-reader.ts';
-import { slugParams } from '../campaigns/campaign-routes.ts';
+import { slugParams } from '../campaigns/campaign-schemas.ts';
 import { AppError } from '../http/app-error.ts';
 import { isDatabaseUnavailable, toAppError } from '../http/error-handler.ts';
 import { issuesToDetails } from '../http/validation.ts';

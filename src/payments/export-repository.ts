@@ -18,6 +18,8 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { SLUG_PATTERN } from '../campaigns/campaign.ts';
 import type { Database } from '../db/client.ts';
+import { PLEDGE_STATUSES } from '../pledges/pledge.ts';
+import { PAYMENT_STATUSES } from './payment.ts';
 
 export interface ExportFilter {
   campaign?: string;
@@ -27,8 +29,8 @@ export interface ExportFilter {
 }
 
 // What the routes' schemas accept; checked again here because this is where SQL is written.
-const PAYMENT_STATUSES = new Set(['pending', 'succeeded', 'failed']);
-const PLEDGE_STATUSES = new Set(['pending', 'completed', 'failed', 'expired', 'cancelled']);
+const PAYMENT_STATUS = new Set<string>(PAYMENT_STATUSES);
+const PLEDGE_STATUS = new Set<string>(PLEDGE_STATUSES);
 const PAYOUT_STATUS = /^[a-z_]{1,32}$/;
 
 export class ExportFilterError extends Error {
@@ -88,7 +90,7 @@ export function paymentsCopySql(f: ExportFilter): string {
     JOIN campaigns c ON c.id = p.campaign_id
     ${where([
       f.campaign !== undefined && `c.slug = ${slugLiteral(f.campaign)}`,
-      f.status !== undefined && `p.status = ${statusLiteral(f.status, (s) => PAYMENT_STATUSES.has(s))}::"PaymentStatus"`,
+      f.status !== undefined && `p.status = ${statusLiteral(f.status, (s) => PAYMENT_STATUS.has(s))}::"PaymentStatus"`,
       f.from !== undefined && `p.paid_at >= ${instantLiteral(f.from, 'from')}`,
       f.to !== undefined && `p.paid_at < ${instantLiteral(f.to, 'to')}`,
     ])}
@@ -110,7 +112,7 @@ export function pledgesCopySql(f: ExportFilter): string {
     JOIN campaigns c ON c.id = pl.campaign_id
     ${where([
       f.campaign !== undefined && `c.slug = ${slugLiteral(f.campaign)}`,
-      f.status !== undefined && `pl.status = ${statusLiteral(f.status, (s) => PLEDGE_STATUSES.has(s))}::"PledgeStatus"`,
+      f.status !== undefined && `pl.status = ${statusLiteral(f.status, (s) => PLEDGE_STATUS.has(s))}::"PledgeStatus"`,
       f.from !== undefined && `pl.created_at >= ${instantLiteral(f.from, 'from')}`,
       f.to !== undefined && `pl.created_at < ${instantLiteral(f.to, 'to')}`,
     ])}

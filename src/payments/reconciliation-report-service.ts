@@ -4,8 +4,8 @@
 import type {
   CurrencyTotals, DatabaseSide, Difference, DifferenceKind, LedgerPayment, ReconciliationReport, StripeChargeFacts,
   StripeChargeSource, StripeSide,
-} from './reconciliation.ts';
-import type { ReconciliationRepository } from './reconciliation-repository.ts';
+} from './reconciliation-report.ts';
+import type { ReconciliationRepository } from './reconciliation-report-repository.ts';
 import { money, neutralise } from './csv.ts';
 
 export const DIFFERENCE_KINDS: DifferenceKind[] = [

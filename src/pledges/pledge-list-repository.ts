@@ -2,7 +2,8 @@
 // costs and a pledge created while paging is never shown twice or skipped.
 import type { Database } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { PledgeStatus } from '../pledges/pledge.ts';
+import type { Position } from '../listing.ts';
+import type { Frequency, PledgeStatus } from './pledge.ts';
 
 export interface PledgeFilter {
   campaign?: string;
@@ -11,14 +12,14 @@ export interface PledgeFilter {
   to?: Date;
 }
 
-export interface AdminPledgeRow {
+export interface PledgeListRow {
   id: string;
   campaign: string;
   status: PledgeStatus;
   amount: number;
   coveredFee: number;
   currency: string;
-  frequency: 'once' | 'monthly';
+  frequency: Frequency;
   email: string;
   name: string | null;
   anonymous: boolean;
@@ -31,10 +32,10 @@ export interface AdminPledgeRow {
   completedAt: Date | null;
 }
 
-export function createAdminPledgeRepository({ prisma }: Pick<Database, 'prisma'>) {
+export function createPledgeListRepository({ prisma }: Pick<Database, 'prisma'>) {
   return {
     /** Newest first; `after` is the last row of the previous page. */
-    async page(filter: PledgeFilter, after: { createdAt: Date; id: string } | null, limit: number): Promise<AdminPledgeRow[]> {
+    async page(filter: PledgeFilter, after: Position | null, limit: number): Promise<PledgeListRow[]> {
       const where: Prisma.PledgeWhereInput = {
         ...(filter.campaign ? { campaign: { slug: filter.campaign } } : {}),
         ...(filter.status ? { status: filter.status } : {}),
@@ -42,7 +43,7 @@ export function createAdminPledgeRepository({ prisma }: Pick<Database, 'prisma'>
       };
       const rows = await prisma.pledge.findMany({
         where: after
-          ? { AND: [where, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] }
+          ? { AND: [where, { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] }] }
           : where,
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: limit,
@@ -57,4 +58,4 @@ export function createAdminPledgeRepository({ prisma }: Pick<Database, 'prisma'>
   };
 }
 
-export type AdminPledgeRepository = ReturnType<typeof createAdminPledgeRepository>;
+export type PledgeListRepository = ReturnType<typeof createPledgeListRepository>;

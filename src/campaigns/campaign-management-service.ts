@@ -1,13 +1,12 @@
 // Staff's campaign rules: the cross-field checks a single-field schema cannot make (window order,
 // presets against the currency's Stripe minimum), on the merged result for a partial update.
-import { toCampaignView, type CampaignView } from '../campaigns/campaign-service.ts';
-import type { Campaign } from '../campaigns/campaign.ts';
 import { Conflict, NotFound, ValidationFailed, type ErrorDetail } from '../errors.ts';
-import type { AdminCampaignRepository, CampaignWrite } from './admin-campaign-repository.ts';
-import { DuplicateSlugError } from './admin-campaign-repository.ts';
-import { presetProblems, resolveMoment, type CreateCampaignRequest, type UpdateCampaignRequest } from './admin-schemas.ts';
+import type { Campaign } from './campaign.ts';
+import { DuplicateSlugError, type CampaignRepository, type NewCampaign as CampaignWrite } from './campaign-repository.ts';
+import { presetProblems, resolveMoment, type CreateCampaignRequest, type UpdateCampaignRequest } from './campaign-schemas.ts';
+import { toCampaignView, type CampaignView } from './campaign-service.ts';
 
-export function createAdminCampaignService(deps: { campaigns: AdminCampaignRepository; clock?: () => Date }) {
+export function createCampaignManagementService(deps: { campaigns: CampaignRepository; clock?: () => Date }) {
   const now = deps.clock ?? (() => new Date());
 
   function check(c: Pick<CampaignWrite, 'startsAt' | 'endsAt' | 'presetAmounts' | 'currency'>): void {
@@ -65,4 +64,4 @@ export function createAdminCampaignService(deps: { campaigns: AdminCampaignRepos
   };
 }
 
-export type AdminCampaignService = ReturnType<typeof createAdminCampaignService>;
+export type CampaignManagementService = ReturnType<typeof createCampaignManagementService>;
