@@ -6,12 +6,11 @@ import { createDatabase } from '../src/db/client.ts';
 import { locateDatabaseOrExit } from '../src/db/database-url.ts';
 import { applyMigrations } from '../src/db/migrator.ts';
 import { createLogger } from '../src/logger.ts';
-import { createLedgerGateway } from '../src/stripe/ledger-gateway.ts';
+import { createLedgerGateway } from '../src/stripe/stripe-ledger-gateway.ts';
 import { createStripeClient, stripeOptionsFromConfig } from '../src/stripe/stripe-client.ts';
-import { createInboxStore } from '../src/webhooks/inbox-transaction.ts';
-import { recoverMissedEvents, type RecoveryProgress } from '../src/webhooks/event-recovery-service.ts';
+import type { RecoveryProgress } from '../src/webhooks/event-recovery-service.ts';
 import { scopeFor } from '../src/webhooks/event-scope.ts';
-import { createWebhookInbox } from '../src/webhooks/webhook-inbox.ts';
+import { createLedger } from '../src/webhooks/ledger.ts';
 
 const USAGE = 'usage: npm run reconcile -- --since YYYY-MM-DD   (Stripe keeps 30 days of events)';
 
@@ -59,8 +58,8 @@ function showProgress(p: RecoveryProgress): void {
 try {
   await applyMigrations(location.url);
   const gateway = createLedgerGateway(createStripeClient(stripeOptionsFromConfig(config, secretKey)));
-  const inbox = createWebhookInbox({ store: createInboxStore(db), gateway, logger, scope: scopeFor({ ...config.stripe, secretKey }) });
-  const summary = await recoverMissedEvents({ db, gateway, inbox, logger }, { since, onProgress: showProgress });
+  const ledger = createLedger({ db, gateway, logger, scope: scopeFor({ ...config.stripe, secretKey }) });
+  const summary = await ledger.recoverMissedEvents({ since, onProgress: showProgress });
   if (tty) process.stderr.write('\r\x1b[2K');
   const applied = Object.entries(summary.events.applied).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
   process.stdout.write(

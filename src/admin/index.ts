@@ -2,7 +2,6 @@
 // Mounted by app.ts at /api/admin.
 import { Router } from 'express';
 import type { Logger } from 'pino';
-import type Stripe from 'stripe';
 import type { Database } from '../db/client.ts';
 import { adminAuth } from '../http/admin-auth.ts';
 import type { Capacity } from '../http/capacity.ts';
@@ -12,11 +11,11 @@ import { createCampaignManagementService } from '../campaigns/campaign-managemen
 import { createExportRepository } from '../payments/export-repository.ts';
 import { createExportService } from '../payments/export-service.ts';
 import { createExportSlots } from '../payments/export-slots.ts';
+import type { ReconciliationGateway } from '../payments/reconciliation-gateway.ts';
 import { createReconciliationRepository } from '../payments/reconciliation-report-repository.ts';
 import { createReconciliationService } from '../payments/reconciliation-report-service.ts';
 import { createPledgeListRepository } from '../pledges/pledge-list-repository.ts';
 import { createPledgeListService } from '../pledges/pledge-list-service.ts';
-import { createReconciliationGateway } from '../stripe/reconciliation-gateway.ts';
 import { createWebhookEventQueryRepository } from '../webhooks/webhook-event-query-repository.ts';
 import { createWebhookEventService, type WebhookOperations } from '../webhooks/webhook-operations.ts';
 import { createAdminKeyRepository } from './admin-key-repository.ts';
@@ -33,7 +32,7 @@ export interface AdminApiDeps {
   /** Admin work runs on db.admin (its own pool), never on the donors' pool. */
   db: Database;
   exports: Capacity['exports'];
-  stripe: Stripe;
+  reconciliation: ReconciliationGateway;
   logger: Logger;
   webhooks: WebhookOperations;
   clock?: () => Date;
@@ -56,7 +55,7 @@ export function createAdminServices(deps: AdminApiDeps) {
       metrics: deps.metrics,
     }),
     reconciliation: createReconciliationService({
-      stripe: createReconciliationGateway(deps.stripe),
+      stripe: deps.reconciliation,
       payments: createReconciliationRepository(db),
       clock,
     }),

@@ -4,11 +4,11 @@
 // Work is in-process and bounded; anything not done (a restart, Stripe down) is found again by
 // reconciliation, which fills every payment whose fee is still unknown.
 import type { Logger } from 'pino';
-import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
-import type { ChargeFacts } from './payment.ts';
+import type { LedgerGateway } from '../payments/ledger-gateway.ts';
+import type { ChargeSettlement } from './payment.ts';
 
 export interface FeeStore {
-  fillFactsByPaymentIntent(paymentIntentId: string, facts: ChargeFacts): Promise<void>;
+  fillSettlementByPaymentIntent(paymentIntentId: string, facts: ChargeSettlement): Promise<void>;
 }
 
 export interface FeeFiller {
@@ -40,8 +40,8 @@ export function createFeeFiller(deps: {
 
   async function work(paymentIntentId: string): Promise<void> {
     try {
-      const facts = await deps.gateway.chargeFacts(paymentIntentId);
-      if (facts && facts.fee !== null) await deps.store.fillFactsByPaymentIntent(paymentIntentId, facts);
+      const facts = await deps.gateway.chargeSettlement(paymentIntentId);
+      if (facts && facts.fee !== null) await deps.store.fillSettlementByPaymentIntent(paymentIntentId, facts);
     } catch (error) {
       deps.logger.warn({ err: error, paymentIntentId }, 'fee not available from Stripe now: reconciliation will fill it');
     }

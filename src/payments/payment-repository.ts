@@ -2,7 +2,7 @@
 // pending, refunds only grow, a closed dispute beats an open one), so applying the same Stripe
 // fact twice, or facts in any order, ends in the same row. The campaign totals follow by trigger.
 import { Prisma } from '../generated/prisma/client.ts';
-import type { ChargeFacts, DisputeStatus, PaymentRecord, PayoutContents, PayoutRecord } from './payment.ts';
+import type { ChargeSettlement, DisputeStatus, PaymentRecord, PayoutContents, PayoutRecord } from './payment.ts';
 
 type Client = Prisma.TransactionClient;
 
@@ -20,27 +20,22 @@ export function createPaymentRepository(client: Client) {
   return {
     /**
      * Inserts the payment or merges it into the one already recorded for the same payment intent
-     * (one-time gifts) or invoice (monthly gifts).
+     * (one-time gifts) or invoice (monthly gifts). Its settlement (fee, net, charge, balance
+     * transaction) is filled afterwards, by fillSettlement*.
      */
     async upsert(p: PaymentRecord): Promise<void> {
       const conflict = p.invoiceId ? Prisma.sql`(stripe_invoice_id)` : Prisma.sql`(stripe_payment_intent_id)`;
-      const f = p.facts;
       await client.$executeRaw`
-        INSERT INTO payments AS p (pledge_id, campaign_id, status, currency, amount, covered_fee, fee, net,
-          stripe_payment_intent_id, stripe_charge_id, stripe_invoice_id, stripe_balance_transaction_id, flag, paid_at, updated_at)
+        INSERT INTO payments AS p (pledge_id, campaign_id, status, currency, amount, covered_fee,
+          stripe_payment_intent_id, stripe_invoice_id, flag, paid_at, updated_at)
         VALUES (${p.pledgeId}::uuid, ${p.campaignId}::uuid, ${p.status}::"PaymentStatus", ${p.currency}, ${p.amount},
-          ${p.coveredFee}, ${f?.fee ?? null}::int, ${f?.net ?? null}::int, ${p.paymentIntentId ?? f?.paymentIntentId ?? null},
-          ${f?.chargeId ?? null}, ${p.invoiceId}, ${f?.balanceTransactionId ?? null}, ${p.flag}, ${p.paidAt}, now())
+          ${p.coveredFee}, ${p.paymentIntentId}, ${p.invoiceId}, ${p.flag}, ${p.paidAt}, now())
         ON CONFLICT ${conflict} DO UPDATE SET
           status = CASE
             WHEN p.status = 'succeeded' OR EXCLUDED.status = 'succeeded' THEN 'succeeded'::"PaymentStatus"
             WHEN p.status = 'failed' OR EXCLUDED.status = 'failed' THEN 'failed'::"PaymentStatus"
             ELSE 'pending'::"PaymentStatus" END,
-          fee = COALESCE(p.fee, EXCLUDED.fee),
-          net = COALESCE(p.net, EXCLUDED.net),
           stripe_payment_intent_id = COALESCE(p.stripe_payment_intent_id, EXCLUDED.stripe_payment_intent_id),
-          stripe_charge_id = COALESCE(p.stripe_charge_id, EXCLUDED.stripe_charge_id),
-          stripe_balance_transaction_id = COALESCE(p.stripe_balance_transaction_id, EXCLUDED.stripe_balance_transaction_id),
           flag = COALESCE(p.flag, EXCLUDED.flag),
           paid_at = COALESCE(p.paid_at, EXCLUDED.paid_at),
           updated_at = now()`;
@@ -72,13 +67,8 @@ export function createPaymentRepository(client: Client) {
       return n > 0;
     },
 
-    async exists(ref: PaymentRef): Promise<boolean> {
-      const rows = await client.$queryRaw<Array<{ one: number }>>`SELECT 1 AS one FROM payments WHERE ${refWhere(ref)} LIMIT 1`;
-      return rows.length > 0;
-    },
-
     /** Fills what was unknown when the payment was recorded (Stripe unreachable then). */
-    async fillFacts(paymentId: string, facts: ChargeFacts): Promise<void> {
+    async fillSettlement(paymentId: string, facts: ChargeSettlement): Promise<void> {
       await client.$executeRaw`
         UPDATE payments SET
           fee = COALESCE(fee, ${facts.fee}::int), net = COALESCE(net, ${facts.net}::int),
@@ -90,7 +80,7 @@ export function createPaymentRepository(client: Client) {
     },
 
     /** The same, for the payment of a payment intent (the fee filler's path after a webhook). */
-    async fillFactsByPaymentIntent(paymentIntentId: string, facts: ChargeFacts): Promise<void> {
+    async fillSettlementByPaymentIntent(paymentIntentId: string, facts: ChargeSettlement): Promise<void> {
       await client.$executeRaw`
         UPDATE payments SET
           fee = COALESCE(fee, ${facts.fee}::int), net = COALESCE(net, ${facts.net}::int),

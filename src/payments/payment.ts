@@ -6,8 +6,11 @@ export const PAYMENT_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export type DisputeStatus = 'none' | 'open' | 'won' | 'lost';
 
-/** Fee and net of a settled charge, from its balance transaction (null when Stripe was unreachable). */
-export interface ChargeFacts {
+/**
+ * A charge's settlement: its fee and net, from its balance transaction (null while Stripe has
+ * none). Read from Stripe after the payment is recorded (fee-filler.ts, recovery).
+ */
+export interface ChargeSettlement {
   paymentIntentId: string;
   chargeId: string;
   balanceTransactionId: string | null;
@@ -15,7 +18,7 @@ export interface ChargeFacts {
   net: number | null;
 }
 
-/** One charge as Stripe reports it, to be merged into the payments table. */
+/** One charge as Stripe reports it, to be merged into the payments table (its settlement follows later). */
 export interface PaymentRecord {
   pledgeId: string;
   campaignId: string;
@@ -27,7 +30,6 @@ export interface PaymentRecord {
   paymentIntentId: string | null;
   invoiceId: string | null;
   paidAt: Date | null;
-  facts: ChargeFacts | null;
 }
 
 /** The pledge fields the ledger needs to judge a payment against what the donor asked for. */

@@ -10,7 +10,7 @@ import {
   decimalsOf, formatMoney, isChargeableAmount, minimumChargeOf, STRIPE_MAX_AMOUNT,
 } from '../money/currency.ts';
 import { grossUpForFees, type FeeModel } from '../money/fees.ts';
-import type { CheckoutGateway } from '../stripe/checkout-gateway.ts';
+import type { CheckoutGateway } from '../pledges/checkout-gateway.ts';
 import { donationReference, nextMonthlyCharge, type Pledge } from './pledge.ts';
 import type { PledgeRepository } from './pledge-repository.ts';
 import type { PledgeRequest } from './pledge-schemas.ts';

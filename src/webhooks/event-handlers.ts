@@ -2,7 +2,7 @@
 import type Stripe from 'stripe';
 import { PaymentProviderRefused } from '../errors.ts';
 import { subjectOf, type CheckoutFacts } from '../payments/payment-service.ts';
-import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
+import type { LedgerGateway } from '../payments/ledger-gateway.ts';
 import type { EventHandler, HandlerMap } from './event-handler.ts';
 import { PermanentEventError } from './webhook-errors.ts';
 import {
@@ -37,7 +37,6 @@ function checkoutHandler(outcome: CheckoutFacts['outcome']): EventHandler<Stripe
         subscriptionId: idOf(s.subscription),
         customerId: idOf(s.customer),
         at: fromUnix(event.created),
-        facts: null,
       }),
   };
 }
@@ -99,7 +98,6 @@ const invoicePaid: EventHandler<Stripe.Invoice, InvoicePrepared> = {
       paymentIntentId: prepared?.paymentIntentId ?? invoicePaymentIntentId(inv),
       periodStart: invoicePeriodStart(inv),
       paidAt: invoicePaidAt(inv),
-      facts: null,
     });
   },
 };

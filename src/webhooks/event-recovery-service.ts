@@ -7,7 +7,7 @@ import type Stripe from 'stripe';
 import type { Database } from '../db/client.ts';
 import { createPaymentRepository } from '../payments/payment-repository.ts';
 import { createPledgeLedgerRepository } from '../payments/pledge-ledger-repository.ts';
-import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
+import type { LedgerGateway } from '../payments/ledger-gateway.ts';
 import { eventHandlers } from './event-handlers.ts';
 import { createWebhookEventRepository, type InboxStatus } from './webhook-event-repository.ts';
 import type { WebhookInbox } from './webhook-inbox.ts';
@@ -95,9 +95,9 @@ export async function recoverMissedEvents(
   for (const [i, payment] of missing.entries()) {
     try {
       const paymentIntentId = payment.paymentIntentId ?? (payment.invoiceId ? await deps.gateway.invoicePaymentIntent(payment.invoiceId) : null);
-      const facts = paymentIntentId ? await deps.gateway.chargeFacts(paymentIntentId) : null;
+      const facts = paymentIntentId ? await deps.gateway.chargeSettlement(paymentIntentId) : null;
       if (facts && facts.fee !== null) {
-        await payments.fillFacts(payment.id, facts);
+        await payments.fillSettlement(payment.id, facts);
         summary.fees.filled++;
       } else {
         summary.fees.unavailable++;

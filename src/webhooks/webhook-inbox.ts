@@ -10,7 +10,7 @@ import { Conflict, NotFound } from '../errors.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { FeeFiller } from '../payments/fee-filler.ts';
 import type { LedgerOutcome } from '../payments/payment-service.ts';
-import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
+import type { LedgerGateway } from '../payments/ledger-gateway.ts';
 import { envelopeProblem } from './event-envelope.ts';
 import type { HandlerMap } from './event-handler.ts';
 import { eventHandlers } from './event-handlers.ts';

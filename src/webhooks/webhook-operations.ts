@@ -1,32 +1,13 @@
 // Staff's handle on the webhook inbox: list events, replay a failed one, recover missed events now.
-// Replay and recovery are reached through this small interface so the admin API does not depend on
-// how the inbox is built (and tests can stub it).
-import type { Logger } from 'pino';
-import type { Database } from '../db/client.ts';
+// Replay and recovery are reached through this small interface (the ledger's, ledger.ts) so the
+// admin API does not depend on how the inbox is built (and tests can stub it).
 import { keysetPage, type Page } from '../listing.ts';
-import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
-import { recoverMissedEvents } from './event-recovery-service.ts';
 import { INBOX_EVENT_ID, type WebhookEventListQuery } from './webhook-admin-schemas.ts';
 import type { WebhookEventQueryRepository, WebhookEventSummary } from './webhook-event-query-repository.ts';
-import type { WebhookInbox } from './webhook-inbox.ts';
 
 export interface WebhookOperations {
   replay(eventId: string): Promise<{ status: string; [key: string]: unknown }>;
   recoverMissedEvents(options: { since: Date }): Promise<unknown>;
-}
-
-/** The real operations: the app's inbox, and the same recovery as `npm run reconcile`. */
-export function inboxOperations(deps: {
-  db: Pick<Database, 'prisma'>;
-  inbox: WebhookInbox;
-  gateway: LedgerGateway;
-  logger: Logger;
-  clock?: () => Date;
-}): WebhookOperations {
-  return {
-    replay: (eventId) => deps.inbox.replay(eventId),
-    recoverMissedEvents: ({ since }) => recoverMissedEvents(deps, { since }),
-  };
 }
 
 type EventView = Omit<WebhookEventSummary, 'stripeCreatedAt' | 'receivedAt' | 'processedAt'> & {

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.ts';
-import { createLedgerGateway } from '../../../src/stripe/ledger-gateway.ts';
+import { createLedgerGateway } from '../../../src/stripe/stripe-ledger-gateway.ts';
 import { createInboxStore } from '../../../src/webhooks/inbox-transaction.ts';
 import { recoverMissedEvents } from '../../../src/webhooks/event-recovery-service.ts';
 import { createWebhookInbox } from '../../../src/webhooks/webhook-inbox.ts';

@@ -1,27 +1,14 @@
-// What the ledger reads back from Stripe: a charge's fee (its balance transaction), the payment
-// intent behind an invoice, what a payout carried, and for reconciliation the event history and
-// Checkout Sessions. Failures come out as the domain's PaymentProvider* errors (see stripe-errors.ts).
+// What the ledger reads back from Stripe (its port: src/payments/ledger-gateway.ts). Failures come
+// out as the domain's PaymentProvider* errors (see stripe-errors.ts).
 import type Stripe from 'stripe';
-import type { ChargeFacts, PayoutContents } from '../payments/payment.ts';
+import type { LedgerGateway } from '../payments/ledger-gateway.ts';
+import type { PayoutContents } from '../payments/payment.ts';
 import { callStripe } from './stripe-errors.ts';
-
-export interface LedgerGateway {
-  /** The settled charge of a payment intent and its fee; null while nothing has been charged. */
-  chargeFacts(paymentIntentId: string): Promise<ChargeFacts | null>;
-  /** The payment intent that paid an invoice (since basil it sits in `invoice.payments`). */
-  invoicePaymentIntent(invoiceId: string): Promise<string | null>;
-  payoutContents(payoutId: string): Promise<PayoutContents>;
-  /** Every event created since `since`, oldest first (Stripe keeps 30 days). */
-  eventsSince(since: Date, onPage?: (count: number) => void): Promise<Stripe.Event[]>;
-  checkoutSession(id: string): Promise<Stripe.Checkout.Session>;
-}
-
-const idOf = (value: string | { id: string } | null | undefined): string | null =>
-  value == null ? null : typeof value === 'string' ? value : value.id;
+import { idOf } from './stripe-refs.ts';
 
 export function createLedgerGateway(stripe: Stripe): LedgerGateway {
   return {
-    chargeFacts: (paymentIntentId) =>
+    chargeSettlement: (paymentIntentId) =>
       callStripe(async () => {
         const pi = await stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge.balance_transaction'] });
         const charge = pi.latest_charge;

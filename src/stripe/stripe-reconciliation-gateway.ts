@@ -1,24 +1,14 @@
-// What the reconciliation report reads from Stripe: the charges (with their balance transactions
-// and disputes) that moved money in a window. Lists auto-page through the SDK. Only src/stripe
-// imports the SDK; the comparison rules are in src/payments/reconciliation-report-service.ts.
+// What the reconciliation report reads from Stripe (its port: src/payments/reconciliation-gateway.ts):
+// the charges (with their balance transactions and disputes) that moved money in a window. Lists
+// auto-page through the SDK.
 import Stripe from 'stripe';
-import type { DisputeState, StripeChargeFacts, StripeChargeSource } from '../payments/reconciliation-report.ts';
+import type { ReconciliationGateway, StripeChargeFacts } from '../payments/reconciliation-gateway.ts';
+import { disputeState, idOf } from './stripe-refs.ts';
 import { callStripe } from './stripe-errors.ts';
-
-const idOf = (value: string | { id: string } | null | undefined): string | null =>
-  value == null ? null : typeof value === 'string' ? value : value.id;
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-function disputeState(status: Stripe.Dispute.Status): DisputeState | 'inquiry' {
-  if (status === 'won') return 'won';
-  if (status === 'lost') return 'lost';
-  // An inquiry (warning_*) withdraws no money: for the books there is no dispute.
-  if (status.startsWith('warning_')) return 'inquiry';
-  return 'open';
-}
-
-export function createReconciliationGateway(stripe: Stripe): StripeChargeSource {
+export function createReconciliationGateway(stripe: Stripe): ReconciliationGateway {
   async function facts(charge: Stripe.Charge): Promise<StripeChargeFacts> {
     const bt = charge.balance_transaction;
     const known = bt && typeof bt !== 'string' && bt.currency === charge.currency ? bt : null;
