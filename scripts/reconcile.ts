@@ -33,7 +33,7 @@ if (Number.isNaN(since.getTime())) fail(`--since: not a date: ${values.since}\n$
 
 let config;
 try {
-  config = loadConfig();
+  config = loadConfig(undefined, { defaultLogLevel: 'warn' });
 } catch (error) {
   if (error instanceof ConfigError) fail(error.message, 78);
   throw error;
@@ -43,7 +43,7 @@ try {
 const secretKey = config.stripe.secretKey ?? (config.stripe.apiHost ? 'sk_test_emulator' : undefined);
 if (!secretKey) fail('reconcile needs STRIPE_SECRET_KEY, or STRIPE_API_HOST/PORT/PROTOCOL pointing at a running emulator', 78);
 
-const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr);
+const logger = createLogger(config.logLevel, process.stderr);
 const location = await locateDatabaseOrExit(config);
 const db = createDatabase(location.url);
 const tty = process.stderr.isTTY;

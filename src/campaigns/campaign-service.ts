@@ -105,10 +105,6 @@ export function createCampaignService(deps: { campaigns: CampaignRepository; clo
       return toCampaignView(await get(slug), now());
     },
 
-    async progress(slug: string): Promise<Progress> {
-      return (await this.progressWithId(slug)).progress;
-    },
-
     async progressWithId(slug: string): Promise<{ campaignId: string; progress: Progress }> {
       const campaign = await get(slug);
       return { campaignId: campaign.id, progress: toProgress(campaign, await deps.campaigns.totals(campaign.id), now()) };

@@ -2,7 +2,12 @@
 // pending, refunds only grow, a closed dispute beats an open one), so applying the same Stripe
 // fact twice, or facts in any order, ends in the same row. The campaign totals follow by trigger.
 import { Prisma } from '../generated/prisma/client.ts';
-import type { ChargeSettlement, DisputeStatus, PaymentRecord, PayoutContents, PayoutRecord } from './payment.ts';
+import type { PaymentStatus as DbPaymentStatus } from '../generated/prisma/enums.ts';
+import type { ChargeSettlement, DisputeStatus, PaymentRecord, PaymentStatus, PayoutContents, PayoutRecord } from './payment.ts';
+
+// PAYMENT_STATUSES and the database's enum are one list: this fails to compile if either changes alone.
+const sameStatuses: [PaymentStatus, DbPaymentStatus] extends [DbPaymentStatus, PaymentStatus] ? true : never = true;
+void sameStatuses;
 
 type Client = Prisma.TransactionClient;
 
