@@ -86,6 +86,21 @@ export const pledgeFormSchema = z.strictObject({
 
 export type PledgeForm = z.infer<typeof pledgeFormSchema>;
 
+/**
+ * What the form handler itself reads: the form's own fields. The donor's are passed on as they
+ * came and judged by the pledge service (PledgeService.create), the same way as the API's.
+ */
+const passedOn = z.unknown().optional();
+export const pledgeFormFieldsSchema = pledgeFormSchema.extend({
+  campaign: passedOn,
+  currency: passedOn,
+  frequency: passedOn,
+  email: passedOn,
+  name: passedOn,
+  message: passedOn,
+  dedication: passedOn,
+});
+
 export const idempotencyKeySchema = z
   .string()
   .regex(/^[\x21-\x7E]{1,255}$/, 'must be 1 to 255 visible ASCII characters');
