@@ -2,6 +2,7 @@
 // whole mount (so even an unknown admin path answers 401 to a caller without a key).
 import { Router } from 'express';
 import type { Logger } from 'pino';
+import { adminAuth } from '../http/admin-auth.ts';
 import { campaignAdminRoutes } from '../campaigns/campaign-admin-routes.ts';
 import type { CampaignManagementService } from '../campaigns/campaign-management-service.ts';
 import { csvExportRoutes } from '../payments/export-routes.ts';
@@ -12,6 +13,9 @@ import { pledgeListRoutes } from '../pledges/pledge-list-routes.ts';
 import type { PledgeListService } from '../pledges/pledge-list-service.ts';
 import { webhookAdminRoutes } from '../webhooks/webhook-admin-routes.ts';
 import type { WebhookEventService } from '../webhooks/webhook-operations.ts';
+import type { AdminServices } from './index.ts';
+
+export const ADMIN_PATH = '/api/admin';
 
 export interface AdminRouteDeps {
   campaigns: CampaignManagementService;
@@ -31,5 +35,13 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   router.use(csvExportRoutes(deps.exports, deps.logger, now));
   router.use(reconciliationRoutes(deps));
   router.use(webhookAdminRoutes(deps));
+  return router;
+}
+
+/** /api/admin: every path (even an unknown one) answers 401 without a valid key. */
+export function adminApi(services: AdminServices, deps: { logger: Logger; clock?: () => Date }): Router {
+  const router = Router();
+  router.use(ADMIN_PATH, adminAuth(services.keys));
+  router.use(ADMIN_PATH, adminRoutes({ ...services, logger: deps.logger, clock: deps.clock }));
   return router;
 }

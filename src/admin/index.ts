@@ -1,10 +1,7 @@
-// The admin API, composed from each domain's staff services and routes, behind the bearer-key check.
-// Mounted by app.ts at /api/admin.
-import { Router } from 'express';
+// The admin services, composed from each domain's staff services on the admin pool; the API
+// (admin-routes.ts) and the dashboard (src/web) share them.
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
-import { adminAuth } from '../http/admin-auth.ts';
-import type { Capacity } from '../http/capacity.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { createCampaignRepository } from '../campaigns/campaign-repository.ts';
 import { createCampaignManagementService } from '../campaigns/campaign-management-service.ts';
@@ -20,18 +17,16 @@ import { createWebhookEventQueryRepository } from '../webhooks/webhook-event-que
 import { createWebhookEventService, type WebhookOperations } from '../webhooks/webhook-operations.ts';
 import { createAdminKeyRepository } from './admin-key-repository.ts';
 import { createAdminKeyService } from './admin-key-service.ts';
-import { adminRoutes } from './admin-routes.ts';
 import { createAdminSessionRepository } from './admin-session-repository.ts';
 import { createAdminSessionService } from './admin-session-service.ts';
 import { createDashboardRepository } from './dashboard-repository.ts';
 import { createDashboardService } from './dashboard-service.ts';
 
-export const ADMIN_PATH = '/api/admin';
-
 export interface AdminApiDeps {
   /** Admin work runs on db.admin (its own pool), never on the donors' pool. */
   db: Database;
-  exports: Capacity['exports'];
+  /** How many exports may run at once, and how long one may stall before it is ended. */
+  exports: { concurrent: number; stallMs: number };
   reconciliation: ReconciliationGateway;
   logger: Logger;
   webhooks: WebhookOperations;
@@ -65,11 +60,4 @@ export function createAdminServices(deps: AdminApiDeps) {
 }
 
 export type AdminServices = ReturnType<typeof createAdminServices>;
-
-export function adminApi(services: AdminServices, deps: Pick<AdminApiDeps, 'logger' | 'clock'>): Router {
-  const router = Router();
-  router.use(ADMIN_PATH, adminAuth(services.keys));
-  router.use(ADMIN_PATH, adminRoutes({ ...services, logger: deps.logger, clock: deps.clock }));
-  return router;
-}
 

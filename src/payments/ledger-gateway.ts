@@ -6,6 +6,8 @@
 import type Stripe from 'stripe';
 import type { ChargeSettlement, PayoutContents } from './payment.ts';
 
+export type { ChargeSettlement, PayoutContents };
+
 export interface LedgerGateway {
   /** The settled charge of a payment intent and its fee; null while nothing has been charged. */
   chargeSettlement(paymentIntentId: string): Promise<ChargeSettlement | null>;

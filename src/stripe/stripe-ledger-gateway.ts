@@ -1,8 +1,7 @@
 // What the ledger reads back from Stripe (its port: src/payments/ledger-gateway.ts). Failures come
 // out as the domain's PaymentProvider* errors (see stripe-errors.ts).
 import type Stripe from 'stripe';
-import type { LedgerGateway } from '../payments/ledger-gateway.ts';
-import type { PayoutContents } from '../payments/payment.ts';
+import type { LedgerGateway, PayoutContents } from '../payments/ledger-gateway.ts';
 import { callStripe } from './stripe-errors.ts';
 import { idOf } from './stripe-refs.ts';
 
