@@ -56,6 +56,25 @@ export async function keysetPage<Row extends { id: string }, View>(options: {
   };
 }
 
+/**
+ * The rows after `after` in a (time desc, id desc) order, as a Prisma where clause: older, or as
+ * old with a smaller id. Both of a listing's repositories page with it.
+ */
+export function olderThan<K extends string>(timeField: K, after: Position) {
+  return { OR: [{ [timeField]: { lt: after.at } }, { [timeField]: after.at, id: { lt: after.id } }] } as {
+    OR: [Record<K, { lt: Date }>, Record<K, Date> & { id: { lt: string } }];
+  };
+}
+
+/** The where, order and size of one keyset page, newest first, for a repository's findMany. */
+export function keysetQuery<K extends string, W extends object>(timeField: K, where: W, after: Position | null, limit: number) {
+  return {
+    where: after ? { AND: [where, olderThan(timeField, after)] } : where,
+    orderBy: [{ [timeField]: 'desc' } as Record<K, 'desc'>, { id: 'desc' as const }],
+    take: limit,
+  };
+}
+
 /** The one UUID shape (pledge ids, payment ids), for cursors and for ids a client sends. */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -4,28 +4,18 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import { adminAuth } from '../http/admin-auth.ts';
 import { campaignAdminRoutes } from '../campaigns/campaign-admin-routes.ts';
-import type { CampaignManagementService } from '../campaigns/campaign-management-service.ts';
 import { csvExportRoutes } from '../payments/export-routes.ts';
-import type { ExportService } from '../payments/export-service.ts';
-import type { ReconciliationService } from '../payments/reconciliation-report-service.ts';
 import { reconciliationRoutes } from '../payments/reconciliation-routes.ts';
 import { pledgeListRoutes } from '../pledges/pledge-list-routes.ts';
-import type { PledgeListService } from '../pledges/pledge-list-service.ts';
 import { webhookAdminRoutes } from '../webhooks/webhook-admin-routes.ts';
-import type { WebhookEventService } from '../webhooks/webhook-operations.ts';
 import type { AdminServices } from './index.ts';
 
 export const ADMIN_PATH = '/api/admin';
 
-export interface AdminRouteDeps {
-  campaigns: CampaignManagementService;
-  pledges: PledgeListService;
-  exports: ExportService;
-  reconciliation: ReconciliationService;
-  webhookEvents: WebhookEventService;
+export type AdminRouteDeps = Pick<AdminServices, 'campaigns' | 'pledges' | 'exports' | 'reconciliation' | 'webhookEvents'> & {
   logger: Logger;
   clock?: () => Date;
-}
+};
 
 export function adminRoutes(deps: AdminRouteDeps): Router {
   const router = Router();

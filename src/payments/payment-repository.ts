@@ -22,6 +22,16 @@ export function createPaymentRepository(client: Client) {
     (${ref.paymentIntentId}::text IS NOT NULL AND stripe_payment_intent_id = ${ref.paymentIntentId})
     OR (${ref.chargeId}::text IS NOT NULL AND stripe_charge_id = ${ref.chargeId}))`;
 
+  /** A settlement only fills what is unknown: a value once known is never overwritten. */
+  const fill = (where: Prisma.Sql, s: ChargeSettlement) => client.$executeRaw`
+    UPDATE payments SET
+      fee = COALESCE(fee, ${s.fee}::int), net = COALESCE(net, ${s.net}::int),
+      stripe_payment_intent_id = COALESCE(stripe_payment_intent_id, ${s.paymentIntentId}),
+      stripe_charge_id = COALESCE(stripe_charge_id, ${s.chargeId}),
+      stripe_balance_transaction_id = COALESCE(stripe_balance_transaction_id, ${s.balanceTransactionId}),
+      updated_at = now()
+    WHERE ${where}`;
+
   return {
     /**
      * Inserts the payment or merges it into the one already recorded for the same payment intent
@@ -72,27 +82,14 @@ export function createPaymentRepository(client: Client) {
       return n > 0;
     },
 
-    /** Fills what was unknown when the payment was recorded (Stripe unreachable then). */
-    async fillSettlement(paymentId: string, facts: ChargeSettlement): Promise<void> {
-      await client.$executeRaw`
-        UPDATE payments SET
-          fee = COALESCE(fee, ${facts.fee}::int), net = COALESCE(net, ${facts.net}::int),
-          stripe_payment_intent_id = COALESCE(stripe_payment_intent_id, ${facts.paymentIntentId}),
-          stripe_charge_id = COALESCE(stripe_charge_id, ${facts.chargeId}),
-          stripe_balance_transaction_id = COALESCE(stripe_balance_transaction_id, ${facts.balanceTransactionId}),
-          updated_at = now()
-        WHERE id = ${paymentId}::uuid`;
+    /** Fills what was unknown when the payment was recorded (Stripe unreachable then): recovery's path. */
+    async fillSettlement(paymentId: string, settlement: ChargeSettlement): Promise<void> {
+      await fill(Prisma.sql`id = ${paymentId}::uuid`, settlement);
     },
 
     /** The same, for the payment of a payment intent (the fee filler's path after a webhook). */
-    async fillSettlementByPaymentIntent(paymentIntentId: string, facts: ChargeSettlement): Promise<void> {
-      await client.$executeRaw`
-        UPDATE payments SET
-          fee = COALESCE(fee, ${facts.fee}::int), net = COALESCE(net, ${facts.net}::int),
-          stripe_charge_id = COALESCE(stripe_charge_id, ${facts.chargeId}),
-          stripe_balance_transaction_id = COALESCE(stripe_balance_transaction_id, ${facts.balanceTransactionId}),
-          updated_at = now()
-        WHERE stripe_payment_intent_id = ${paymentIntentId} AND fee IS NULL`;
+    async fillSettlementByPaymentIntent(paymentIntentId: string, settlement: ChargeSettlement): Promise<void> {
+      await fill(Prisma.sql`stripe_payment_intent_id = ${paymentIntentId} AND fee IS NULL`, settlement);
     },
 
     /** Settled payments whose fee is still unknown, with what is needed to ask Stripe. */

@@ -1,5 +1,5 @@
 // What the ledger knows about money, in the service's own terms (no Stripe or Prisma types).
-import type { Frequency, PledgeStatus } from '../pledges/pledge.ts';
+import type { Pledge } from '../pledges/pledge.ts';
 
 /** The database's "PaymentStatus" enum, spelled once in TypeScript. */
 export const PAYMENT_STATUSES = ['pending', 'succeeded', 'failed'] as const;
@@ -33,17 +33,10 @@ export interface PaymentRecord {
 }
 
 /** The pledge fields the ledger needs to judge a payment against what the donor asked for. */
-export interface LedgerPledge {
-  id: string;
-  campaignId: string;
-  amount: number;
-  coveredFee: number;
-  currency: string;
-  frequency: Frequency;
-  status: PledgeStatus;
-  checkoutSessionId: string | null;
-  stripeSubscriptionId: string | null;
-}
+export type LedgerPledge = Pick<
+  Pledge,
+  'id' | 'campaignId' | 'amount' | 'coveredFee' | 'currency' | 'frequency' | 'status' | 'checkoutSessionId' | 'stripeSubscriptionId'
+>;
 
 export type SubscriptionState = 'active' | 'past_due' | 'canceled';
 

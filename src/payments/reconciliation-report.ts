@@ -32,11 +32,10 @@ export type DifferenceKind =
   | 'fee_mismatch'
   | 'fee_unknown';
 
-export interface StripeSide {
-  chargeId: string;
+/** The figures both sides of a difference state, to be compared. */
+interface ChargeFigures {
   paymentIntentId: string | null;
   balanceTransactionId: string | null;
-  disputeId: string | null;
   status: string;
   amount: number;
   amountRefunded: number;
@@ -45,19 +44,16 @@ export interface StripeSide {
   disputeStatus: DisputeState;
 }
 
-export interface DatabaseSide {
+export interface StripeSide extends ChargeFigures {
+  chargeId: string;
+  disputeId: string | null;
+}
+
+export interface DatabaseSide extends ChargeFigures {
   paymentId: string;
   pledgeId: string;
   chargeId: string | null;
-  paymentIntentId: string | null;
   invoiceId: string | null;
-  balanceTransactionId: string | null;
-  status: string;
-  amount: number;
-  amountRefunded: number;
-  fee: number | null;
-  net: number | null;
-  disputeStatus: DisputeState;
 }
 
 export interface Difference {

@@ -2,7 +2,7 @@
 // costs and a pledge created while paging is never shown twice or skipped.
 import type { Database } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { Position } from '../listing.ts';
+import { keysetQuery, type Position } from '../listing.ts';
 import type { Frequency, PledgeStatus } from './pledge.ts';
 
 export interface PledgeFilter {
@@ -42,11 +42,7 @@ export function createPledgeListRepository({ prisma }: Pick<Database, 'prisma'>)
         ...(filter.from || filter.to ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
       };
       const rows = await prisma.pledge.findMany({
-        where: after
-          ? { AND: [where, { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] }] }
-          : where,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: limit,
+        ...keysetQuery('createdAt', where, after, limit),
         select: {
           id: true, status: true, amount: true, coveredFee: true, currency: true, frequency: true, email: true, name: true,
           anonymous: true, message: true, dedication: true, checkoutSessionId: true, stripeSubscriptionId: true,
