@@ -148,7 +148,7 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
       coverFees: form.success ? form.data.coverFees : values.coverFees,
       amount: amount ?? 0,
     };
-    if (Object.keys(errors).length) {
+    if (!form.success || amount === null) {
       // Every field's problem at once, the service's beside the form's, so the donor fixes them in one go.
       Object.assign(errors, { ...toFieldErrors(await deps.pledges.problems(request)), ...errors });
       res.locals.errorCode = 'validation_failed';
