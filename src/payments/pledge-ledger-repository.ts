@@ -46,7 +46,7 @@ export function createPledgeLedgerRepository(client: Client) {
         WHERE id = ${id}::uuid`;
     },
 
-    /** Pledges still waiting on Checkout, for reconciliation to ask Stripe about their sessions. */
+    /** Pledges still waiting on Checkout, for recovery to ask Stripe about their sessions. */
     pendingWithSession(createdSince: Date): Promise<Array<{ id: string; checkoutSessionId: string }>> {
       return client.$queryRaw`
         SELECT id::text, checkout_session_id AS "checkoutSessionId" FROM pledges

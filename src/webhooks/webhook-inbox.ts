@@ -1,4 +1,4 @@
-// The inbox: every verified Stripe event goes through `receive` (webhooks, reconciliation) or
+// The inbox: every verified Stripe event goes through `receive` (webhooks, recovery) or
 // `replay` (a failed event, by id). Exactly once comes from the database, not from Stripe:
 //   BEGIN; INSERT the event ON CONFLICT (id) DO NOTHING  -- a duplicate, even one arriving at the
 //   same moment on another instance, waits on the primary key and then finds the row: done.
@@ -31,7 +31,7 @@ export interface WebhookInboxDeps {
   logger: Logger;
   /** Which events are this service's (the key's mode, the account): others are stored as ignored. */
   scope: EventScope;
-  /** Follow-up reads of fees once a payment is committed; without it, reconciliation fills them. */
+  /** Follow-up reads of fees once a payment is committed; without it, recovery fills them. */
   fees?: FeeFiller;
   handlers?: HandlerMap;
   metrics?: Pick<Metrics, 'webhookEvent'>;
