@@ -11,86 +11,42 @@
  * answered with {type: 'flushed'} once no delivery is in flight or waiting for a retry.
  */
 import { pino } from 'pino';
+import { EmulatorConfigError, loadEmulatorConfig, type EmulatorCliConfig } from './config.ts';
 import { createStripeEmulator } from './index.ts';
 import { newSecret } from './ids.ts';
 
-const logger = pino({ name: 'stripe-emulator', level: process.env.LOG_LEVEL ?? 'info' });
-
-function parsePort(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 12111;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    logger.fatal({ STRIPE_EMULATOR_PORT: raw }, 'STRIPE_EMULATOR_PORT must be an integer between 0 and 65535');
-    process.exit(1);
-  }
-  return port;
-}
-
-function parseWebhooksFlag(raw: string | undefined): boolean {
-  const v = (raw ?? 'on').toLowerCase();
-  if (['on', 'true', '1', 'yes'].includes(v)) return true;
-  if (['off', 'false', '0', 'no'].includes(v)) return false;
-  logger.fatal({ STRIPE_EMULATOR_WEBHOOKS: raw }, 'STRIPE_EMULATOR_WEBHOOKS must be on or off');
-  process.exit(1);
-}
-
-const urls = (process.env.STRIPE_EMULATOR_WEBHOOK_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean);
-for (const u of urls) {
+function loadOrExit(): EmulatorCliConfig {
   try {
-    new URL(u);
-  } catch {
-    logger.fatal({ url: u }, 'STRIPE_EMULATOR_WEBHOOK_URLS holds an invalid URL');
+    return loadEmulatorConfig();
+  } catch (err) {
+    if (!(err instanceof EmulatorConfigError)) throw err;
+    pino({ name: 'stripe-emulator' }).fatal({ problems: err.problems }, err.message);
     process.exit(1);
   }
 }
-let secret = process.env.STRIPE_WEBHOOK_SECRET ?? '';
+
+const config = loadOrExit();
+const logger = pino({ name: 'stripe-emulator', level: config.logLevel });
+const urls = config.webhookUrls;
+let secret = config.webhookSecret;
 if (!secret) {
   secret = newSecret('whsec', 32);
   logger.warn({ webhookSecret: secret }, 'STRIPE_WEBHOOK_SECRET not set; generated one for this run: give it to the app');
 }
 
-function parseRetryDelays(raw: string | undefined): { delaysMs: number[] } | undefined {
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const delaysMs = raw.split(',').map((d) => Number(d.trim()));
-  if (delaysMs.some((d) => !Number.isInteger(d) || d < 0)) {
-    logger.fatal({ STRIPE_EMULATOR_RETRY_DELAYS_MS: raw }, 'STRIPE_EMULATOR_RETRY_DELAYS_MS must be comma-separated non-negative integers');
-    process.exit(1);
-  }
-  return { delaysMs };
-}
-
-function parseDuplicateRate(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 0;
-  const rate = Number(raw);
-  if (!Number.isFinite(rate) || rate < 0 || rate > 5) {
-    logger.fatal({ STRIPE_EMULATOR_DUPLICATE_RATE: raw }, 'STRIPE_EMULATOR_DUPLICATE_RATE must be a number between 0 and 5');
-    process.exit(1);
-  }
-  return rate;
-}
-
-const maxInFlight = process.env.STRIPE_EMULATOR_MAX_IN_FLIGHT ? Number(process.env.STRIPE_EMULATOR_MAX_IN_FLIGHT) : undefined;
-if (maxInFlight !== undefined && (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > 256)) {
-  logger.fatal({ STRIPE_EMULATOR_MAX_IN_FLIGHT: process.env.STRIPE_EMULATOR_MAX_IN_FLIGHT }, 'STRIPE_EMULATOR_MAX_IN_FLIGHT must be an integer between 1 and 256');
-  process.exit(1);
-}
-
 const emulator = createStripeEmulator({
-  retry: parseRetryDelays(process.env.STRIPE_EMULATOR_RETRY_DELAYS_MS),
-  maxInFlight,
-  port: parsePort(process.env.STRIPE_EMULATOR_PORT),
-  host: process.env.STRIPE_EMULATOR_HOST || '127.0.0.1',
+  retry: config.retryDelaysMs && { delaysMs: config.retryDelaysMs },
+  maxInFlight: config.maxInFlight,
+  port: config.port,
+  host: config.host,
   webhookSecret: secret,
   webhookUrls: urls,
-  deliverWebhooks: parseWebhooksFlag(process.env.STRIPE_EMULATOR_WEBHOOKS),
-  publicUrl: process.env.STRIPE_EMULATOR_PUBLIC_URL || undefined,
+  deliverWebhooks: config.deliverWebhooks,
+  publicUrl: config.publicUrl,
   logger,
 });
 
-const chaos = {
-  duplicate: parseDuplicateRate(process.env.STRIPE_EMULATOR_DUPLICATE_RATE),
-  reorder: ['on', 'true', '1', 'yes'].includes((process.env.STRIPE_EMULATOR_REORDER ?? '').toLowerCase()),
-};
+const { chaos } = config;
 if (chaos.duplicate > 0 || chaos.reorder) emulator.setDeliveryChaos(chaos);
 
 await emulator.start();
