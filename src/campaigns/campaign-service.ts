@@ -1,36 +1,11 @@
 // Campaign rules: what the public sees of a campaign and of its progress.
-import { AppError } from '../http/app-error.ts';
-import type { Campaign, CampaignPage, CampaignTotals } from './campaign.ts';
+import { NotFound } from '../errors.ts';
+import type { Campaign, CampaignTotals } from './campaign.ts';
 import type { CampaignRepository } from './campaign-repository.ts';
+import type { CampaignView, Progress } from './campaign-views.ts';
 
-export interface CampaignView extends CampaignPage {
-  slug: string;
-  title: string;
-  description: string;
-  goal: number;
-  currency: string;
-  timezone: string;
-  startsAt: string;
-  endsAt: string;
-  presetAmounts: number[];
-  open: boolean;
-}
-
-export interface Progress {
-  campaign: string;
-  currency: string;
-  goal: number;
-  raised: number;
-  pending: number;
-  refunded: number;
-  disputed: number;
-  donors: number;
-  donations: number;
-  percent: number;
-  daysLeft: number;
-  endsAt: string;
-  updatedAt: string;
-}
+// The shapes are defined once, as zod schemas, in campaign-views.ts (the OpenAPI document uses them too).
+export type { CampaignView, Progress } from './campaign-views.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -80,7 +55,7 @@ export function createCampaignService(deps: { campaigns: CampaignRepository; clo
 
   async function get(slug: string): Promise<Campaign> {
     const campaign = await deps.campaigns.findBySlug(slug);
-    if (!campaign) throw AppError.notFound(`Campaign '${slug}'`);
+    if (!campaign) throw new NotFound(`Campaign '${slug}'`);
     return campaign;
   }
 
@@ -110,10 +85,6 @@ export function createCampaignService(deps: { campaigns: CampaignRepository; clo
 
     async view(slug: string): Promise<CampaignView> {
       return toCampaignView(await get(slug), now());
-    },
-
-    async progress(slug: string): Promise<Progress> {
-      return (await this.progressWithId(slug)).progress;
     },
 
     async progressWithId(slug: string): Promise<{ campaignId: string; progress: Progress }> {

@@ -1,13 +1,11 @@
 // Refunds from the dashboard. The rules: only a settled payment, at most what is left of it, a
 // reason always, and who asked is kept. The request is written before Stripe is called, so even a
 // refund whose answer was lost is on record; the ledger moves only by Stripe's webhook.
-import { AppError } from '../http/app-error.ts';
+import { NotFound, ValidationFailed, type ErrorDetail } from '../errors.ts';
 import { formatMoney } from '../money/currency.ts';
+import type { RefundGateway } from './refund-gateway.ts';
 import type { PaymentQueryRepository, PaymentRow } from './payment-query-repository.ts';
 
-export interface RefundGateway {
-  refund(request: { requestId: string; chargeId: string | null; paymentIntentId: string | null; amount: number }): Promise<{ id: string; status: string }>;
-}
 
 export interface RefundAsk {
   paymentId: string;
@@ -25,18 +23,18 @@ export function createRefundService(deps: { payments: PaymentQueryRepository; ga
   /** The payment and the amount to refund, or a 400/404 naming what is wrong. */
   async function check(ask: Omit<RefundAsk, 'adminKeyId'>): Promise<{ payment: PaymentRow; amount: number }> {
     const payment = await deps.payments.find(ask.paymentId);
-    if (!payment) throw AppError.notFound(`Payment '${ask.paymentId}'`);
+    if (!payment) throw new NotFound(`Payment '${ask.paymentId}'`);
     const left = refundableOf(payment);
-    if (left === 0) throw AppError.validation([{ field: 'amount', message: 'Nothing is left to refund on this payment' }]);
+    if (left === 0) throw ValidationFailed.field('amount', 'Nothing is left to refund on this payment');
     const amount = ask.amount ?? left;
-    const problems = [];
+    const problems: ErrorDetail[] = [];
     if (!Number.isInteger(amount) || amount < 1 || amount > left) {
       problems.push({ field: 'amount', message: `Must be between ${formatMoney(1, payment.currency)} and ${formatMoney(left, payment.currency)}` });
     }
     if (!ask.reason.trim()) problems.push({ field: 'reason', message: 'Say why: it is kept with the refund' });
     if (ask.reason.length > 500) problems.push({ field: 'reason', message: 'Must be at most 500 characters' });
     if (!payment.stripe.charge && !payment.stripe.paymentIntent) problems.push({ field: 'amount', message: 'This payment has no Stripe charge to refund' });
-    if (problems.length) throw AppError.validation(problems);
+    if (problems.length) throw new ValidationFailed(problems);
     return { payment, amount };
   }
 

@@ -3,11 +3,11 @@
 // CSV routes. Every POST passes the session and CSRF checks of admin-dashboard-routes.ts.
 import express, { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
-import type { AdminCampaignService } from '../admin/admin-campaign-service.ts';
-import { createCampaignSchema, updateCampaignSchema } from '../admin/admin-schemas.ts';
+import type { CampaignManagementService } from '../campaigns/campaign-management-service.ts';
+import { createCampaignSchema, updateCampaignSchema } from '../campaigns/campaign-schemas.ts';
 import type { CampaignService } from '../campaigns/campaign-service.ts';
-import { AppError, type ErrorDetail } from '../http/app-error.ts';
-import { issuesToDetails, parseOrThrow } from '../http/validation.ts';
+import { Conflict, issuesToDetails, NotFound, ValidationFailed, type ErrorDetail } from '../errors.ts';
+import { parseOrThrow } from '../http/validation.ts';
 import { parseMajorAmount } from '../money/currency.ts';
 import type { PaymentQueryRepository } from '../payments/payment-query-repository.ts';
 import { refundableOf, type RefundService } from '../payments/refund-service.ts';
@@ -20,7 +20,7 @@ import type { Org } from './layout.ts';
 export interface AdminWorkDeps {
   payments: PaymentQueryRepository;
   refunds: RefundService;
-  campaigns: AdminCampaignService;
+  campaigns: CampaignManagementService;
   campaignReads: Pick<CampaignService, 'find'>;
   org?: Org;
   timeZone: string;
@@ -114,7 +114,7 @@ export function adminWorkRoutes(deps: AdminWorkDeps): Router {
   async function showPayment(req: Request, res: express.Response, extra: { values?: { amount?: string; reason?: string }; errors?: Record<string, string>; status?: number } = {}) {
     const { id } = parseOrThrow(paymentParams, req.params);
     const payment = await deps.payments.find(id);
-    if (!payment) throw AppError.notFound('That payment');
+    if (!payment) throw new NotFound('That payment');
     res.status(extra.status ?? 200).type('html').send(
       paymentPage({
         ...frame(req, noticeOf(req)), timeZone: deps.timeZone, payment, refunds: await deps.payments.refundRequests(id),
@@ -130,14 +130,14 @@ export function adminWorkRoutes(deps: AdminWorkDeps): Router {
     const { id } = parseOrThrow(paymentParams, req.params);
     const values = { amount: typeof req.body?.amount === 'string' ? req.body.amount : '', reason: typeof req.body?.reason === 'string' ? req.body.reason : '' };
     const payment = await deps.payments.find(id);
-    if (!payment) throw AppError.notFound('That payment');
+    if (!payment) throw new NotFound('That payment');
     const amount = parseMajorAmount(values.amount.trim(), payment.currency);
     try {
-      if (amount === null) throw AppError.validation([{ field: 'amount', message: 'Enter an amount like 25 or 25.50' }]);
+      if (amount === null) throw ValidationFailed.field('amount', 'Enter an amount like 25 or 25.50');
       return { values, ...(await deps.refunds.check({ paymentId: id, amount, reason: values.reason })) };
     } catch (error) {
-      if (!(error instanceof AppError) || error.status !== 400) throw error;
-      await showPayment(req, res, { values, errors: fieldErrors(error.details ?? []), status: 400 });
+      if (!(error instanceof ValidationFailed)) throw error;
+      await showPayment(req, res, { values, errors: fieldErrors(error.details), status: 400 });
       return null;
     }
   }
@@ -169,7 +169,7 @@ export function adminWorkRoutes(deps: AdminWorkDeps): Router {
 
   router.get('/admin/campaigns/:slug/edit', signedIn, async (req, res) => {
     const campaign = await deps.campaignReads.find(String(req.params.slug));
-    if (!campaign) throw AppError.notFound('That campaign');
+    if (!campaign) throw new NotFound('That campaign');
     res.type('html').send(campaignFormPage({ ...frame(req, noticeOf(req)), mode: 'edit', values: campaignFormValues(campaign) }));
   });
 
@@ -189,8 +189,9 @@ export function adminWorkRoutes(deps: AdminWorkDeps): Router {
       req.log.info({ campaign: saved.slug, adminKeyId: req.dashboardSession!.keyId }, `campaign ${mode === 'new' ? 'created' : 'changed'} from the dashboard`);
       res.redirect(303, `/admin/campaigns/${saved.slug}/edit?${new URLSearchParams({ notice: `Saved. The donation page is at /campaigns/${saved.slug}.` })}`);
     } catch (error) {
-      if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 409)) throw error;
-      return again(error.status === 409 ? { [mode === 'new' ? 'slug' : 'currency']: error.message } : fieldErrors(error.details ?? [], FORM_TO_API));
+      if (error instanceof Conflict) return again({ [mode === 'new' ? 'slug' : 'currency']: error.message });
+      if (error instanceof ValidationFailed) return again(fieldErrors(error.details, FORM_TO_API));
+      throw error;
     }
   }
 
