@@ -2,6 +2,7 @@
 // Stripe id with paging, one payment in full with the refunds asked for it, and the monthly
 // donors by state. Runs on the admin pool, never on the donors' one.
 import type pg from 'pg';
+import type { RefundRef } from './refund-gateway.ts';
 
 export interface PaymentRow {
   id: string;
@@ -33,10 +34,25 @@ export interface RefundRequestRow {
   reason: string;
   requestedBy: string;
   status: string;
+  /** Asked of Stripe without an answer yet: the refund may or may not exist. */
+  open: boolean;
   error: string | null;
   stripeRefundId: string | null;
   createdAt: Date;
 }
+
+/** A request Stripe has not answered: it may or may not have made the refund. */
+const OPEN = 'requested';
+
+export type RefundOutcome = { refund: RefundRef } | { refused: boolean; error: string };
+
+const SELECT_REFUND_REQUEST = `SELECT r.id::text, r.amount, r.currency, r.reason, k.label AS requested_by, r.status, r.error, r.stripe_refund_id, r.created_at
+  FROM refund_requests r JOIN admin_keys k ON k.id = r.requested_by`;
+
+const toRefundRequest = (r: Record<string, any>): RefundRequestRow => ({
+  id: r.id, amount: r.amount, currency: r.currency, reason: r.reason, requestedBy: r.requested_by, status: r.status,
+  open: r.status === OPEN, error: r.error, stripeRefundId: r.stripe_refund_id, createdAt: r.created_at,
+});
 
 export interface MonthlyDonorRow {
   pledgeId: string;
@@ -102,30 +118,35 @@ export function createPaymentQueryRepository(pool: pg.Pool) {
     },
 
     async refundRequests(paymentId: string): Promise<RefundRequestRow[]> {
-      const { rows } = await pool.query(
-        `SELECT r.id::text, r.amount, r.currency, r.reason, k.label AS requested_by, r.status, r.error, r.stripe_refund_id, r.created_at
-         FROM refund_requests r JOIN admin_keys k ON k.id = r.requested_by WHERE r.payment_id = $1::uuid ORDER BY r.created_at DESC`,
-        [paymentId],
-      );
-      return rows.map((r) => ({
-        id: r.id, amount: r.amount, currency: r.currency, reason: r.reason, requestedBy: r.requested_by, status: r.status,
-        error: r.error, stripeRefundId: r.stripe_refund_id, createdAt: r.created_at,
-      }));
+      const { rows } = await pool.query(`${SELECT_REFUND_REQUEST} WHERE r.payment_id = $1::uuid ORDER BY r.created_at DESC`, [paymentId]);
+      return rows.map(toRefundRequest);
     },
 
-    async recordRefundRequest(r: { paymentId: string; amount: number; currency: string; reason: string; requestedBy: string }): Promise<string> {
+    /** The payment's request that Stripe has not answered yet (at most one, by a unique index). */
+    async openRefundRequest(paymentId: string): Promise<RefundRequestRow | null> {
+      const { rows } = await pool.query(`${SELECT_REFUND_REQUEST} WHERE r.payment_id = $1::uuid AND r.status = '${OPEN}'`, [paymentId]);
+      return rows[0] ? toRefundRequest(rows[0]) : null;
+    },
+
+    /** A new open request, or null when the payment already has one (another click got there first). */
+    async recordRefundRequest(r: { paymentId: string; amount: number; currency: string; reason: string; requestedBy: string }): Promise<string | null> {
       const { rows } = await pool.query(
-        `INSERT INTO refund_requests (payment_id, amount, currency, reason, requested_by) VALUES ($1::uuid, $2, $3, $4, $5::uuid) RETURNING id::text`,
+        `INSERT INTO refund_requests (payment_id, amount, currency, reason, requested_by, status) VALUES ($1::uuid, $2, $3, $4, $5::uuid, '${OPEN}')
+         ON CONFLICT (payment_id) WHERE status = '${OPEN}' DO NOTHING RETURNING id::text`,
         [r.paymentId, r.amount, r.currency, r.reason, r.requestedBy],
       );
-      return rows[0].id;
+      return rows[0]?.id ?? null;
     },
 
-    async settleRefundRequest(id: string, outcome: { stripeRefundId: string; status: string } | { error: string }): Promise<void> {
-      if ('error' in outcome) {
-        await pool.query(`UPDATE refund_requests SET status = 'failed', error = $2 WHERE id = $1::uuid`, [id, outcome.error.slice(0, 500)]);
+    /**
+     * Stripe's answer (the refund and its status), its refusal (nothing was made: the request is
+     * closed), or no answer (the request stays open, so the next ask retries it with its key).
+     */
+    async settleRefundRequest(id: string, outcome: RefundOutcome): Promise<void> {
+      if ('refund' in outcome) {
+        await pool.query(`UPDATE refund_requests SET status = $2, stripe_refund_id = $3, error = NULL WHERE id = $1::uuid`, [id, outcome.refund.status, outcome.refund.id]);
       } else {
-        await pool.query(`UPDATE refund_requests SET status = $2, stripe_refund_id = $3 WHERE id = $1::uuid`, [id, outcome.status, outcome.stripeRefundId]);
+        await pool.query(`UPDATE refund_requests SET status = $2, error = $3 WHERE id = $1::uuid`, [id, outcome.refused ? 'refused' : OPEN, outcome.error.slice(0, 500)]);
       }
     },
 

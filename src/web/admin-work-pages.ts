@@ -84,6 +84,7 @@ export function paymentPage(m: PaymentModel): string {
   const money = (n: number | null) => (n === null ? 'not known yet' : formatMoney(n, p.currency));
   const errors = m.errors ?? {};
   const ids = Object.entries(p.stripe).filter(([, v]) => v);
+  const open = m.refunds.find((r) => r.open);
   const body = html`<p><a href="/admin/payments">← All payments</a></p>
 <section class="card" aria-labelledby="money"><h2 id="money">${formatMoney(p.amount, p.currency)} from ${p.name ?? p.email}</h2>
 <dl class="receipt">
@@ -102,7 +103,13 @@ ${p.flag ? row('Flag', p.flag) : ''}
 <section class="card" aria-labelledby="ids"><h2 id="ids">Stripe ids</h2>
 <dl class="receipt ids">${ids.map(([k, v]) => row(STRIPE_ID_LABELS[k as keyof PaymentRow['stripe']], html`<code>${v}</code>`))}</dl></section>
 <section class="card" aria-labelledby="refund"><h2 id="refund">Refund</h2>
-${m.refundable > 0
+${open
+    ? html`${errors.amount ? html`<p class="error" role="alert">${errors.amount}</p>` : ''}<p class="notice" data-open-refund>A refund of ${formatMoney(open.amount, open.currency)} asked on ${localTime(open.createdAt, m.timeZone)} by ${open.requestedBy} has no answer from Stripe yet, so Stripe may or may not have made it. Retry it: it goes again under the same key, so Stripe makes it at most once. No other refund can be asked for until it is answered.</p>
+<form method="post" action="/admin/payments/${p.id}/refund">
+${csrfField(m.csrf)}<input type="hidden" name="amount" value="${formatMinor(open.amount, open.currency)}"><input type="hidden" name="reason" value="${open.reason}">
+<button type="submit">Retry the refund of ${formatMoney(open.amount, open.currency)}</button>
+</form>`
+    : m.refundable > 0
     ? html`${errorSummary(errors)}<form method="post" action="/admin/payments/${p.id}/refund/confirm" class="donate">
 ${csrfField(m.csrf)}
 <label for="amount">Amount (${p.currency.toUpperCase()}) <span class="hint">(up to ${formatMoney(m.refundable, p.currency)}; leave as is for a full refund)</span></label>
@@ -116,7 +123,7 @@ ${fieldError(errors, 'reason')}
     : html`<p class="muted">Nothing left to refund on this payment.</p>`}
 ${m.refunds.length
     ? html`<h3>Refunds asked for</h3><ul class="events">${m.refunds.map(
-        (r) => html`<li><strong>${formatMoney(r.amount, r.currency)}</strong> · ${localTime(r.createdAt, m.timeZone)} (${m.timeZone}) · by ${r.requestedBy} · ${r.status}${
+        (r) => html`<li><strong>${formatMoney(r.amount, r.currency)}</strong> · ${localTime(r.createdAt, m.timeZone)} (${m.timeZone}) · by ${r.requestedBy} · ${r.open ? 'no answer from Stripe yet' : r.status}${
           r.stripeRefundId ? html` <code>${r.stripeRefundId}</code>` : ''
         }<br><span class="muted">${r.reason}</span>${r.error ? html`<br><span class="error">${r.error}</span>` : ''}</li>`,
       )}</ul>`

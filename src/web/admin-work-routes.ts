@@ -6,7 +6,9 @@ import { z } from 'zod';
 import type { CampaignManagementService } from '../campaigns/campaign-management-service.ts';
 import { createCampaignSchema, updateCampaignSchema } from '../campaigns/campaign-schemas.ts';
 import type { CampaignService } from '../campaigns/campaign-service.ts';
-import { Conflict, issuesToDetails, NotFound, ValidationFailed, type ErrorDetail } from '../errors.ts';
+import {
+  Conflict, issuesToDetails, NotFound, PaymentProviderError, PaymentProviderRefused, ValidationFailed, type ErrorDetail,
+} from '../errors.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import { parseMajorAmount } from '../money/currency.ts';
 import type { PaymentQueryRepository } from '../payments/payment-query-repository.ts';
@@ -115,10 +117,11 @@ export function adminWorkRoutes(deps: AdminWorkDeps): Router {
     const { id } = parseOrThrow(paymentParams, req.params);
     const payment = await deps.payments.find(id);
     if (!payment) throw new NotFound('That payment');
+    const refunds = await deps.payments.refundRequests(id);
     res.status(extra.status ?? 200).type('html').send(
       paymentPage({
-        ...frame(req, noticeOf(req)), timeZone: deps.timeZone, payment, refunds: await deps.payments.refundRequests(id),
-        refundable: refundableOf(payment), values: extra.values, errors: extra.errors,
+        ...frame(req, noticeOf(req)), timeZone: deps.timeZone, payment, refunds,
+        refundable: refundableOf(payment, refunds.find((r) => r.open) ?? null), values: extra.values, errors: extra.errors,
       }),
     );
   }
@@ -136,10 +139,16 @@ export function adminWorkRoutes(deps: AdminWorkDeps): Router {
       if (amount === null) throw ValidationFailed.field('amount', 'Enter an amount like 25 or 25.50');
       return { values, ...(await deps.refunds.check({ paymentId: id, amount, reason: values.reason })) };
     } catch (error) {
-      if (!(error instanceof ValidationFailed)) throw error;
-      await showPayment(req, res, { values, errors: fieldErrors(error.details), status: 400 });
+      await showRefundProblem(req, res, values, error);
       return null;
     }
+  }
+
+  /** A refund the rules refuse: the payment's page again, with the problem beside the amount. */
+  async function showRefundProblem(req: Request, res: express.Response, values: { amount?: string; reason?: string }, error: unknown) {
+    if (error instanceof Conflict) return showPayment(req, res, { values, errors: { amount: error.message }, status: 409 });
+    if (error instanceof ValidationFailed) return showPayment(req, res, { values, errors: fieldErrors(error.details), status: 400 });
+    throw error;
   }
 
   router.post('/admin/payments/:id/refund/confirm', signedIn, form, csrf, async (req, res) => {
@@ -151,10 +160,19 @@ export function adminWorkRoutes(deps: AdminWorkDeps): Router {
     const ask = await refundAsk(req, res);
     if (!ask) return;
     const session = req.dashboardSession!;
-    const done = await deps.refunds.refund({ paymentId: ask.payment.id, amount: ask.amount, reason: ask.values.reason, adminKeyId: session.keyId });
-    req.log.info({ paymentId: ask.payment.id, amount: done.amount, refundId: done.stripeRefundId, adminKeyId: session.keyId }, 'refund requested from the dashboard');
-    const notice = `Refund ${done.stripeRefundId} asked of Stripe. The payment and the totals change when Stripe confirms it (its webhook), usually within seconds.`;
-    res.redirect(303, `/admin/payments/${ask.payment.id}?${new URLSearchParams({ notice })}`);
+    const back = (notice: string) => res.redirect(303, `/admin/payments/${ask.payment.id}?${new URLSearchParams({ notice })}`);
+    try {
+      const done = await deps.refunds.refund({ paymentId: ask.payment.id, amount: ask.amount, reason: ask.values.reason, adminKeyId: session.keyId });
+      req.log.info({ paymentId: ask.payment.id, amount: done.amount, refundId: done.stripeRefundId, retried: done.retried, adminKeyId: session.keyId }, 'refund requested from the dashboard');
+      back(`Refund ${done.stripeRefundId} asked of Stripe. The payment and the totals change when Stripe confirms it (its webhook), usually within seconds.`);
+    } catch (error) {
+      if (!(error instanceof PaymentProviderError)) return showRefundProblem(req, res, ask.values, error);
+      req.log.warn({ err: error, paymentId: ask.payment.id, adminKeyId: session.keyId }, 'refund without an answer from Stripe, or refused');
+      // The donor-facing messages of these errors ("you have not been charged") are not for staff.
+      back(error instanceof PaymentProviderRefused
+        ? 'Stripe refused this refund, so nothing was refunded. See the reason below.'
+        : 'Stripe did not answer, so this refund may or may not have been made. Retry it below: it cannot be made twice.');
+    }
   });
 
   router.get('/admin/monthly', signedIn, async (req, res) => {
