@@ -14,6 +14,7 @@ const AXE_SOURCE = readFile(createRequire(import.meta.url).resolve('axe-core/axe
 let e2e: E2E;
 let paidSession: string;
 let paymentId: string;
+let unansweredPaymentId: string;
 let key: string;
 
 beforeAll(async () => {
@@ -50,7 +51,14 @@ beforeAll(async () => {
   const monthly = await pledge(e2e.db, story, { frequency: 'monthly', amount: 2000, name: 'Mo Monthly', email: 'mo@example.org' });
   await e2e.db.prisma.pledge.update({ where: { id: monthly.id }, data: { stripeSubscriptionId: 'sub_axe', subscriptionStatus: 'active', completedAt: new Date() } });
   await campaign(e2e.db, 'admin-extra');
-  key = (await mintKey(e2e.db, 'axe')).key;
+  const minted = await mintKey(e2e.db, 'axe');
+  key = minted.key;
+  // A second payment whose refund Stripe never answered: its page offers only the retry.
+  const asked = await pledge(e2e.db, story, { name: 'Una Answered', amount: 3000 });
+  unansweredPaymentId = (await payment(e2e.db, { ...asked, currency: 'usd', amount: 3000 })).id;
+  await e2e.db.prisma.refundRequest.create({
+    data: { paymentId: unansweredPaymentId, amount: 1000, currency: 'usd', reason: 'Donor asked', requestedBy: minted.id, status: 'requested', error: 'No answer from Stripe: timed out' },
+  });
 });
 afterAll(() => e2e?.close());
 
@@ -118,6 +126,7 @@ const STATES: Array<[string, (page: Page, url: string) => Promise<void>]> = [
     await p.getByRole('button', { name: /Review the refund/ }).click();
     await p.waitForSelector('#error-summary');
   }],
+  ['admin-refund-unanswered', async (p, u) => signedIn(p, `${u}/admin/payments/${unansweredPaymentId}`)],
   ['admin-monthly', async (p, u) => signedIn(p, `${u}/admin/monthly`)],
   ['admin-campaign-new', async (p, u) => signedIn(p, `${u}/admin/campaigns/new`)],
   ['admin-campaign-errors', async (p, u) => {
