@@ -85,7 +85,7 @@ describe('the webhook secret', () => {
     expectAbsent(lines, emulated.webhookSecret);
 
     const secretKey = 'sk_live_51Hsecretsecretsecret0123456789';
-    const real = await setUpStripe(testConfig({ STRIPE_SECRET_KEY: secretKey, NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' }), logger);
+    const real = await setUpStripe(testConfig({ STRIPE_SECRET_KEY: secretKey, NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', RECEIPTS: 'off' }), logger);
     await real.stop();
     logger.info({ config: testConfig({ STRIPE_SECRET_KEY: secretKey }) }, 'config as a careless line would log it');
     expectAbsent(lines, secretKey);
