@@ -6,6 +6,7 @@ import { createDatabase } from '../src/db/client.ts';
 import { locateDatabaseOrExit } from '../src/db/database-url.ts';
 import { applyMigrations } from '../src/db/migrator.ts';
 import { createLogger } from '../src/logger.ts';
+import { manageLinksFor, noticesFor } from '../src/receipts/index.ts';
 import { createLedgerGateway } from '../src/stripe/ledger-gateway.ts';
 import { createStripeClient, stripeOptionsFromConfig } from '../src/stripe/stripe-client.ts';
 import { createInboxStore } from '../src/webhooks/inbox-transaction.ts';
@@ -59,7 +60,7 @@ function showProgress(p: ReconcileProgress): void {
 try {
   await applyMigrations(location.url);
   const gateway = createLedgerGateway(createStripeClient(stripeOptionsFromConfig(config, secretKey)));
-  const inbox = createWebhookInbox({ store: createInboxStore(db), gateway, logger, scope: scopeFor({ ...config.stripe, secretKey }) });
+  const inbox = createWebhookInbox({ store: createInboxStore(db, { notices: noticesFor(config, manageLinksFor(config, db), logger) }), gateway, logger, scope: scopeFor({ ...config.stripe, secretKey }) });
   const summary = await reconcile({ db, gateway, inbox, logger }, { since, onProgress: showProgress });
   if (tty) process.stderr.write('\r\x1b[2K');
   const applied = Object.entries(summary.events.applied).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';

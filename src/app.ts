@@ -32,6 +32,7 @@ import { createPaymentRepository } from './payments/payment-repository.ts';
 import { createPledgeRepository } from './pledges/pledge-repository.ts';
 import { countPledgeRefusals, PLEDGES_PATH, pledgeRoutes } from './pledges/pledge-routes.ts';
 import { createPledgeService } from './pledges/pledge-service.ts';
+import { manageLinksFor, noticesFor } from './receipts/index.ts';
 import { createCheckoutGateway } from './stripe/checkout-gateway.ts';
 import { createLedgerGateway } from './stripe/ledger-gateway.ts';
 import { createInboxStore } from './webhooks/inbox-transaction.ts';
@@ -97,7 +98,8 @@ export function createApp(deps: AppDeps): express.Express {
   const ledgerGateway = createLedgerGateway(deps.stripe);
   const fees =
     deps.fees ?? createFeeFiller({ gateway: ledgerGateway, store: createPaymentRepository(db.prisma), logger });
-  const inboxStore = createInboxStore(db);
+  const manageLinks = manageLinksFor(config, db, deps.clock);
+  const inboxStore = createInboxStore(db, { notices: noticesFor(config, manageLinks, logger, deps.clock) });
   const inbox = createWebhookInbox({ store: inboxStore, gateway: ledgerGateway, logger, fees, metrics, scope: scopeFor(config.stripe) });
   metrics.watchWebhookBacklog(() => inboxStore.events.oldestWaiting());
 

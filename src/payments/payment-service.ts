@@ -51,8 +51,23 @@ export const subjectOf = {
   invoice: (id: string) => `in:${id}`,
 };
 
-export function createPaymentService(deps: { payments: PaymentRepository; pledges: PledgeLedgerRepository; logger: Logger }) {
-  const { payments, pledges, logger } = deps;
+/**
+ * What the donor is told about their money (src/receipts/), written in this same transaction so
+ * that a payment and its receipt commit together; each decides from the committed row whether
+ * anything is due (a settled, unflagged payment; a new refund) and writes it at most once.
+ */
+export interface PaymentNotices {
+  paymentRecorded(ref: { paymentIntentId: string | null; invoiceId: string | null }): Promise<void>;
+  refundRecorded(ref: PaymentRef): Promise<void>;
+}
+
+export function createPaymentService(deps: {
+  payments: PaymentRepository;
+  pledges: PledgeLedgerRepository;
+  logger: Logger;
+  notices?: PaymentNotices;
+}) {
+  const { payments, pledges, logger, notices } = deps;
 
   async function pledgeForSession(sessionId: string, hint: string | null): Promise<LedgerPledge | null> {
     const bySession = await pledges.findBySessionId(sessionId);
@@ -116,6 +131,7 @@ export function createPaymentService(deps: { payments: PaymentRepository; pledge
         paidAt: status === 'succeeded' ? c.at : null,
         facts: c.facts,
       });
+      await notices?.paymentRecorded({ paymentIntentId: c.paymentIntentId, invoiceId: null });
       await pledges.advance(pledge.id, status === 'failed' ? 'failed' : 'completed');
       return processed;
     },
@@ -128,8 +144,9 @@ export function createPaymentService(deps: { payments: PaymentRepository; pledge
     },
 
     async recordRefund(ref: PaymentRef, amountRefunded: number): Promise<LedgerOutcome> {
-      if (await payments.mergeRefund(ref, amountRefunded)) return processed;
-      return deferFor(ref);
+      if (!(await payments.mergeRefund(ref, amountRefunded))) return deferFor(ref);
+      await notices?.refundRecorded(ref);
+      return processed;
     },
 
     async recordDispute(
@@ -163,6 +180,7 @@ export function createPaymentService(deps: { payments: PaymentRepository; pledge
         paidAt: inv.paidAt,
         facts: inv.facts,
       });
+      await notices?.paymentRecorded({ paymentIntentId: inv.paymentIntentId, invoiceId: inv.invoiceId });
       return processed;
     },
 

@@ -1,0 +1,19 @@
+// The receipts the ledger writes, composed from config: the app and `npm run reconcile` use the
+// same, so a payment recovered by reconcile gets its receipt too (once).
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import { senderDomain } from '../email/outbox.ts';
+import { createManageLinks, type ManageLinks } from '../manage/manage-links.ts';
+import type { NoticesFactory } from '../webhooks/inbox-transaction.ts';
+import { receiptNotices } from './receipt-notices.ts';
+
+export function manageLinksFor(config: Config, db: Pick<Database, 'prisma'>, clock?: () => Date): ManageLinks {
+  return createManageLinks({ client: db.prisma, configuredSecret: config.email.manageLinkSecret, publicUrl: config.publicUrl, clock });
+}
+
+/** undefined with RECEIPTS=off: the ledger then queues nothing. */
+export function noticesFor(config: Config, links: ManageLinks, logger: Logger, clock?: () => Date): NoticesFactory | undefined {
+  if (!config.email.enabled) return undefined;
+  return receiptNotices({ org: config.org, domain: senderDomain(config.email.from), links, logger, clock });
+}
