@@ -32,7 +32,7 @@ import { createPaymentRepository } from './payments/payment-repository.ts';
 import { createPledgeRepository } from './pledges/pledge-repository.ts';
 import { countPledgeRefusals, PLEDGES_PATH, pledgeRoutes } from './pledges/pledge-routes.ts';
 import { createPledgeService } from './pledges/pledge-service.ts';
-import { manageLinksFor, noticesFor } from './receipts/index.ts';
+import { manageLinksFor, noticesFor, staffMailSections } from './receipts/index.ts';
 import { createCheckoutGateway } from './stripe/checkout-gateway.ts';
 import { createLedgerGateway } from './stripe/ledger-gateway.ts';
 import { createInboxStore } from './webhooks/inbox-transaction.ts';
@@ -140,7 +140,9 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(adminApi(admin, { logger, clock: deps.clock }));
   app.use(metricsRoutes(metrics, adminAuth(admin.keys)));
-  app.use(adminDashboardRoutes({ admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock }));
+  app.use(adminDashboardRoutes({
+    admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock, sections: staffMailSections(config, db),
+  }));
   app.use(
     pledgeRoutes({
       pledges,

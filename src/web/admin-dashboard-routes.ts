@@ -32,6 +32,8 @@ export interface DashboardDeps {
   publicUrl: string;
   logger: Logger;
   clock?: () => Date;
+  /** More tabs (the Emails tab...), mounted under /admin behind the session. */
+  sections?: Router[];
 }
 
 export function adminDashboardRoutes(deps: DashboardDeps): Router {
@@ -133,6 +135,7 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
   });
 
   router.use('/admin', signedIn, csvExportRoutes(deps.admin.exports, deps.logger, now));
+  for (const section of deps.sections ?? []) router.use('/admin', signedIn, section);
   router.use('/admin', dashboardErrors());
   return router;
 }
