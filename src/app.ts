@@ -32,6 +32,7 @@ import { createPaymentRepository } from './payments/payment-repository.ts';
 import { createPledgeRepository } from './pledges/pledge-repository.ts';
 import { countPledgeRefusals, PLEDGES_PATH, pledgeRoutes } from './pledges/pledge-routes.ts';
 import { createPledgeService } from './pledges/pledge-service.ts';
+import { donorManageRoutes, staffMonthlySection } from './manage/index.ts';
 import { manageLinksFor, noticesFor, staffMailSections } from './receipts/index.ts';
 import { createCheckoutGateway } from './stripe/checkout-gateway.ts';
 import { createLedgerGateway } from './stripe/ledger-gateway.ts';
@@ -114,7 +115,8 @@ export function createApp(deps: AppDeps): express.Express {
         directives: {
           // The donation form answers with a 303 to Checkout; browsers hold redirects after a
           // form post to form-action too.
-          'form-action': ["'self'", deps.checkoutOrigin],
+          // ... and the manage page's card button to Stripe's customer portal.
+          'form-action': ["'self'", deps.checkoutOrigin, 'https://billing.stripe.com'],
         },
       },
       // Nothing about a donor's page leaks to other sites, yet a browser still tells us the
@@ -141,7 +143,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(adminApi(admin, { logger, clock: deps.clock }));
   app.use(metricsRoutes(metrics, adminAuth(admin.keys)));
   app.use(adminDashboardRoutes({
-    admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock, sections: staffMailSections(config, db),
+    admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock, sections: [staffMonthlySection(db), ...staffMailSections(config, db)],
   }));
   app.use(
     pledgeRoutes({
@@ -150,6 +152,7 @@ export function createApp(deps: AppDeps): express.Express {
       formHandler: web.formHandler,
     }),
   );
+  app.use(donorManageRoutes({ config, db, stripe: deps.stripe, links: manageLinks, clock: deps.clock }));
   app.use(web.router);
 
   app.use(web.notFound);

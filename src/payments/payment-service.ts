@@ -191,12 +191,31 @@ export function createPaymentService(deps: {
       return processed;
     },
 
-    async recordSubscriptionEnded(subscriptionId: string, pledgeIdHint: string | null, at: Date): Promise<LedgerOutcome> {
+    async recordSubscriptionEnded(subscriptionId: string, pledgeIdHint: string | null, at: Date, by: string | null = null): Promise<LedgerOutcome> {
       const pledge = await pledgeForSubscription(subscriptionId, pledgeIdHint);
       if (!pledge) return deferUntilLinked(subscriptionId);
       await pledges.link(pledge.id, { subscriptionId });
       await pledges.setSubscriptionState(pledge.id, 'canceled', at);
+      await pledges.markCancelled(pledge.id, at, by);
       await pledges.advance(pledge.id, 'cancelled');
+      return processed;
+    },
+
+    /** customer.subscription.updated: a new amount or a pause, as the donor set it (src/manage/). */
+    async recordSubscriptionChanged(
+      subscriptionId: string,
+      pledgeIdHint: string | null,
+      change: { amount: number; currency: string; coveredFee: number | null; paused: boolean; at: Date },
+    ): Promise<LedgerOutcome> {
+      const pledge = await pledgeForSubscription(subscriptionId, pledgeIdHint);
+      if (!pledge) return deferUntilLinked(subscriptionId);
+      if (change.currency !== pledge.currency) return ignored(`currency ${change.currency} differs from the pledge's ${pledge.currency}`);
+      await pledges.applySubscriptionChange(pledge.id, {
+        amount: change.amount,
+        coveredFee: change.coveredFee ?? pledge.coveredFee,
+        paused: change.paused,
+        at: change.at,
+      });
       return processed;
     },
 
