@@ -40,7 +40,7 @@ export function emailPage(e: EmailRow & { text: string; messageId: string }): st
     body: html`<header class="admin-bar"><h1>Email</h1></header>
 ${adminTabs('emails')}
 <p><a href="/admin/emails">All emails</a></p>
-<dl class="totals"><div><dt>To</dt><dd>${e.to}</dd></div><div><dt>Subject</dt><dd data-subject>${e.subject}</dd></div>
+<dl class="totals email-meta"><div><dt>To</dt><dd>${e.to}</dd></div><div><dt>Subject</dt><dd data-subject>${e.subject}</dd></div>
 <div><dt>Status</dt><dd>${e.status}</dd></div><div><dt>Message-ID</dt><dd><code>${e.messageId}</code></dd></div>
 <div><dt>SMTP answer</dt><dd>${e.smtpResponse ?? e.lastError ?? '–'}</dd></div></dl>
 <h2>As the donor sees it</h2>
