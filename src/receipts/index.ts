@@ -13,8 +13,10 @@ import { receiptNotices } from './receipt-notices.ts';
 import { statementRoutes } from './statement-routes.ts';
 import { createStatementService } from './statement-service.ts';
 
-export function manageLinksFor(config: Config, db: Pick<Database, 'prisma'>, clock?: () => Date): ManageLinks {
-  return createManageLinks({ client: db.prisma, configuredSecret: config.email.manageLinkSecret, publicUrl: config.publicUrl, clock });
+export function manageLinksFor(config: Config, db: Pick<Database, 'admin'>, clock?: () => Date): ManageLinks {
+  // The key is read once, from inside webhook transactions that may hold every connection of the
+  // main pool: it is read on the staff pool, and never in a transaction that could roll back.
+  return createManageLinks({ client: db.admin.prisma, configuredSecret: config.email.manageLinkSecret, publicUrl: config.publicUrl, clock });
 }
 
 /** undefined with RECEIPTS=off: the ledger then queues nothing. */

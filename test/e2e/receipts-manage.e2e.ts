@@ -64,7 +64,8 @@ it('a donor pays monthly, staff see the receipt, the donor lowers the gift, upda
   const [receipt] = await outboxRows(e2e.db, `kind = 'receipt' AND to_address = 'reader@example.org'`);
   const phone = await e2e.newPage({ viewport: PHONE, javaScriptEnabled: false });
   await phone.setContent(receipt!.html);
-  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  // A string: the test's TypeScript has no DOM types.
+  const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
   expect(overflow).toBeLessThanOrEqual(0);
   await e2e.screenshot(phone, 'receipt-phone');
 
