@@ -2,7 +2,7 @@
 // src/web/admin-dashboard-routes.ts). Reads go through the staff pool.
 import { Router } from 'express';
 import { z } from 'zod';
-import { AppError } from '../http/app-error.ts';
+import { NotFound } from '../errors.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { OutboxRepository } from './outbox-repository.ts';
 import { emailPage, emailsPage } from './emails-page.ts';
@@ -19,14 +19,14 @@ export function emailsRoutes(deps: { outbox: OutboxRepository; catcher: boolean 
   router.get('/emails/:id', async (req, res) => {
     const { id } = parseOrThrow(idParams, req.params);
     const email = await deps.outbox.find(id);
-    if (!email) throw AppError.notFound(`Email '${id}'`);
+    if (!email) throw new NotFound(`Email '${id}'`);
     res.type('html').send(emailPage(email));
   });
   // The message's own HTML, on its own: nothing in it may run or load, even were it hostile.
   router.get('/emails/:id/html', async (req, res) => {
     const { id } = parseOrThrow(idParams, req.params);
     const email = await deps.outbox.find(id);
-    if (!email) throw AppError.notFound(`Email '${id}'`);
+    if (!email) throw new NotFound(`Email '${id}'`);
     res.set('Content-Security-Policy', "sandbox; default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'");
     res.set('X-Frame-Options', 'SAMEORIGIN');
     res.type('html').send(email.html);

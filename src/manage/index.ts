@@ -1,23 +1,22 @@
 // The manage domain composed from config: the donor's pages and the staff's monthly view.
 import type { Router } from 'express';
-import type Stripe from 'stripe';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { senderDomain } from '../email/outbox.ts';
-import { createSubscriptionGateway } from '../stripe/subscription-gateway.ts';
 import type { ManageLinks } from './manage-links.ts';
 import { createManageRepository } from './manage-repository.ts';
 import { manageRoutes } from './manage-routes.ts';
 import { createManageService } from './manage-service.ts';
+import type { SubscriptionGateway } from './subscription-gateway.ts';
 import { monthlyStaffRoutes } from './monthly-staff.ts';
 
-export function donorManageRoutes(deps: { config: Config; db: Pick<Database, 'prisma'>; stripe: Stripe; links: ManageLinks; clock?: () => Date }): Router {
+export function donorManageRoutes(deps: { config: Config; db: Pick<Database, 'prisma'>; subscriptions: SubscriptionGateway; links: ManageLinks; clock?: () => Date }): Router {
   const { config } = deps;
   const manage = createManageService({
     repository: createManageRepository(deps.db.prisma),
     client: deps.db.prisma,
     links: deps.links,
-    gateway: createSubscriptionGateway(deps.stripe),
+    gateway: deps.subscriptions,
     org: config.org,
     domain: senderDomain(config.email.from),
     publicUrl: config.publicUrl,

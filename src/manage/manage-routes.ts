@@ -3,6 +3,7 @@
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
+import { ValidationFailed } from '../errors.ts';
 import { AppError } from '../http/app-error.ts';
 import { reportError } from '../http/error-handler.ts';
 import { fromThisSite } from '../web/admin-session.ts';
@@ -60,12 +61,12 @@ export function manageRoutes(deps: { manage: ManageService; publicUrl: string; t
   router.post('/manage/:token/gifts/:id/amount', form, sameSite, async (req, res) => {
     const { token, id } = giftParams.parse(req.params);
     const body = amountForm.safeParse(req.body ?? {});
-    if (!body.success) throw AppError.validation([{ field: 'amount', message: 'Enter the new monthly amount' }]);
+    if (!body.success) throw ValidationFailed.field('amount', 'Enter the new monthly amount');
     try {
       const amount = await deps.manage.changeAmount(token, id, body.data.amount, body.data.nonce);
       res.redirect(303, `${base(token)}?${new URLSearchParams({ amount })}`);
     } catch (error) {
-      if (!(error instanceof AppError) || error.status !== 400) throw error;
+      if (!(error instanceof ValidationFailed)) throw error;
       res.status(400);
       await show(req, res, { error: error.details?.[0]?.message ?? error.message });
     }

@@ -2,15 +2,16 @@
 // that donor and that gift, then asked of Stripe. The pledge itself changes when Stripe's event
 // comes back through the webhook inbox (exactly once, in any order), never here.
 import type { OrgConfig } from '../config.ts';
+import { Conflict, LinkRefused, NotFound, ValidationFailed } from '../errors.ts';
 import { enqueueEmail } from '../email/outbox-repository.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { AppError } from '../http/app-error.ts';
 import { grossUpForFees, type FeeModel } from '../money/fees.ts';
 import { isChargeableAmount, minimumChargeOf, parseMajorAmount, formatMoney, decimalsOf } from '../money/currency.ts';
 import type { ManageLinks } from './manage-links.ts';
 import { REQUESTED_LINK_HOURS } from './manage-links.ts';
 import { renderManageLinkEmail } from './manage-email.ts';
-import type { DonorGift, SubscriptionGateway } from './manage.ts';
+import type { DonorGift } from './manage.ts';
+import type { SubscriptionGateway } from './subscription-gateway.ts';
 import type { ManageRepository } from './manage-repository.ts';
 
 export interface ManageDeps {
@@ -35,15 +36,15 @@ export function createManageService(deps: ManageDeps) {
   async function donorOf(token: string): Promise<string> {
     const check = await deps.links.check(token);
     if (check.ok) return check.email;
-    if (check.reason === 'expired') throw new AppError(410, 'link_expired', 'This link has expired. Ask for a new one below.');
-    throw new AppError(403, 'link_invalid', 'This link is not valid. Ask for a new one below.');
+    if (check.reason === 'expired') throw new LinkRefused(true, 'This link has expired. Ask for a new one below.');
+    throw new LinkRefused(false, 'This link is not valid. Ask for a new one below.');
   }
 
   /** The donor's own running monthly gift, or a 404 that says nothing about anyone else's. */
   async function ownMonthly(email: string, pledgeId: string): Promise<DonorGift & { stripeSubscriptionId: string }> {
     const gift = (await deps.repository.giftsOf(email)).find((g) => g.id === pledgeId);
-    if (!gift || gift.frequency !== 'monthly' || !gift.stripeSubscriptionId) throw AppError.notFound('Monthly gift');
-    if (gift.status === 'cancelled' || gift.subscriptionStatus === 'canceled') throw AppError.conflict('This monthly gift has been cancelled.');
+    if (!gift || gift.frequency !== 'monthly' || !gift.stripeSubscriptionId) throw new NotFound('Monthly gift');
+    if (gift.status === 'cancelled' || gift.subscriptionStatus === 'canceled') throw new Conflict('This monthly gift has been cancelled.');
     return gift as DonorGift & { stripeSubscriptionId: string };
   }
 
@@ -72,7 +73,7 @@ export function createManageService(deps: ManageDeps) {
       const intended = parseMajorAmount(amountText, gift.currency);
       const max = deps.maxAmountMajor * 10 ** decimalsOf(gift.currency);
       if (intended === null || !isChargeableAmount(intended, gift.currency) || intended < minimumChargeOf(gift.currency) || intended > max) {
-        throw AppError.validation([{ field: 'amount', message: `Enter an amount from ${formatMoney(minimumChargeOf(gift.currency), gift.currency)} to ${formatMoney(max, gift.currency)}` }]);
+        throw ValidationFailed.field('amount', `Enter an amount from ${formatMoney(minimumChargeOf(gift.currency), gift.currency)} to ${formatMoney(max, gift.currency)}`);
       }
       const { gross, coveredFee } = gift.coverFees ? grossUpForFees(intended, deps.feeModel) : { gross: intended, coveredFee: 0 };
       await deps.gateway.changeAmount(gift.stripeSubscriptionId, { amount: gross, currency: gift.currency, coveredFee }, `manage:${pledgeId}:${nonce}`);
@@ -86,7 +87,7 @@ export function createManageService(deps: ManageDeps) {
 
     async portal(token: string, pledgeId: string): Promise<string> {
       const gift = await ownMonthly(await donorOf(token), pledgeId);
-      if (!gift.stripeCustomerId) throw AppError.notFound('Card on file');
+      if (!gift.stripeCustomerId) throw new NotFound('Card on file');
       return deps.gateway.portalUrl(gift.stripeCustomerId, `${deps.publicUrl}/manage/${token}`);
     },
   };

@@ -1,16 +1,4 @@
-// The donor's self-service: what the manage domain needs from Stripe (a port; the adapter is
-// src/stripe/subscription-gateway.ts) and what it shows.
-export interface SubscriptionGateway {
-  /** The new monthly charge from the next invoice on, without proration. */
-  changeAmount(subscriptionId: string, change: { amount: number; currency: string; coveredFee: number }, idempotencyKey: string): Promise<void>;
-  pause(subscriptionId: string): Promise<void>;
-  resume(subscriptionId: string): Promise<void>;
-  /** Cancels at once, marked as the donor's own decision. */
-  cancel(subscriptionId: string): Promise<void>;
-  /** Stripe's customer portal (card update), back to `returnUrl`. */
-  portalUrl(customerId: string, returnUrl: string): Promise<string>;
-}
-
+// What the manage domain shows: a donor's gifts and receipts.
 export interface DonorGift {
   id: string;
   campaignTitle: string;

@@ -1,7 +1,7 @@
 // /admin/statements?email=&year=: a donor's statement as a printable page, behind the dashboard's session.
 import { Router } from 'express';
 import { z } from 'zod';
-import { AppError } from '../http/app-error.ts';
+import { NotFound } from '../errors.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { StatementService } from './statement-service.ts';
 
@@ -12,7 +12,7 @@ export function statementRoutes(statements: StatementService): Router {
   router.get('/statements', async (req, res) => {
     const { email, year } = parseOrThrow(query, req.query);
     const page = await statements.printable(year, email);
-    if (!page) throw AppError.notFound(`Gifts from ${email} in ${year}`);
+    if (!page) throw new NotFound(`Gifts from ${email} in ${year}`);
     // The statement's own markup has no script or remote resource; a print stylesheet is not needed.
     res.type('html').send(page);
   });

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import type { FeeFiller } from '../payments/fee-filler.ts';
 import type { LedgerOutcome, PaymentService } from '../payments/payment-service.ts';
-import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
+import type { LedgerGateway } from '../payments/ledger-gateway.ts';
 
 export type ObjectOf<T extends Stripe.Event.Type> = Extract<Stripe.Event, { type: T }>['data']['object'];
 

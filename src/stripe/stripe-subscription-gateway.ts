@@ -1,15 +1,7 @@
-// The manage domain's SubscriptionGateway on the stripe SDK.
+// The manage domain's port (src/manage/subscription-gateway.ts) on the stripe SDK.
 import type Stripe from 'stripe';
-import type { SubscriptionGateway } from '../manage/manage.ts';
-import { toStripeAppError } from './stripe-errors.ts';
-
-async function call<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw toStripeAppError(error);
-  }
-}
+import type { SubscriptionGateway } from '../manage/subscription-gateway.ts';
+import { callStripe as call } from './stripe-errors.ts';
 
 export function createSubscriptionGateway(stripe: Stripe): SubscriptionGateway {
   return {
