@@ -96,6 +96,7 @@ export function createApp(deps: AppDeps): express.Express {
   const progress = createProgressReader({ load: (slug) => campaigns.progressWithId(slug), hub: deps.progressHub });
   const web = webRoutes({
     campaigns, pledges, progress, logger, publicUrl: config.publicUrl, embedFrameAncestors: config.embedFrameAncestors,
+    receiptsByEmail: config.email.enabled,
   });
   const fees =
     deps.fees ?? createFeeFiller({ gateway: gateways.ledger, store: createPaymentRepository(db.prisma), logger });
