@@ -4,10 +4,6 @@
 // this command also sends them itself (beside the app, SKIP LOCKED keeps each to one sender).
 import { SingleBar } from 'cli-progress';
 import { writeFile } from 'node:fs/promises';
-import { ConfigError, loadConfig } from '../src/config.ts';
-import { createDatabase } from '../src/db/client.ts';
-import { locateDatabaseOrExit } from '../src/db/database-url.ts';
-import { applyMigrations } from '../src/db/migrator.ts';
 import { createSmtpTransport } from '../src/email/mail-transport.ts';
 import { createOutboxRepository } from '../src/email/outbox-repository.ts';
 import { createOutboxSender } from '../src/email/outbox-sender.ts';
@@ -15,52 +11,32 @@ import { senderDomain } from '../src/email/outbox.ts';
 import { createLogger } from '../src/logger.ts';
 import { runAnnualStatements } from '../src/receipts/statement-cli.ts';
 import { createStatementService } from '../src/receipts/statement-service.ts';
+import { loadConfigOrExit, runWithDatabase } from './command-runner.ts';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(78);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 if (!config.email.enabled && process.argv.includes('--send')) {
   process.stderr.write('RECEIPTS=off: statements are not sent\n');
   process.exit(78);
 }
-const location = await locateDatabaseOrExit(config);
-let code = 1;
-try {
-  await applyMigrations(location.url);
-  const db = createDatabase(location.url, { max: 2 });
-  try {
-    const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'statements [{bar}] {value}/{total}' }) : undefined;
-    code = await runAnnualStatements(
-      process.argv.slice(2),
-      createStatementService({ client: db.prisma, org: config.org, domain: senderDomain(config.email.from) }),
-      {
-        out: (text) => process.stdout.write(text),
-        err: (line) => process.stderr.write(`${line}\n`),
-        writeFile: (path, text) => writeFile(path, text),
-        progress: bar && { start: (total) => bar.start(total, 0), tick: () => bar.increment(), stop: () => bar.stop() },
-      },
-    );
-    if (code === 0 && process.argv.includes('--send') && config.email.smtpUrl) {
-      const transport = createSmtpTransport(config.email.smtpUrl);
-      const sender = createOutboxSender({
-        outbox: createOutboxRepository(db.prisma), transport, from: config.email.from, logger: createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr),
-      });
-      await sender.drain();
-      transport.close();
-    }
-  } finally {
-    await db.close();
+await runWithDatabase(config, async (db) => {
+  const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'statements [{bar}] {value}/{total}' }) : undefined;
+  const code = await runAnnualStatements(
+    process.argv.slice(2),
+    createStatementService({ client: db.prisma, org: config.org, domain: senderDomain(config.email.from) }),
+    {
+      out: (text) => process.stdout.write(text),
+      err: (line) => process.stderr.write(`${line}\n`),
+      writeFile: (path, text) => writeFile(path, text),
+      progress: bar && { start: (total) => bar.start(total, 0), tick: () => bar.increment(), stop: () => bar.stop() },
+    },
+  );
+  if (code === 0 && process.argv.includes('--send') && config.email.smtpUrl) {
+    const transport = createSmtpTransport(config.email.smtpUrl);
+    const sender = createOutboxSender({
+      outbox: createOutboxRepository(db.prisma), transport, from: config.email.from, logger: createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr),
+    });
+    await sender.drain();
+    transport.close();
   }
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-} finally {
-  await location.stop();
-}
-process.exit(code);
+  return code;
+});

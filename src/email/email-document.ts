@@ -16,6 +16,15 @@ ${o.footer ?? ''}
 </html>`.value;
 }
 
+/** One email as the outbox takes it: the HTML document and its text part, under one subject. */
+export function composeEmail(o: { subject: string; orgName: string; body: SafeHtml; footer?: SafeHtml; text: string[] }) {
+  return {
+    subject: o.subject,
+    html: emailDocument({ title: o.subject, orgName: o.orgName, body: o.body, footer: o.footer }),
+    text: o.text.join('\n'),
+  };
+}
+
 /** A label/value list that stays readable on a phone (no tables). */
 export function facts(rows: Array<[string, SafeHtml | string]>): SafeHtml {
   return html`<dl style="margin:16px 0;padding:0">${rows.map(

@@ -1,7 +1,7 @@
 // The receipt and the refund notice, as an HTML part and a plain-text part. Every value goes
 // through `html`, which escapes it, so a donor's name (or a campaign's title) stays text.
 import type { OrgConfig } from '../config.ts';
-import { emailDocument, facts, textFacts } from '../email/email-document.ts';
+import { composeEmail, facts, textFacts } from '../email/email-document.ts';
 import { decimalsOf, formatMinor } from '../money/currency.ts';
 import { donationReference, nextMonthlyCharge } from '../pledges/pledge.ts';
 import { html, type SafeHtml } from '../web/html.ts';
@@ -77,19 +77,16 @@ export function renderReceipt(p: PaymentForNotice, o: { org: OrgConfig; manageUr
   const ack = acknowledgment(p, o.org, date);
   const manage = monthly && o.manageUrl;
   const subject = `Your receipt for your ${monthly ? 'monthly ' : ''}gift of ${amount} to ${o.org.name}`;
-  return {
+  return composeEmail({
     subject,
-    html: emailDocument({
-      title: subject,
-      orgName: o.org.name,
-      body: html`<h1 style="margin:0 0 16px;font-size:22px">Thank you</h1>
+    orgName: o.org.name,
+    body: html`<h1 style="margin:0 0 16px;font-size:22px">Thank you</h1>
 <p style="margin:16px 0">${greeting}</p>
 <p style="margin:16px 0">${thanks}</p>
 ${facts(rows)}
 ${ack.html}
 ${manage ? html`<p style="margin:24px 0"><a href="${o.manageUrl}" style="color:#1a5fb4;font-weight:bold">Manage your monthly gift</a><br><span style="font-size:13px;color:#555555">Change the amount, pause or cancel, or update your card. This link is yours alone: do not forward this email.</span></p>` : ''}`,
-      footer: orgFooter(o.org),
-    }),
+    footer: orgFooter(o.org),
     text: [
       greeting,
       '',
@@ -101,8 +98,8 @@ ${manage ? html`<p style="margin:24px 0"><a href="${o.manageUrl}" style="color:#
       ...(manage ? ['', `Manage your monthly gift (change the amount, pause or cancel, update your card): ${o.manageUrl}`, 'This link is yours alone: do not forward this email.'] : []),
       '',
       ...orgLines(o.org),
-    ].join('\n'),
-  };
+    ],
+  });
 }
 
 export function renderRefundNotice(p: PaymentForNotice, o: { org: OrgConfig; at: Date }): RenderedEmail {
@@ -120,18 +117,15 @@ export function renderRefundNotice(p: PaymentForNotice, o: { org: OrgConfig; at:
   ];
   const sentence = `We have refunded ${refunded} of your gift to ${o.org.name}. The refund reaches your account in 5 to 10 business days.`;
   const replaces = 'This notice replaces the amount on your earlier receipt: your contribution is now the amount shown as "Your gift now".';
-  return {
+  return composeEmail({
     subject,
-    html: emailDocument({
-      title: subject,
-      orgName: o.org.name,
-      body: html`<h1 style="margin:0 0 16px;font-size:22px">Refund</h1>
+    orgName: o.org.name,
+    body: html`<h1 style="margin:0 0 16px;font-size:22px">Refund</h1>
 <p style="margin:16px 0">Dear ${p.name ?? 'friend'},</p>
 <p style="margin:16px 0">${sentence}</p>
 ${facts(rows)}
 <p style="margin:16px 0;font-size:14px">${replaces}</p>`,
-      footer: orgFooter(o.org),
-    }),
-    text: [`Dear ${p.name ?? 'friend'},`, '', sentence, '', textFacts(rows), '', replaces, '', ...orgLines(o.org)].join('\n'),
-  };
+    footer: orgFooter(o.org),
+    text: [`Dear ${p.name ?? 'friend'},`, '', sentence, '', textFacts(rows), '', replaces, '', ...orgLines(o.org)],
+  });
 }

@@ -1,6 +1,6 @@
 // One donor's statement of a year's giving: every gift, net of refunds, totalled per currency.
 import type { OrgConfig } from '../config.ts';
-import { emailDocument, facts, textFacts } from '../email/email-document.ts';
+import { composeEmail, facts, textFacts } from '../email/email-document.ts';
 import { donationReference } from '../pledges/pledge.ts';
 import { html } from '../web/html.ts';
 import { formatMoney, longDate, type RenderedEmail } from './receipt-content.ts';
@@ -44,20 +44,17 @@ export function renderStatement(s: DonorStatement, o: { org: OrgConfig; year: nu
     `${longDate(g.paidAt, tz)}: ${formatMoney(g.amount - g.amountRefunded, g.currency)}${g.amountRefunded ? ` (${formatMoney(g.amount, g.currency)} less ${formatMoney(g.amountRefunded, g.currency)} refunded)` : ''}, ${g.campaignTitle}, reference ${donationReference(g.pledgeId)}`;
   const sentence = `${o.org.name} acknowledges with thanks your contributions in ${o.year} listed here. ${o.org.receiptStatement}`;
   const orgLines = [o.org.name, o.org.address, o.org.taxId ? `Tax ID (EIN): ${o.org.taxId}` : undefined].filter((l): l is string => !!l);
-  return {
+  return composeEmail({
     subject,
-    html: emailDocument({
-      title: subject,
-      orgName: o.org.name,
-      body: html`<h1 style="margin:0 0 16px;font-size:22px">Your ${o.year} giving statement</h1>
+    orgName: o.org.name,
+    body: html`<h1 style="margin:0 0 16px;font-size:22px">Your ${o.year} giving statement</h1>
 <p style="margin:16px 0">Dear ${s.name ?? 'friend'},</p>
 <p style="margin:16px 0">Thank you for your support in ${o.year}. Here is every gift we received from you (${s.email}), net of any refund.</p>
 ${facts(totalLines)}
 <ol style="margin:16px 0;padding-left:20px">${s.gifts.map((g) => html`<li style="margin:4px 0">${giftLine(g)}</li>`)}</ol>
 <p style="margin:16px 0">${sentence}</p>
 <p style="margin:16px 0;font-size:14px">Please keep this statement for your tax records.</p>`,
-      footer: html`<p style="margin:24px 0 0;font-size:13px;color:#555555">${orgLines.map((l, i) => html`${i ? html`<br>` : ''}${l}`)}</p>`,
-    }),
+    footer: html`<p style="margin:24px 0 0;font-size:13px;color:#555555">${orgLines.map((l, i) => html`${i ? html`<br>` : ''}${l}`)}</p>`,
     text: [
       `Dear ${s.name ?? 'friend'},`,
       '',
@@ -72,8 +69,8 @@ ${facts(totalLines)}
       'Please keep this statement for your tax records.',
       '',
       ...orgLines,
-    ].join('\n'),
-  };
+    ],
+  });
 }
 
 export const statementKey = (year: number, email: string) => `statement:${year}:${email.toLowerCase()}`;
