@@ -39,6 +39,8 @@ describe('refund notices', () => {
     const session = await h.stripe.checkout.sessions.retrieve(res.body.checkoutSessionId);
     const pi = await h.stripe.paymentIntents.retrieve(session.payment_intent as string);
     const charge = pi.latest_charge as string;
+    // The receipt first (as a donor would have it before any refund): the order checked below.
+    await settle();
 
     await h.stripe.refunds.create({ charge, amount: 1200 });
     let messages = await settle();
