@@ -35,6 +35,8 @@ import { createRefundService } from './payments/refund-service.ts';
 import { createPledgeRepository } from './pledges/pledge-repository.ts';
 import { countPledgeRefusals, PLEDGES_PATH, pledgeRoutes } from './pledges/pledge-routes.ts';
 import { createPledgeService } from './pledges/pledge-service.ts';
+import { donorManageRoutes } from './manage/index.ts';
+import { manageLinksFor, noticesFor, staffMailSections } from './receipts/index.ts';
 import { createStripeGateways } from './stripe/stripe-gateways.ts';
 import { scopeFor } from './webhooks/event-scope.ts';
 import { createLedger } from './webhooks/ledger.ts';
@@ -96,10 +98,15 @@ export function createApp(deps: AppDeps): express.Express {
   const progress = createProgressReader({ load: (slug) => campaigns.progressWithId(slug), hub: deps.progressHub });
   const web = webRoutes({
     campaigns, pledges, progress, logger, publicUrl: config.publicUrl, embedFrameAncestors: config.embedFrameAncestors, org: config.org,
+    receiptsByEmail: config.email.enabled,
   });
   const fees =
     deps.fees ?? createFeeFiller({ gateway: gateways.ledger, store: createPaymentRepository(db.prisma), logger });
-  const ledger = createLedger({ db, gateway: gateways.ledger, logger, fees, metrics, scope: scopeFor(config.stripe), clock: deps.clock });
+  const manageLinks = manageLinksFor(config, db, deps.clock);
+  const ledger = createLedger({
+    db, gateway: gateways.ledger, logger, fees, metrics, scope: scopeFor(config.stripe), clock: deps.clock,
+    notices: noticesFor(config, manageLinks, logger, deps.clock),
+  });
   metrics.watchWebhookBacklog(() => ledger.events.oldestWaiting());
 
   const app = express();
@@ -113,7 +120,8 @@ export function createApp(deps: AppDeps): express.Express {
         directives: {
           // The donation form answers with a 303 to Checkout; browsers hold redirects after a
           // form post to form-action too.
-          'form-action': ["'self'", deps.checkoutOrigin],
+          // ... and the manage page's card button to Stripe's customer portal.
+          'form-action': ["'self'", deps.checkoutOrigin, 'https://billing.stripe.com'],
           // The organisation's logo and a campaign's image may live on the organisation's site.
           'img-src': ["'self'", 'data:', 'https:'],
         },
@@ -146,6 +154,7 @@ export function createApp(deps: AppDeps): express.Express {
     admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock, org: config.org, timeZone: config.org.timeZone,
     payments: staffPayments,
     refunds: createRefundService({ payments: staffPayments, gateway: gateways.refunds }),
+    sections: [...staffMailSections(config, db)],
   }));
   app.use(
     pledgeRoutes({
@@ -154,6 +163,7 @@ export function createApp(deps: AppDeps): express.Express {
       formHandler: web.formHandler,
     }),
   );
+  app.use(donorManageRoutes({ config, db, subscriptions: gateways.subscriptions, links: manageLinks, clock: deps.clock }));
   app.use(web.router);
 
   app.use(web.notFound);

@@ -62,6 +62,12 @@ export interface MonthlyDonorRow {
   currency: string;
   amount: number;
   subscriptionStatus: string | null;
+  /** The pledge itself is cancelled (by the donor on the manage page, or Stripe's cancellation reached it). */
+  cancelled: boolean;
+  pausedAt: Date | null;
+  cancelledAt: Date | null;
+  /** donor, cancellation_requested (portal or Stripe's dashboard), payment_failed, payment_disputed. */
+  cancelledBy: string | null;
   since: Date | null;
   payments: number;
 }
@@ -154,6 +160,7 @@ export function createPaymentQueryRepository(pool: pg.Pool) {
     async monthlyDonors(limit = 200): Promise<MonthlyDonorRow[]> {
       const { rows } = await pool.query(
         `SELECT pl.id::text, c.slug AS campaign, pl.name, pl.email, pl.currency, pl.amount, pl.subscription_status, pl.completed_at,
+                pl.status = 'cancelled' AS cancelled, pl.paused_at, pl.cancelled_at, pl.cancelled_by,
                 (SELECT count(*) FROM payments p WHERE p.pledge_id = pl.id AND p.status = 'succeeded')::int AS payments
          FROM pledges pl JOIN campaigns c ON c.id = pl.campaign_id
          WHERE pl.frequency = 'monthly' AND pl.stripe_subscription_id IS NOT NULL
@@ -162,7 +169,8 @@ export function createPaymentQueryRepository(pool: pg.Pool) {
       );
       return rows.map((r) => ({
         pledgeId: r.id, campaign: r.campaign, name: r.name, email: r.email, currency: r.currency, amount: r.amount,
-        subscriptionStatus: r.subscription_status, since: r.completed_at, payments: r.payments,
+        subscriptionStatus: r.subscription_status, cancelled: r.cancelled, pausedAt: r.paused_at, cancelledAt: r.cancelled_at,
+        cancelledBy: r.cancelled_by, since: r.completed_at, payments: r.payments,
       }));
     },
   };

@@ -5,6 +5,7 @@ import { createCheckoutGateway } from './stripe-checkout-gateway.ts';
 import { createLedgerGateway } from './stripe-ledger-gateway.ts';
 import { createReconciliationGateway } from './stripe-reconciliation-gateway.ts';
 import { createRefundGateway } from './stripe-refund-gateway.ts';
+import { createSubscriptionGateway } from './stripe-subscription-gateway.ts';
 import { createWebhookGateway } from './stripe-webhook-gateway.ts';
 
 export function createStripeGateways(stripe: Stripe, webhookSecret: string) {
@@ -13,6 +14,7 @@ export function createStripeGateways(stripe: Stripe, webhookSecret: string) {
     ledger: createLedgerGateway(stripe),
     reconciliation: createReconciliationGateway(stripe),
     refunds: createRefundGateway(stripe),
+    subscriptions: createSubscriptionGateway(stripe),
     webhooks: createWebhookGateway(stripe, webhookSecret),
   };
 }

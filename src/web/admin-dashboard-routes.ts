@@ -18,6 +18,7 @@ import { parseOrThrow } from '../http/validation.ts';
 import { dashboardPage, signInPage } from './admin-dashboard-page.ts';
 import { clearSessionCookie, csrfOk, fromThisSite, sessionToken, setSessionCookie } from './admin-session.ts';
 import { errorPage } from './error-pages.ts';
+import type { AdminFrame } from './admin-frame.ts';
 import { adminWorkRoutes } from './admin-work-routes.ts';
 import type { Org } from './layout.ts';
 import type { PaymentQueryRepository } from '../payments/payment-query-repository.ts';
@@ -42,6 +43,8 @@ export interface DashboardDeps {
   org?: Org;
   /** The zone the dashboard shows its times in. */
   timeZone: string;
+  /** More tabs (the Emails tab...), mounted under /admin behind the session. */
+  sections?: Router[];
 }
 
 export function adminDashboardRoutes(deps: DashboardDeps): Router {
@@ -149,6 +152,12 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
     org: deps.org, timeZone: deps.timeZone, signedIn, csrf,
   }));
   router.use('/admin', signedIn, csvExportRoutes(deps.admin.exports, deps.logger, now));
+  // Other domains' tabs draw themselves inside the shared frame: they find it in res.locals.
+  const withFrame: RequestHandler = (req, res, next) => {
+    res.locals.adminFrame = { label: req.dashboardSession!.label, csrf: req.dashboardSession!.csrf, org: deps.org } satisfies AdminFrame;
+    next();
+  };
+  for (const section of deps.sections ?? []) router.use('/admin', signedIn, withFrame, section);
   router.use('/admin', dashboardErrors());
   return router;
 }

@@ -146,26 +146,63 @@ ${csrfField(m.csrf)}<input type="hidden" name="amount" value="${formatMinor(m.am
   return adminPage(m, { title: 'Confirm the refund', current: '/admin/payments', body });
 }
 
+type MonthlyKind = 'running' | 'failing' | 'paused' | 'cancelled';
+
+const FAILING = ['past_due', 'unpaid', 'incomplete'];
+const ENDED = ['canceled', 'incomplete_expired'];
+const CANCELLED_BY: Record<string, string> = {
+  donor: 'the donor (manage page)',
+  cancellation_requested: 'the donor (Stripe customer portal) or staff in Stripe',
+  payment_failed: 'Stripe, after failed payments',
+  payment_disputed: 'Stripe, after a dispute',
+};
+
+/** Where a monthly gift stands: cancelled and paused first, whatever Stripe's last status said. */
+export function monthlyKind(r: Pick<MonthlyDonorRow, 'cancelled' | 'pausedAt' | 'subscriptionStatus'>): MonthlyKind {
+  if (r.cancelled || ENDED.includes(r.subscriptionStatus ?? '')) return 'cancelled';
+  if (r.pausedAt) return 'paused';
+  return FAILING.includes(r.subscriptionStatus ?? '') ? 'failing' : 'running';
+}
+
+/**
+ * Monthly recurring revenue per currency: the gifts still running, a failing one included (Stripe
+ * is still collecting it), a paused or cancelled one not. Every currency of a monthly gift shows,
+ * at zero when none of its gifts runs.
+ */
+export function monthlyRevenue(rows: MonthlyDonorRow[]): Map<string, number> {
+  const mrr = new Map<string, number>(rows.map((r) => [r.currency, 0]));
+  for (const r of rows) {
+    const kind = monthlyKind(r);
+    if (kind === 'running' || kind === 'failing') mrr.set(r.currency, mrr.get(r.currency)! + r.amount);
+  }
+  return mrr;
+}
+
 export function monthlyPage(m: AdminFrame & { rows: MonthlyDonorRow[]; timeZone: string }): string {
-  const groups = { active: ['active', 'trialing'], failing: ['past_due', 'unpaid', 'incomplete'], cancelled: ['canceled', 'incomplete_expired'] };
-  const kind = (s: string | null) => (Object.entries(groups).find(([, v]) => v.includes(s ?? ''))?.[0] ?? 'other') as keyof typeof groups | 'other';
-  const count = (k: string) => m.rows.filter((r) => kind(r.subscriptionStatus) === k).length;
-  const mrr = new Map<string, number>();
-  for (const r of m.rows.filter((r) => kind(r.subscriptionStatus) === 'active')) mrr.set(r.currency, (mrr.get(r.currency) ?? 0) + r.amount);
+  const kinds = m.rows.map((r) => monthlyKind(r));
+  const count = (k: MonthlyKind) => kinds.filter((kind) => kind === k).length;
+  const mrr = monthlyRevenue(m.rows);
+  const state = (r: MonthlyDonorRow, kind: MonthlyKind) =>
+    kind === 'cancelled'
+      ? html`cancelled${r.cancelledAt ? html`<br><span class="muted">by ${CANCELLED_BY[r.cancelledBy ?? ''] ?? r.cancelledBy ?? 'Stripe'} on ${localTime(r.cancelledAt, m.timeZone)}</span>` : ''}`
+      : html`${kind}${kind === 'paused' && r.pausedAt ? html`<br><span class="muted">since ${localTime(r.pausedAt, m.timeZone)}</span>` : html` <span class="muted">(${r.subscriptionStatus ?? 'unknown'})</span>`}`;
   const body = html`<section class="card" aria-labelledby="mrr-title"><h2 id="mrr-title">Monthly giving</h2>
 <dl class="totals">
-<div><dt>Monthly recurring revenue</dt><dd data-total="mrr">${mrr.size ? [...mrr].map(([c, v]) => formatMoney(v, c)).join(' + ') : formatMoney(0, 'usd')}</dd></div>
-<div><dt>Active</dt><dd data-total="active">${count('active')}</dd></div>
+${mrr.size
+    ? [...mrr].map(([c, v]) => html`<div><dt>Monthly recurring revenue (${c.toUpperCase()})</dt><dd data-revenue="${c}">${formatMoney(v, c)}</dd></div>`)
+    : html`<div><dt>Monthly recurring revenue</dt><dd data-revenue>${formatMoney(0, 'usd')}</dd></div>`}
+<div><dt>Running</dt><dd data-total="running">${count('running')}</dd></div>
 <div><dt>Failing</dt><dd data-total="failing">${count('failing')}</dd></div>
+<div><dt>Paused</dt><dd data-total="paused">${count('paused')}</dd></div>
 <div><dt>Cancelled</dt><dd data-total="cancelled">${count('cancelled')}</dd></div>
-</dl><p class="hint">Revenue counts active donors’ monthly charge, the fee they cover included. Failing: Stripe is retrying a declined card.</p></section>
+</dl><p class="hint">Revenue counts each running gift’s monthly charge, the fee its donor covers included; failing gifts count too (Stripe is retrying a declined card), paused and cancelled ones do not.</p></section>
 <section class="card" aria-labelledby="donors-title"><h2 id="donors-title">Monthly donors</h2>
 ${m.rows.length
     ? html`<div class="scroll" tabindex="0" role="region" aria-label="Table of monthly donors"><table>
 <thead><tr><th scope="col">Since (${m.timeZone})</th><th scope="col">Donor</th><th scope="col">Campaign</th><th scope="col">Monthly</th><th scope="col">State</th><th scope="col">Payments</th></tr></thead>
 <tbody>${m.rows.map(
-        (r) => html`<tr data-state="${kind(r.subscriptionStatus)}"><td>${r.since ? localTime(r.since, m.timeZone) : '–'}</td><td>${r.name ?? ''}<br><span class="muted">${r.email}</span></td>
-<td>${r.campaign}</td><td>${formatMoney(r.amount, r.currency)}</td><td>${kind(r.subscriptionStatus)} <span class="muted">(${r.subscriptionStatus ?? 'unknown'})</span></td><td>${r.payments}</td></tr>`,
+        (r, i) => html`<tr data-pledge="${r.pledgeId}"><td>${r.since ? localTime(r.since, m.timeZone) : '–'}</td><td>${r.name ?? ''}<br><span class="muted">${r.email}</span></td>
+<td>${r.campaign}</td><td>${formatMoney(r.amount, r.currency)}</td><td data-state="${kinds[i]!}">${state(r, kinds[i]!)}</td><td>${r.payments}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p class="muted">No monthly donors yet.</p>`}
 </section>`;

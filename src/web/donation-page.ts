@@ -241,7 +241,7 @@ ${supportersList(model.supporters ?? [], campaign.slug, model.window.state === '
 </div>
 </div>`;
   return page({
-    title: `${campaign.title} – donate`, description: campaign.description, body, org: model.org, bodyClass: 'campaign-page',
+    title: `${campaign.title} – donate`, description: campaign.description, body, org: model.org, bodyClass: 'campaign-page', manageLink: true,
     scripts: ['/assets/donate.js', '/assets/progress.js'],
   });
 }

@@ -19,6 +19,8 @@ export interface PageOptions {
   org?: Org;
   /** The widget is a frame in someone else's page: no header or footer of ours. */
   bare?: boolean;
+  /** The footer offers monthly donors their self-service page (/manage). */
+  manageLink?: boolean;
 }
 
 /** A padlock drawn inline: an emoji may have no glyph in the reader's fonts. */
@@ -34,8 +36,12 @@ ${org.siteUrl ? html`<a class="brand" href="${org.siteUrl}">${brand}</a>` : html
 </div></header>`;
 }
 
-function siteFooter(org: Org): SafeHtml {
+/** Where a monthly donor changes, pauses or cancels their gift (a link by email, src/manage/). */
+export const MANAGE_PATH = '/manage';
+
+function siteFooter(org: Org, manageLink = false): SafeHtml {
   const links = [
+    manageLink ? html`<a href="${MANAGE_PATH}">Manage your monthly gift</a>` : '',
     org.siteUrl ? html`<a href="${org.siteUrl}">${org.name}</a>` : '',
     org.contactEmail ? html`<a href="mailto:${org.contactEmail}">${org.contactEmail}</a>` : '',
     org.privacyUrl ? html`<a href="${org.privacyUrl}">Privacy policy</a>` : '',
@@ -70,7 +76,7 @@ ${chrome ? siteHeader(org) : ''}
 <main id="main">
 ${options.body}
 </main>
-${chrome ? siteFooter(org) : ''}
+${chrome ? siteFooter(org, options.manageLink) : ''}
 </body>
 </html>`.value;
 }

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { PaymentProviderRefused } from '../errors.ts';
 import { subjectOf, type CheckoutFacts } from '../payments/payment-service.ts';
 import type { LedgerGateway } from '../payments/ledger-gateway.ts';
+import { cancelledBy, subscriptionUpdated } from './subscription-change-handler.ts';
 import type { EventHandler, HandlerMap } from './event-handler.ts';
 import { PermanentEventError } from './webhook-errors.ts';
 import {
@@ -115,7 +116,9 @@ const invoicePaymentFailed: EventHandler<Stripe.Invoice> = {
 const subscriptionDeleted: EventHandler<Stripe.Subscription> = {
   subjects: (sub) => [subjectOf.subscription(sub.id)],
   apply: (sub, { ledger, event }) =>
-    ledger.recordSubscriptionEnded(sub.id, sub.metadata?.pledge_id ?? null, fromUnix(sub.ended_at ?? sub.canceled_at ?? event.created)),
+    ledger.recordSubscriptionEnded(
+      sub.id, sub.metadata?.pledge_id ?? null, fromUnix(sub.ended_at ?? sub.canceled_at ?? event.created), cancelledBy(sub),
+    ),
 };
 
 const payoutPaid: EventHandler<Stripe.Payout, Awaited<ReturnType<LedgerGateway['payoutContents']>>> = {
@@ -150,5 +153,6 @@ export const eventHandlers: HandlerMap = {
   'invoice.paid': invoicePaid,
   'invoice.payment_failed': invoicePaymentFailed,
   'customer.subscription.deleted': subscriptionDeleted,
+  'customer.subscription.updated': subscriptionUpdated,
   'payout.paid': payoutPaid,
 };

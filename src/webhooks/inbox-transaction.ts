@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { createPaymentRepository } from '../payments/payment-repository.ts';
-import { createPaymentService, type PaymentService } from '../payments/payment-service.ts';
+import { createPaymentService, type PaymentNotices, type PaymentService } from '../payments/payment-service.ts';
 import { createPledgeLedgerRepository } from '../payments/pledge-ledger-repository.ts';
 import { createWebhookEventRepository, type WebhookEventRepository } from './webhook-event-repository.ts';
 
@@ -29,13 +29,16 @@ export interface InboxStore {
 
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
 
-function bind(client: Prisma.TransactionClient): InboxTransaction {
+/** Binds the donor notices (receipts, refund notices) to the inbox's transaction. */
+export type NoticesFactory = (client: Prisma.TransactionClient) => PaymentNotices;
+
+function bind(client: Prisma.TransactionClient, notices?: NoticesFactory): InboxTransaction {
   const payments = createPaymentRepository(client);
   const pledges = createPledgeLedgerRepository(client);
   let savepoints = 0;
   return {
     events: createWebhookEventRepository(client),
-    ledger: (logger) => createPaymentService({ payments, pledges, logger }),
+    ledger: (logger) => createPaymentService({ payments, pledges, logger, notices: notices?.(client) }),
     async lock(subjects) {
       for (const subject of [...new Set(subjects)].sort()) {
         await client.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended(${subject}, 0))) l`;
@@ -56,9 +59,9 @@ function bind(client: Prisma.TransactionClient): InboxTransaction {
   };
 }
 
-export function createInboxStore(db: Pick<Database, 'prisma'>): InboxStore {
+export function createInboxStore(db: Pick<Database, 'prisma'>, options: { notices?: NoticesFactory } = {}): InboxStore {
   return {
-    transaction: (fn) => db.prisma.$transaction((client) => fn(bind(client)), TRANSACTION_OPTIONS),
+    transaction: (fn) => db.prisma.$transaction((client) => fn(bind(client, options.notices)), TRANSACTION_OPTIONS),
     events: createWebhookEventRepository(db.prisma),
   };
 }

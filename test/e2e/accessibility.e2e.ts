@@ -128,6 +128,8 @@ const STATES: Array<[string, (page: Page, url: string) => Promise<void>]> = [
   }],
   ['admin-refund-unanswered', async (p, u) => signedIn(p, `${u}/admin/payments/${unansweredPaymentId}`)],
   ['admin-monthly', async (p, u) => signedIn(p, `${u}/admin/monthly`)],
+  ['admin-emails', async (p, u) => signedIn(p, `${u}/admin/emails`)],
+  ['manage-request', (p, u) => goto(p, `${u}/manage`)],
   ['admin-campaign-new', async (p, u) => signedIn(p, `${u}/admin/campaigns/new`)],
   ['admin-campaign-errors', async (p, u) => {
     await signedIn(p, `${u}/admin/campaigns/new`);

@@ -56,8 +56,8 @@ describe('migrations', () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
     expect(rows.map((r) => r.table_name)).toEqual([
-      '_prisma_migrations', 'admin_keys', 'admin_sessions', 'campaign_total_shards', 'campaigns', 'payments', 'payouts', 'pledges',
-      'refund_requests', 'webhook_events',
+      '_prisma_migrations', 'admin_keys', 'admin_sessions', 'app_secrets', 'campaign_total_shards', 'campaigns', 'email_outbox',
+      'payments', 'payouts', 'pledges', 'refund_requests', 'webhook_events',
     ]);
     const trigger = await client.query("SELECT 1 FROM pg_trigger WHERE tgname = 'payments_roll_up_totals'");
     expect(trigger.rowCount).toBe(1);

@@ -153,17 +153,25 @@ describe('the campaign form', () => {
 });
 
 describe('monthly donors, exports and the chart', () => {
-  it('counts active, failing and cancelled monthly donors, and the monthly recurring revenue', async () => {
+  it('counts running, failing, paused and cancelled monthly donors (who cancelled and when), and the revenue of running gifts', async () => {
     const c = await campaign(db, 'spring');
-    const states = ['active', 'active', 'past_due', 'canceled'];
-    for (const [i, status] of states.entries()) {
+    const states = [
+      { subscriptionStatus: 'active' }, { subscriptionStatus: 'active' }, { subscriptionStatus: 'past_due' }, { subscriptionStatus: 'canceled' },
+      { subscriptionStatus: 'active', pausedAt: now },
+      { subscriptionStatus: 'active', status: 'cancelled' as const, cancelledAt: new Date('2026-06-14T09:30:00Z'), cancelledBy: 'donor' },
+    ];
+    for (const [i, state] of states.entries()) {
       const p = await pledge(db, c, { frequency: 'monthly', amount: 1000 * (i + 1), email: `m${i}@example.org` });
-      await db.prisma.pledge.update({ where: { id: p.id }, data: { stripeSubscriptionId: `sub_${i}`, subscriptionStatus: status, completedAt: now } });
+      await db.prisma.pledge.update({ where: { id: p.id }, data: { stripeSubscriptionId: `sub_${i}`, completedAt: now, ...state } });
     }
     const s = await signIn();
     const res = await request(app).get('/admin/monthly').set('Cookie', s.cookie).expect(200);
     const total = (k: string) => new RegExp(`data-total="${k}">([^<]*)`).exec(res.text)![1];
-    expect([total('mrr'), total('active'), total('failing'), total('cancelled')]).toEqual(['$30', '2', '1', '1']);
+    // $10 + $20 running, $30 failing (Stripe still collecting); the paused $50 and the cancelled $40 and $60 not.
+    expect(/data-revenue="usd">([^<]*)/.exec(res.text)![1]).toBe('$60');
+    expect([total('running'), total('failing'), total('paused'), total('cancelled')]).toEqual(['2', '1', '1', '2']);
+    expect(res.text).toContain('<td data-state="cancelled">cancelled<br><span class="muted">by the donor (manage page) on 2026-06-14 09:30</span></td>');
+    expect(res.text).toContain('<td data-state="paused">paused<br><span class="muted">since 2026-06-15 12:00</span></td>');
   });
 
   it('the export form leads to the CSV with its filters; format=excel starts with a byte order mark', async () => {

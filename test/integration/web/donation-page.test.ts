@@ -52,6 +52,7 @@ describe('the donation page', () => {
     expect(text).toContain('<a class="brand" href="https://harbour.example"><img src="https://harbour.example/logo.png" alt="" height="32"><span>The Harbour Times</span></a>');
     expect(text).toContain('<a href="mailto:giving@harbour.example">giving@harbour.example</a>');
     expect(text).toContain('<a href="https://harbour.example/privacy">Privacy policy</a>');
+    expect(text).toContain('<a href="/manage">Manage your monthly gift</a>');
     expect(text).toContain('tax ID 12-3456789');
     expect(text).toContain('tax-deductible');
     expect(text).toContain('--accent: #8a1c7c;');

@@ -27,7 +27,8 @@ describe('the handler map', () => {
     expect(Object.keys(eventHandlers).sort()).toEqual([
       'charge.dispute.closed', 'charge.dispute.created', 'charge.refunded',
       'checkout.session.async_payment_failed', 'checkout.session.async_payment_succeeded', 'checkout.session.completed',
-      'checkout.session.expired', 'customer.subscription.deleted', 'invoice.paid', 'invoice.payment_failed', 'payout.paid',
+      'checkout.session.expired', 'customer.subscription.deleted', 'customer.subscription.updated', 'invoice.paid',
+      'invoice.payment_failed', 'payout.paid',
     ]);
   });
 });
