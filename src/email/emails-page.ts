@@ -18,7 +18,7 @@ export function emailsPage(frame: AdminFrame, m: { rows: EmailRow[]; to?: string
 <input id="s-email" name="email" type="email" required> <label for="s-year">Year</label>
 <input id="s-year" name="year" type="number" min="2000" max="2100" value="${new Date().getUTCFullYear()}" required>
 <button type="submit">Printable statement</button></form></section>
-<div class="scroll"><table>
+<div class="scroll" tabindex="0" role="region" aria-label="Table of emails"><table>
 <thead><tr><th scope="col">Queued</th><th scope="col">To</th><th scope="col">Subject</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col">SMTP answer</th></tr></thead>
 <tbody>${m.rows.map(
     (r) => html`<tr data-email="${r.id}"><td>${when(r.createdAt)}</td><td>${r.to}</td>

@@ -138,12 +138,11 @@ it('every button and link on the dashboard reaches the page a user expects', asy
   used.push('button:Replay');
   await e2e.screenshot(page, 'admin-after-replay');
 
-  // The navigation: each section leads to its page (the Emails tab inside the same frame), and back to the dashboard.
+  // The navigation (its links are counted above): each section marks itself current, the Emails tab inside the same frame.
   for (const [tab, heading] of [['Monthly donors', 'Monthly donors'], ['Emails', 'Emails'], ['Payments', 'Payments'], ['Overview', 'Dashboard']] as const) {
     await page.locator('nav.admin-nav').getByRole('link', { name: tab }).click();
     await page.waitForSelector(`h1:text("${heading}")`);
     expect(await page.locator('nav.admin-nav [aria-current=page]').textContent()).toBe(tab);
-    used.push(`a:${tab}`);
   }
 
   // Sign out, keeping a copy of the cookie as someone might (a shared machine, a stolen jar).
