@@ -35,7 +35,10 @@ import { createRefundService } from './payments/refund-service.ts';
 import { createPledgeRepository } from './pledges/pledge-repository.ts';
 import { countPledgeRefusals, PLEDGES_PATH, pledgeRoutes } from './pledges/pledge-routes.ts';
 import { createPledgeService } from './pledges/pledge-service.ts';
-import { donorManageRoutes } from './manage/index.ts';
+import { manageServiceFor } from './manage/index.ts';
+import { createOutboxRepository } from './email/outbox-repository.ts';
+import { emailsRoutes } from './web/emails-routes.ts';
+import { manageRoutes } from './web/manage-routes.ts';
 import { manageLinksFor, noticesFor, staffMailSections } from './receipts/index.ts';
 import { createStripeGateways } from './stripe/stripe-gateways.ts';
 import { scopeFor } from './webhooks/event-scope.ts';
@@ -154,7 +157,7 @@ export function createApp(deps: AppDeps): express.Express {
     admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock, org: config.org, timeZone: config.org.timeZone,
     payments: staffPayments,
     refunds: createRefundService({ payments: staffPayments, gateway: gateways.refunds }),
-    sections: [...staffMailSections(config, db)],
+    sections: [emailsRoutes({ outbox: createOutboxRepository(db.admin.prisma), catcher: !config.email.smtpUrl }), ...staffMailSections(config, db)],
   }));
   app.use(
     pledgeRoutes({
@@ -163,7 +166,8 @@ export function createApp(deps: AppDeps): express.Express {
       formHandler: web.formHandler,
     }),
   );
-  app.use(donorManageRoutes({ config, db, subscriptions: gateways.subscriptions, links: manageLinks, clock: deps.clock }));
+  const manage = manageServiceFor({ config, db, subscriptions: gateways.subscriptions, links: manageLinks, clock: deps.clock });
+  app.use(manageRoutes({ manage, publicUrl: config.publicUrl, timeZone: config.org.timeZone }));
   app.use(web.router);
 
   app.use(web.notFound);

@@ -1,6 +1,6 @@
 // The HTML shell of every message: one table-free column with inline styles (mail clients drop
 // <style> and external sheets), no images and no scripts, so that nothing loads from elsewhere.
-import { html, type SafeHtml } from '../web/html.ts';
+import { html, type SafeHtml } from '../html.ts';
 
 export function emailDocument(o: { title: string; orgName: string; body: SafeHtml; footer?: SafeHtml }): string {
   return html`<!doctype html>

@@ -1,18 +1,16 @@
-// The manage domain composed from config: the donor's pages. Staff see monthly donors on the
-// dashboard's Monthly donors page (src/web/admin-work-pages.ts).
-import type { Router } from 'express';
+// The manage domain composed from config; its donor pages are src/web/manage-routes.ts. Staff see
+// monthly donors on the dashboard's Monthly donors page (src/web/admin-work-pages.ts).
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { senderDomain } from '../email/outbox.ts';
 import type { ManageLinks } from './manage-links.ts';
 import { createManageRepository } from './manage-repository.ts';
-import { manageRoutes } from './manage-routes.ts';
-import { createManageService } from './manage-service.ts';
+import { createManageService, type ManageService } from './manage-service.ts';
 import type { SubscriptionGateway } from './subscription-gateway.ts';
 
-export function donorManageRoutes(deps: { config: Config; db: Pick<Database, 'prisma'>; subscriptions: SubscriptionGateway; links: ManageLinks; clock?: () => Date }): Router {
+export function manageServiceFor(deps: { config: Config; db: Pick<Database, 'prisma'>; subscriptions: SubscriptionGateway; links: ManageLinks; clock?: () => Date }): ManageService {
   const { config } = deps;
-  const manage = createManageService({
+  return createManageService({
     repository: createManageRepository(deps.db.prisma),
     client: deps.db.prisma,
     links: deps.links,
@@ -25,5 +23,4 @@ export function donorManageRoutes(deps: { config: Config; db: Pick<Database, 'pr
     emailEnabled: config.email.enabled,
     clock: deps.clock,
   });
-  return manageRoutes({ manage, publicUrl: config.publicUrl, timeZone: config.org.timeZone });
 }

@@ -1,7 +1,7 @@
 // The email that carries a manage link to an address typed on the "Manage my donation" form.
 import type { OrgConfig } from '../config.ts';
 import { composeEmail } from '../email/email-document.ts';
-import { html } from '../web/html.ts';
+import { html } from '../html.ts';
 
 export function renderManageLinkEmail(o: { org: OrgConfig; url: string; hours: number }) {
   const subject = `Your link to manage your donations to ${o.org.name}`;

@@ -4,8 +4,6 @@ import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import { emailsRoutes } from '../email/emails-routes.ts';
-import { createOutboxRepository } from '../email/outbox-repository.ts';
 import { senderDomain } from '../email/outbox.ts';
 import { createManageLinks, type ManageLinks } from '../manage/manage-links.ts';
 import type { NoticesFactory } from '../webhooks/inbox-transaction.ts';
@@ -25,10 +23,9 @@ export function noticesFor(config: Config, links: ManageLinks, logger: Logger, c
   return receiptNotices({ org: config.org, domain: senderDomain(config.email.from), links, logger, clock });
 }
 
-/** The dashboard's Emails tab and the statements' printable pages, on the staff pool. */
+/** The statements' printable pages, on the staff pool (the Emails tab is src/web/emails-routes.ts). */
 export function staffMailSections(config: Config, db: Pick<Database, 'admin'>): Router[] {
   return [
-    emailsRoutes({ outbox: createOutboxRepository(db.admin.prisma), catcher: !config.email.smtpUrl }),
     statementRoutes(createStatementService({ client: db.admin.prisma, org: config.org, domain: senderDomain(config.email.from) })),
   ];
 }

@@ -4,7 +4,7 @@ import type { OrgConfig } from '../config.ts';
 import { composeEmail, facts, textFacts } from '../email/email-document.ts';
 import { decimalsOf, formatMinor } from '../money/currency.ts';
 import { donationReference, nextMonthlyCharge } from '../pledges/pledge.ts';
-import { html, type SafeHtml } from '../web/html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import type { PaymentForNotice } from './receipt-repository.ts';
 
 export interface RenderedEmail {

@@ -2,7 +2,7 @@
 import type { OrgConfig } from '../config.ts';
 import { composeEmail, facts, textFacts } from '../email/email-document.ts';
 import { donationReference } from '../pledges/pledge.ts';
-import { html } from '../web/html.ts';
+import { html } from '../html.ts';
 import { formatMoney, longDate, type RenderedEmail } from './receipt-content.ts';
 import type { StatementGift } from './statement-repository.ts';
 

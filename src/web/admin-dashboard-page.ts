@@ -5,7 +5,7 @@ import type { Campaign } from '../campaigns/campaign.ts';
 import type { Progress } from '../campaigns/campaign-service.ts';
 import { formatMoney } from '../money/currency.ts';
 import { adminPage, csrfField } from './admin-frame.ts';
-import { html } from './html.ts';
+import { html } from '../html.ts';
 import { page, type Org } from './layout.ts';
 import { dailyChart } from './svg-chart.ts';
 

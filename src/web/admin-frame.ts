@@ -1,6 +1,6 @@
 // The dashboard's frame, shared by its pages: the title bar with sign-out, the navigation
 // between the pages staff work in, and the notice a finished action leaves.
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import { page, type Org } from './layout.ts';
 
 export interface AdminFrame {

@@ -5,7 +5,7 @@ import { formatMinor, formatMoney } from '../money/currency.ts';
 import type { MonthlyDonorRow, PaymentRow, RefundRequestRow } from '../payments/payment-query-repository.ts';
 import { adminPage, csrfField, type AdminFrame } from './admin-frame.ts';
 import { localTime } from './admin-dashboard-page.ts';
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '../html.ts';
 
 type Errors = Record<string, string>;
 

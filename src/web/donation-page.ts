@@ -5,7 +5,7 @@ import type { Campaign } from '../campaigns/campaign.ts';
 import type { Progress } from '../campaigns/campaign-service.ts';
 import { decimalsOf, formatMinor, formatMoney } from '../money/currency.ts';
 import type { Supporter } from '../pledges/pledge-service.ts';
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import { lockIcon, page, type Org } from './layout.ts';
 
 export interface FormValues {

@@ -5,7 +5,7 @@ import type { ErrorRequestHandler, Request } from 'express';
 import { slugParams } from '../campaigns/campaign-schemas.ts';
 import type { AppError } from '../http/app-error.ts';
 import { reportError } from '../http/error-handler.ts';
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import { page, type Org } from './layout.ts';
 
 export interface ErrorPageOptions {

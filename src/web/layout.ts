@@ -2,7 +2,7 @@
 // for: who asks, how to reach them, what happens to their data, whether the gift is deductible),
 // the stylesheet, the favicon and the accent colour. Pages work without any script.
 import type { OrgConfig } from '../config.ts';
-import { html, raw, type SafeHtml } from './html.ts';
+import { html, raw, type SafeHtml } from '../html.ts';
 
 /** What a page shows of the organisation: config.org, or just a name where none is given. */
 export type Org = Pick<OrgConfig, 'name' | 'accentColor'> &

@@ -4,7 +4,7 @@
 // on by itself, polled by thanks.js, or, without JavaScript, by a bounded meta refresh.
 import { formatMoney } from '../money/currency.ts';
 import type { DonationStatus } from '../pledges/pledge-service.ts';
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import { MANAGE_PATH, page, type Org } from './layout.ts';
 
 export type ThanksModel = DonationStatus & {

@@ -4,7 +4,7 @@
 import type { DailyAmount } from '../admin/dashboard-repository.ts';
 import type { Campaign } from '../campaigns/campaign.ts';
 import { formatMoney } from '../money/currency.ts';
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import { longMoment } from './donation-page.ts';
 
 const HEIGHT = 240;

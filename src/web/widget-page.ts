@@ -2,7 +2,7 @@
 // the iframe the README recommends (320 x 220), with a donate link that opens the donation page
 // in a new tab, outside the frame, and says so.
 import type { Progress } from '../campaigns/campaign-service.ts';
-import { html } from './html.ts';
+import { html } from '../html.ts';
 import { page, type Org } from './layout.ts';
 import { progressBlock, type CampaignWindow } from './donation-page.ts';
 

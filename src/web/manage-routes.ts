@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { ValidationFailed } from '../errors.ts';
 import { AppError } from '../http/app-error.ts';
 import { reportError } from '../http/error-handler.ts';
-import { fromThisSite } from '../web/admin-session.ts';
+import { fromThisSite } from './admin-session.ts';
 import { managePage, requestLinkPage } from './manage-pages.ts';
-import type { ManageAction, ManageService } from './manage-service.ts';
+import type { ManageAction, ManageService } from '../manage/manage-service.ts';
 
 const emailForm = z.object({ email: z.email().max(254) });
 const amountForm = z.object({ amount: z.string().trim().min(1).max(32), nonce: z.string().regex(/^[\w-]{8,64}$/) });

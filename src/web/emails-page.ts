@@ -1,8 +1,8 @@
 // The dashboard's Emails tab: what the outbox holds and what the SMTP server answered, and each
 // message as the donor sees it (its HTML in a sandboxed frame, its text part beside it).
-import { html } from '../web/html.ts';
-import { adminPage, type AdminFrame } from '../web/admin-frame.ts';
-import type { EmailRow } from './outbox.ts';
+import { html } from '../html.ts';
+import { adminPage, type AdminFrame } from './admin-frame.ts';
+import type { EmailRow } from '../email/outbox.ts';
 
 const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '–');
 

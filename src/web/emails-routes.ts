@@ -4,7 +4,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { NotFound } from '../errors.ts';
 import { parseOrThrow } from '../http/validation.ts';
-import type { OutboxRepository } from './outbox-repository.ts';
+import type { OutboxRepository } from '../email/outbox-repository.ts';
 import { emailPage, emailsPage } from './emails-page.ts';
 
 const listQuery = z.object({ to: z.string().trim().max(254).optional().transform((v) => v || undefined) });

@@ -2,9 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { formatMoney, formatMinor } from '../money/currency.ts';
 import { donationReference, nextMonthlyCharge } from '../pledges/pledge.ts';
-import { html, type SafeHtml } from '../web/html.ts';
-import { page } from '../web/layout.ts';
-import type { DonorGift, DonorReceipt } from './manage.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { page } from './layout.ts';
+import type { DonorGift, DonorReceipt } from '../manage/manage.ts';
 
 const day = (d: Date, timeZone: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone }).format(d);
 
