@@ -1,6 +1,7 @@
 // The product as it runs in production: src/main.ts in its own process, NODE_ENV=production,
 // talking to a Stripe emulator process as it would to Stripe.
 import { freePort } from '../../src/db/embedded-postgres.ts';
+import { startSmtpCatcher } from '../../src/email/smtp-catcher.ts';
 import { startServer, type Server } from './processes.ts';
 
 export const BENCH_WEBHOOK_SECRET = 'whsec_bench_secret_0123456789abcdef';
@@ -22,8 +23,11 @@ export async function startEmulatorProcess(webhookUrls: string[] = []): Promise<
 
 export async function startProduct(databaseUrl: string, stripeUrl: string, extraEnv: Record<string, string> = {}): Promise<Server> {
   const stripe = new URL(stripeUrl);
+  // Production sends receipts, so the product is measured with them: a real SMTP server takes
+  // them (keeping none, so the harness stays light).
+  const smtp = await startSmtpCatcher({ keep: 0 });
   // As the Docker image runs it: compiled (bench/run.ts builds first), NODE_ENV=production.
-  return startServer('dist/src/main.js', {
+  const server = await startServer('dist/src/main.js', {
     PORT: String(await freePort()),
     DATABASE_URL: databaseUrl,
     STRIPE_SECRET_KEY: 'sk_test_bench',
@@ -34,8 +38,19 @@ export async function startProduct(databaseUrl: string, stripeUrl: string, extra
     MALLOC_ARENA_MAX: '2', // as the Dockerfile sets it
     PLEDGE_RATE_LIMIT_PER_MINUTE: '1000000',
     PLEDGE_RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
+    SMTP_URL: smtp.url,
     ...extraEnv,
+  }).catch(async (error: unknown) => {
+    await smtp.close();
+    throw error;
   });
+  return {
+    ...server,
+    async stop() {
+      await server.stop();
+      await smtp.close();
+    },
+  };
 }
 
 export async function startBaseline(script: string, env: Record<string, string> = {}): Promise<Server> {
