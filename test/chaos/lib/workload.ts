@@ -18,11 +18,13 @@ export type Kind =
   | 'refund_then_dispute_lost'
   | 'monthly'
   | 'monthly_failed_renewal'
-  | 'monthly_cancelled';
+  | 'monthly_cancelled'
+  | 'expired_then_retried';
 
 /** Share of each kind, in percent (sums to 100). */
 export const MIX: Array<[Kind, number]> = [
-  ['once', 30],
+  ['once', 28],
+  ['expired_then_retried', 2],
   ['once_cover_fees', 8],
   ['declined_then_paid', 2],
   ['delayed_settled', 10],
@@ -66,6 +68,8 @@ export interface Outcome {
   coveredFee: number;
   pledgeAttempts: number;
   stripeCalls: number;
+  /** An earlier attempt of the same donation whose Checkout Session expired (its pledge stays expired). */
+  expired?: { pledgeId: string; sessionId: string };
 }
 
 /** A small seeded generator (mulberry32), so a failing run can be repeated with CHAOS_SEED. */
@@ -154,6 +158,22 @@ async function createPledge(d: Driver, plan: Plan): Promise<{ id: string; checko
   }
 }
 
+const EXPIRY_NOTICE_DEADLINE_MS = 120_000;
+
+/**
+ * The donor's session expires and they post the same form again: once the service has heard of
+ * the expiry (the webhook may be late, an instance down), the same key makes a new pledge.
+ */
+async function retryAfterExpiry(d: Driver, plan: Plan, expiredSession: string): Promise<{ id: string; checkoutSessionId: string; attempts: number }> {
+  const started = Date.now();
+  for (;;) {
+    const again = await createPledge(d, plan);
+    if (again.checkoutSessionId !== expiredSession) return again;
+    if (Date.now() - started > EXPIRY_NOTICE_DEADLINE_MS) throw new Error(`pledge ${plan.index}: still replaying expired session ${expiredSession}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** Drives one donation's life; returns what the run must remember to check the product later. */
 export async function runDonation(d: Driver, plan: Plan): Promise<Outcome> {
   const { stripe } = d;
@@ -162,7 +182,13 @@ export async function runDonation(d: Driver, plan: Plan): Promise<Outcome> {
     calls++;
     return (await stripe.rawRequest('POST', path, params)) as unknown as T;
   };
-  const pledge = await createPledge(d, plan);
+  let pledge = await createPledge(d, plan);
+  let expired: Outcome['expired'];
+  if (plan.kind === 'expired_then_retried') {
+    await helper(`/v1/test_helpers/checkout/sessions/${pledge.checkoutSessionId}/expire`);
+    expired = { pledgeId: pledge.id, sessionId: pledge.checkoutSessionId };
+    pledge = await retryAfterExpiry(d, plan, pledge.checkoutSessionId);
+  }
   const session = pledge.checkoutSessionId;
   const pay = (outcome: 'succeeded' | 'delayed' | 'failed' = 'succeeded') =>
     helper<Stripe.Checkout.Session>(`/v1/test_helpers/checkout/sessions/${session}/pay`, { outcome });
@@ -235,5 +261,6 @@ export async function runDonation(d: Driver, plan: Plan): Promise<Outcome> {
     coveredFee: plan.coverFees ? gross - plan.intended : 0,
     pledgeAttempts: pledge.attempts,
     stripeCalls: calls,
+    ...(expired ? { expired } : {}),
   };
 }

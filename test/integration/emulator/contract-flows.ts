@@ -80,6 +80,8 @@ async function declinedAndAbandoned(stripe: Stripe, helper: Helper, clock: Harne
   await stripe.checkout.sessions.expire(declined.id);
   const cancelled = await stripe.checkout.sessions.create(donationSessionParams());
   await stripe.checkout.sessions.expire(cancelled.id);
+  const lapsed = await stripe.checkout.sessions.create(donationSessionParams());
+  await helper(`/v1/test_helpers/checkout/sessions/${lapsed.id}/expire`);
   // A session nobody pays expires on its own at expires_at.
   const forgotten = await stripe.checkout.sessions.create(donationSessionParams());
   clock.offsetMs += 25 * 3600 * 1000;

@@ -136,6 +136,28 @@ describe('any order of a pledge’s events ends in one state', () => {
     expect(final.totals).toMatchObject({ raised: 0, disputed: 2500, donations: 1 });
   }, 60_000);
 
+  it('expired session retried: the old pledge expired, the new one completed, whatever order (6 orders)', async () => {
+    const mark = emulator.events.length;
+    const key = `order-expiry-${Date.now()}`;
+    const post = () => request(app).post('/api/pledges').set('Idempotency-Key', key)
+      .send({ campaign: 'order', amount: 1800, currency: 'usd', frequency: 'once', email: 'e@example.org' }).expect(201);
+    const first = (await post()).body;
+    await helper(`/v1/test_helpers/checkout/sessions/${first.checkoutSessionId}/expire`);
+    await db.pool.query(`UPDATE pledges SET status = 'expired' WHERE id = $1`, [first.id]); // as the event will
+    const retried = (await post()).body;
+    expect(retried.id).not.toBe(first.id);
+    await helper(`/v1/test_helpers/checkout/sessions/${retried.checkoutSessionId}/pay`);
+    // The late duplicate of the old session's expiry, and the new session's completion.
+    const events = eventsSince(mark, ['checkout.session.expired', 'checkout.session.completed']);
+    events.push(events[0]!);
+    const outcomes = await everyOrder(events, [first.id, retried.id]);
+    expect(outcomes.size).toBe(1);
+    const final = JSON.parse([...outcomes.keys()][0]!);
+    const byId = [first.id, retried.id].sort();
+    expect(final.pledges.map((p: { status: string }) => p.status)).toEqual(byId.map((id) => (id === first.id ? 'expired' : 'completed')));
+    expect(final.totals).toMatchObject({ raised: 1800, donors: 1, donations: 1 });
+  }, 60_000);
+
   it('monthly gift: checkout, two paid invoices, a failed one, cancellation (120 orders)', async () => {
     const mark = emulator.events.length;
     const pledge = await newPledge(1000, 'monthly');
