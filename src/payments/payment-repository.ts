@@ -2,6 +2,7 @@
 // pending, refunds only grow, a closed dispute beats an open one), so applying the same Stripe
 // fact twice, or facts in any order, ends in the same row. The campaign totals follow by trigger.
 import { Prisma } from '../generated/prisma/client.ts';
+import { recomputeRefunded } from './refund-repository.ts';
 import type { ChargeFacts, DisputeStatus, PaymentRecord, PayoutContents, PayoutRecord } from './payment.ts';
 
 type Client = Prisma.TransactionClient;
@@ -46,15 +47,18 @@ export function createPaymentRepository(client: Client) {
           updated_at = now()`;
     },
 
-    /** `amountRefunded` is Stripe's cumulative figure: the larger one is always the later truth. */
+    /**
+     * `amountRefunded` is Stripe's cumulative figure on the charge: the largest one seen is kept, and
+     * the refunded amount derived from it and the refunds known to have failed (refund-repository.ts).
+     */
     async mergeRefund(ref: PaymentRef, amountRefunded: number): Promise<boolean> {
       const n = await client.$executeRaw`
         UPDATE payments SET
-          amount_refunded = GREATEST(amount_refunded, LEAST(${amountRefunded}::int, amount)),
+          charge_amount_refunded = GREATEST(charge_amount_refunded, LEAST(${amountRefunded}::int, amount)),
           stripe_charge_id = COALESCE(stripe_charge_id, ${ref.chargeId}),
           updated_at = now()
         WHERE ${refWhere(ref)}`;
-      return n > 0;
+      return n > 0 && recomputeRefunded(client, { paymentIntentId: ref.paymentIntentId, chargeId: ref.chargeId });
     },
 
     /** A closed dispute (won or lost) is final: a late `open` never reopens it. */

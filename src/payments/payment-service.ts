@@ -51,6 +51,13 @@ export const subjectOf = {
   invoice: (id: string) => `in:${id}`,
 };
 
+/** A fact about a payment not recorded yet waits for it (the inbox wakes it when it appears). */
+export function deferFor(ref: PaymentRef): LedgerOutcome {
+  if (ref.paymentIntentId) return { status: 'deferred', waitingFor: subjectOf.paymentIntent(ref.paymentIntentId) };
+  if (ref.chargeId) return { status: 'deferred', waitingFor: subjectOf.charge(ref.chargeId) };
+  return ignored('names no payment intent or charge');
+}
+
 export function createPaymentService(deps: { payments: PaymentRepository; pledges: PledgeLedgerRepository; logger: Logger }) {
   const { payments, pledges, logger } = deps;
 
@@ -188,12 +195,6 @@ export function createPaymentService(deps: { payments: PaymentRepository; pledge
       return processed;
     },
   };
-
-  function deferFor(ref: PaymentRef): LedgerOutcome {
-    if (ref.paymentIntentId) return { status: 'deferred', waitingFor: subjectOf.paymentIntent(ref.paymentIntentId) };
-    if (ref.chargeId) return { status: 'deferred', waitingFor: subjectOf.charge(ref.chargeId) };
-    return ignored('names no payment intent or charge');
-  }
 
   function deferUntilLinked(subscriptionId: string): LedgerOutcome {
     return { status: 'deferred', waitingFor: subjectOf.subscription(subscriptionId) };

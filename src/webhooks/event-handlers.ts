@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { subjectOf, type CheckoutFacts } from '../payments/payment-service.ts';
 import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
 import type { EventHandler, HandlerMap } from './event-handler.ts';
+import { lifecycleHandlers } from './lifecycle-handlers.ts';
 import { PermanentEventError } from './webhook-errors.ts';
 import {
   disputeState, fromUnix, idOf, invoicePaidAt, invoicePaymentIntentId, invoicePeriodStart, invoicePledgeHint,
@@ -152,4 +153,5 @@ export const eventHandlers: HandlerMap = {
   'invoice.payment_failed': invoicePaymentFailed,
   'customer.subscription.deleted': subscriptionDeleted,
   'payout.paid': payoutPaid,
+  ...lifecycleHandlers,
 };

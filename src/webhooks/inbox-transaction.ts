@@ -3,14 +3,12 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { createPaymentRepository } from '../payments/payment-repository.ts';
-import { createPaymentService, type PaymentService } from '../payments/payment-service.ts';
-import { createPledgeLedgerRepository } from '../payments/pledge-ledger-repository.ts';
+import { createLedgerFactory, type Ledger } from '../payments/ledger.ts';
 import { createWebhookEventRepository, type WebhookEventRepository } from './webhook-event-repository.ts';
 
 export interface InboxTransaction {
   events: WebhookEventRepository;
-  ledger(logger: Logger): PaymentService;
+  ledger(logger: Logger): Ledger;
   /**
    * Transaction-scoped advisory locks on subjects ("pi:...", "sub:..."), taken in a fixed order:
    * two events about one payment never interleave, on any instance, and events about different
@@ -30,12 +28,10 @@ export interface InboxStore {
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
 
 function bind(client: Prisma.TransactionClient): InboxTransaction {
-  const payments = createPaymentRepository(client);
-  const pledges = createPledgeLedgerRepository(client);
   let savepoints = 0;
   return {
     events: createWebhookEventRepository(client),
-    ledger: (logger) => createPaymentService({ payments, pledges, logger }),
+    ledger: createLedgerFactory(client),
     async lock(subjects) {
       for (const subject of [...new Set(subjects)].sort()) {
         await client.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended(${subject}, 0))) l`;

@@ -19,11 +19,15 @@ export type Kind =
   | 'monthly'
   | 'monthly_failed_renewal'
   | 'monthly_cancelled'
-  | 'expired_then_retried';
+  | 'expired_then_retried'
+  | 'bank_refund_failed'
+  | 'bank_refund_pending';
 
 /** Share of each kind, in percent (sums to 100). */
 export const MIX: Array<[Kind, number]> = [
-  ['once', 28],
+  ['once', 25],
+  ['bank_refund_failed', 2],
+  ['bank_refund_pending', 1],
   ['expired_then_retried', 2],
   ['once_cover_fees', 8],
   ['declined_then_paid', 2],
@@ -216,6 +220,17 @@ export async function runDonation(d: Driver, plan: Plan): Promise<Outcome> {
       await helper(`/v1/test_helpers/checkout/sessions/${session}/settle`, {
         outcome: plan.kind === 'delayed_settled' ? 'succeeded' : 'failed',
       });
+      break;
+    }
+    case 'bank_refund_failed':
+    case 'bank_refund_pending': {
+      // A bank-debit refund is pending for days; this one fails (or is still pending at the end).
+      gross = (await pay('delayed')).amount_total!;
+      await helper(`/v1/test_helpers/checkout/sessions/${session}/settle`, { outcome: 'succeeded' });
+      const charge = await chargeOfSession();
+      calls++;
+      const refund = await stripe.refunds.create({ charge: charge.id, amount: Math.max(1, Math.floor(charge.amount / 2)) });
+      if (plan.kind === 'bank_refund_failed') await helper(`/v1/test_helpers/refunds/${refund.id}/settle`, { outcome: 'failed' });
       break;
     }
     case 'monthly':

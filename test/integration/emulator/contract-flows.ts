@@ -73,6 +73,21 @@ async function bankDebit(stripe: Stripe, helper: Helper, outcome: 'succeeded' | 
   return settled;
 }
 
+/** Refunds that stay pending (bank debits) and then go through or fail, and a card refund that fails. */
+async function refundLifecycle(stripe: Stripe, helper: Helper) {
+  const bank = await bankDebit(stripe, helper, 'succeeded');
+  const pi = (bank.payment_intent as Stripe.PaymentIntent).id;
+  const through = await stripe.refunds.create({ payment_intent: pi, amount: 300 });
+  await helper(`/v1/test_helpers/refunds/${through.id}/settle`, { outcome: 'succeeded' });
+  const bounced = await stripe.refunds.create({ payment_intent: pi, amount: 200 });
+  const failed = await helper<Stripe.Refund>(`/v1/test_helpers/refunds/${bounced.id}/settle`, { outcome: 'failed' });
+  await stripe.refunds.retrieve(failed.id, { expand: ['failure_balance_transaction'] });
+  const card = await paidSession(stripe, helper);
+  const cardRefund = await stripe.refunds.create({ payment_intent: (card.payment_intent as Stripe.PaymentIntent).id, amount: 100 });
+  await helper(`/v1/test_helpers/refunds/${cardRefund.id}/settle`, { outcome: 'failed' });
+  await stripe.charges.retrieve(((card.payment_intent as Stripe.PaymentIntent).latest_charge as Stripe.Charge).id);
+}
+
 async function declinedAndAbandoned(stripe: Stripe, helper: Helper, clock: Harness['clock']) {
   const declined = await stripe.checkout.sessions.create(donationSessionParams());
   await refused(helper(`/v1/test_helpers/checkout/sessions/${declined.id}/pay`, { outcome: 'failed' }), 'declined card');
@@ -177,6 +192,7 @@ export async function driveEveryFlow(h: Harness): Promise<void> {
   await bankDebit(stripe, helper, 'failed');
   await monthly(stripe, helper);
   await refunds(stripe, charge);
+  await refundLifecycle(stripe, helper);
   await disputes(stripe, helper);
   await payouts(stripe, helper);
   await declinedAndAbandoned(stripe, helper, h.clock);

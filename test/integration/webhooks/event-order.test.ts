@@ -49,6 +49,7 @@ function eventsSince(mark: number, types: string[]): Stripe.Event[] {
 async function reset(pledgeIds: string[]) {
   await db.pool.query('DELETE FROM payments WHERE pledge_id = ANY($1::uuid[])', [pledgeIds]);
   await db.pool.query('DELETE FROM webhook_events');
+  await db.pool.query('DELETE FROM refunds');
   await db.pool.query('DELETE FROM campaign_total_shards');
   await db.pool.query(
     `UPDATE pledges SET status = 'pending', completed_at = NULL, stripe_subscription_id = NULL, stripe_customer_id = NULL,
@@ -157,6 +158,24 @@ describe('any order of a pledge’s events ends in one state', () => {
     expect(final.pledges.map((p: { status: string }) => p.status)).toEqual(byId.map((id) => (id === first.id ? 'expired' : 'completed')));
     expect(final.totals).toMatchObject({ raised: 1800, donors: 1, donations: 1 });
   }, 60_000);
+
+  it('refund that fails after a second refund: the failed one comes back off, whatever order (120 orders)', async () => {
+    const mark = emulator.events.length;
+    const pledge = await newPledge(4000);
+    await helper(`/v1/test_helpers/checkout/sessions/${pledge.checkoutSessionId}/pay`);
+    const pi = (await stripe.checkout.sessions.retrieve(pledge.checkoutSessionId)).payment_intent as string;
+    const failing = await stripe.refunds.create({ payment_intent: pi, amount: 1000 });
+    await helper(`/v1/test_helpers/refunds/${failing.id}/settle`, { outcome: 'failed' });
+    const kept = await stripe.refunds.create({ payment_intent: pi, amount: 500 });
+    const events = eventsSince(mark, ['checkout.session.completed', 'charge.refunded', 'refund.failed', 'refund.created'])
+      .filter((e) => e.type !== 'refund.created' || (e.data.object as { id: string }).id === kept.id);
+    expect(events.map((e) => e.type)).toEqual(['checkout.session.completed', 'charge.refunded', 'refund.failed', 'charge.refunded', 'refund.created']);
+    const outcomes = await everyOrder(events, [pledge.id]);
+    expect(outcomes.size).toBe(1);
+    const final = JSON.parse([...outcomes.keys()][0]!);
+    expect(final.payments).toEqual([expect.objectContaining({ amount: 4000, amountRefunded: 500 })]);
+    expect(final.totals).toMatchObject({ raised: 3500, refunded: 500, donations: 1 });
+  }, 120_000);
 
   it('monthly gift: checkout, two paid invoices, a failed one, cancellation (120 orders)', async () => {
     const mark = emulator.events.length;

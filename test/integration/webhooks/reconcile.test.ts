@@ -66,9 +66,10 @@ describe('reconcile', () => {
     expect(await inbox(db)).toEqual([]);
     const first = await reconciler()(since);
     expect(first.events.alreadyStored).toBe(0);
-    // 4 checkouts completed, 1 settled, 1 refund, 1 dispute, 2 invoices paid, 1 payout.
-    expect(first.events.listed).toBe(10);
-    expect(first.events.applied).toMatchObject({ processed: 10 });
+    // 4 checkouts completed, 1 settled, 1 refund (charge.refunded and refund.created), 1 dispute,
+    // 2 invoices paid, 1 payout.
+    expect(first.events.listed).toBe(11);
+    expect(first.events.applied).toMatchObject({ processed: 11 });
     expect(first.inbox).toMatchObject({ failed: 0, deferred: 0, received: 0 });
 
     const expected = { raised: 3000 + 3000 + 0 + 2000, pending: 0, refunded: 2000, disputed: 4000, donors: 4, donations: 5 };

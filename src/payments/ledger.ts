@@ -1,0 +1,22 @@
+// Everything a webhook handler may do to the books, bound to the inbox's transaction: the
+// payment rules and, beside them, one focused piece per lifecycle (refunds, disputes, dunning,
+// payouts), each in its own file.
+import type { Logger } from 'pino';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { createPaymentRepository } from './payment-repository.ts';
+import { createPaymentService, deferFor, type PaymentService } from './payment-service.ts';
+import { createPledgeLedgerRepository } from './pledge-ledger-repository.ts';
+import { createRefundRepository } from './refund-repository.ts';
+import { createRefundLedger, type RefundLedger } from './refunds.ts';
+
+export type Ledger = PaymentService & RefundLedger;
+
+export function createLedgerFactory(client: Prisma.TransactionClient): (logger: Logger) => Ledger {
+  const payments = createPaymentRepository(client);
+  const pledges = createPledgeLedgerRepository(client);
+  const refunds = createRefundRepository(client);
+  return (logger) => ({
+    ...createPaymentService({ payments, pledges, logger }),
+    ...createRefundLedger({ refunds, deferFor }),
+  });
+}

@@ -1,0 +1,34 @@
+// Handlers for the lifecycles after a payment (refunds that stay pending or fail, ...), kept apart
+// from event-handlers.ts, which spreads them into the one map of event type -> handler.
+import type Stripe from 'stripe';
+import { subjectOf } from '../payments/payment-service.ts';
+import type { EventHandler, HandlerMap } from './event-handler.ts';
+import { fromUnix, idOf } from './stripe-objects.ts';
+
+const compact = (keys: Array<string | null | false | undefined>): string[] => keys.filter((k): k is string => !!k);
+
+const paymentSubjects = (o: { payment_intent?: string | { id: string } | null; charge?: string | { id: string } | null }) =>
+  compact([o.payment_intent && subjectOf.paymentIntent(idOf(o.payment_intent)!), o.charge && subjectOf.charge(idOf(o.charge)!)]);
+
+/** refund.created / refund.updated / refund.failed / charge.refund.updated: one refund in its current state. */
+const refundState: EventHandler<Stripe.Refund> = {
+  subjects: (r) => paymentSubjects(r),
+  apply: (r, { ledger }) =>
+    ledger.recordRefundState({
+      id: r.id,
+      chargeId: idOf(r.charge ?? null),
+      paymentIntentId: idOf(r.payment_intent ?? null),
+      amount: r.amount,
+      currency: r.currency,
+      status: r.status ?? 'pending',
+      failureReason: r.failure_reason ?? null,
+      createdAt: fromUnix(r.created),
+    }),
+};
+
+export const lifecycleHandlers: HandlerMap = {
+  'refund.created': refundState,
+  'refund.updated': refundState,
+  'refund.failed': refundState,
+  'charge.refund.updated': refundState,
+};

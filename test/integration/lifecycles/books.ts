@@ -1,0 +1,36 @@
+// After each lifecycle, the books as finance reads them: the exports (CSV) and the reconciliation
+// report of Stripe versus the database, through the admin API with a real key.
+import { parse } from 'csv-parse/sync';
+import request from 'supertest';
+import type { TestDatabase } from '../../helpers/database.ts';
+import { bearer, mintKey } from '../admin/admin-fixtures.ts';
+import type { Harness } from '../webhooks/webhook-harness.ts';
+
+export interface Books {
+  csv(path: string): Promise<Array<Record<string, string>>>;
+  /** The reconciliation report for the last and next hour. */
+  reconciliation(): Promise<{ summary: Record<string, number>; differences: Array<{ kind: string; message: string }>; totals: unknown[] }>;
+}
+
+export async function openBooks(db: TestDatabase, h: Harness): Promise<Books> {
+  const auth = bearer((await mintKey(db)).key);
+  return {
+    async csv(path) {
+      const res = await request(h.url).get(path).set(auth).buffer(true).parse((r, cb) => {
+        let text = '';
+        r.setEncoding('utf8');
+        r.on('data', (c: string) => (text += c));
+        r.on('end', () => cb(null, text));
+      });
+      if (res.status !== 200) throw new Error(`${path}: ${res.status} ${String(res.body)}`);
+      return parse(res.body as string, { columns: true, skip_empty_lines: true });
+    },
+    async reconciliation() {
+      const now = Date.now();
+      const q = `from=${new Date(now - 3_600_000).toISOString()}&to=${new Date(now + 3_600_000).toISOString()}`;
+      const res = await request(h.url).get(`/api/admin/reconciliation?${q}`).set(auth);
+      if (res.status !== 200) throw new Error(`reconciliation: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
+  };
+}
