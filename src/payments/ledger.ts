@@ -3,20 +3,24 @@
 // payouts), each in its own file.
 import type { Logger } from 'pino';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { createBankDebitRepository } from './bank-debit-repository.ts';
+import { createBankDebitLedger, type BankDebitLedger } from './bank-debits.ts';
 import { createPaymentRepository } from './payment-repository.ts';
 import { createPaymentService, deferFor, type PaymentService } from './payment-service.ts';
 import { createPledgeLedgerRepository } from './pledge-ledger-repository.ts';
 import { createRefundRepository } from './refund-repository.ts';
 import { createRefundLedger, type RefundLedger } from './refunds.ts';
 
-export type Ledger = PaymentService & RefundLedger;
+export type Ledger = PaymentService & RefundLedger & BankDebitLedger;
 
 export function createLedgerFactory(client: Prisma.TransactionClient): (logger: Logger) => Ledger {
   const payments = createPaymentRepository(client);
   const pledges = createPledgeLedgerRepository(client);
   const refunds = createRefundRepository(client);
+  const debits = createBankDebitRepository(client);
   return (logger) => ({
     ...createPaymentService({ payments, pledges, logger }),
     ...createRefundLedger({ refunds, deferFor }),
+    ...createBankDebitLedger({ debits, deferFor }),
   });
 }

@@ -26,7 +26,21 @@ const refundState: EventHandler<Stripe.Refund> = {
     }),
 };
 
+/** charge.pending / charge.updated: a bank debit's charge, and later its balance transaction. */
+const chargeIds: EventHandler<Stripe.Charge> = {
+  subjects: (c) => paymentSubjects({ payment_intent: c.payment_intent, charge: c.id }),
+  // The fee is on the balance transaction: read after the commit, like every fee (fee-filler.ts).
+  afterCommit(c, { fees }) {
+    const pi = idOf(c.payment_intent);
+    if (pi && c.status === 'succeeded' && c.balance_transaction) fees.fill(pi);
+  },
+  apply: (c, { ledger }) =>
+    ledger.recordChargeIds({ paymentIntentId: idOf(c.payment_intent), chargeId: c.id, balanceTransactionId: idOf(c.balance_transaction) }),
+};
+
 export const lifecycleHandlers: HandlerMap = {
+  'charge.pending': chargeIds,
+  'charge.updated': chargeIds,
   'refund.created': refundState,
   'refund.updated': refundState,
   'refund.failed': refundState,

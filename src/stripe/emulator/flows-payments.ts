@@ -51,12 +51,12 @@ export function usePaymentMethod(
   return pm;
 }
 
-function stripeFee(ctx: EmulatorContext, amount: number): number {
+export function stripeFee(ctx: EmulatorContext, amount: number): number {
   return Math.round((amount * ctx.feeModel.percentBps) / 10000) + ctx.feeModel.fixed;
 }
 
 /** A charge of the payment intent, as Stripe makes one for each attempt. */
-function chargeOf(
+export function chargeOf(
   ctx: EmulatorContext,
   pi: StripeObject,
   attempt: { now: number; paymentMethod: string; kind: PaymentMethodKind; declined: boolean },

@@ -66,7 +66,7 @@ async function oneTimeCard(stripe: Stripe, helper: Helper) {
 async function bankDebit(stripe: Stripe, helper: Helper, outcome: 'succeeded' | 'failed') {
   const session = await stripe.checkout.sessions.create(donationSessionParams());
   await helper(`/v1/test_helpers/checkout/sessions/${session.id}/pay`, { outcome: 'delayed' });
-  const processing = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] });
+  const processing = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent.latest_charge'] });
   await helper(`/v1/test_helpers/checkout/sessions/${session.id}/settle`, { outcome });
   const settled = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent.latest_charge'] });
   await stripe.charges.list({ payment_intent: (processing.payment_intent as Stripe.PaymentIntent).id });

@@ -177,6 +177,41 @@ describe('any order of a pledge’s events ends in one state', () => {
     expect(final.totals).toMatchObject({ raised: 3500, refunded: 500, donations: 1 });
   }, 120_000);
 
+  it('bank debit run as Stripe runs it: pending charge, settled in place, its fee later, refunded (120 orders); a failed one (6 orders)', async () => {
+    const mark = emulator.events.length;
+    const pledge = await newPledge(3300);
+    await helper(`/v1/test_helpers/checkout/sessions/${pledge.checkoutSessionId}/pay`, { outcome: 'delayed' });
+    await helper(`/v1/test_helpers/checkout/sessions/${pledge.checkoutSessionId}/settle`);
+    const pi = (await stripe.checkout.sessions.retrieve(pledge.checkoutSessionId)).payment_intent as string;
+    await stripe.refunds.create({ payment_intent: pi, amount: 300 });
+    const types = ['charge.pending', 'checkout.session.completed', 'checkout.session.async_payment_succeeded', 'charge.updated', 'charge.refunded'];
+    const events = eventsSince(mark, types);
+    expect(events.map((e) => e.type)).toEqual(types); // Stripe's own order
+    const outcomes = await everyOrder(events, [pledge.id]);
+    expect(outcomes.size).toBe(1);
+    const final = JSON.parse([...outcomes.keys()][0]!);
+    const charge = (await stripe.charges.list({ payment_intent: pi })).data;
+    expect(charge).toHaveLength(1);
+    expect(final.payments).toEqual([
+      expect.objectContaining({ status: 'succeeded', amount: 3300, amountRefunded: 300, chargeId: charge[0]!.id, balanceTransactionId: charge[0]!.balance_transaction }),
+    ]);
+    expect(final.payments[0].fee).not.toBeNull();
+    expect(final.totals).toMatchObject({ raised: 3000, pending: 0, refunded: 300, donations: 1 });
+
+    const failMark = emulator.events.length;
+    const bounced = await newPledge(2100);
+    await helper(`/v1/test_helpers/checkout/sessions/${bounced.checkoutSessionId}/pay`, { outcome: 'delayed' });
+    await helper(`/v1/test_helpers/checkout/sessions/${bounced.checkoutSessionId}/settle`, { outcome: 'failed' });
+    const failTypes = ['checkout.session.completed', 'charge.pending', 'checkout.session.async_payment_failed'];
+    const failed = await everyOrder(eventsSince(failMark, failTypes), [bounced.id]);
+    expect(failed.size).toBe(1);
+    const end = JSON.parse([...failed.keys()][0]!);
+    expect(end.pledges).toEqual([{ status: 'failed', linked: false, subscription_status: null }]);
+    expect(end.payments).toEqual([expect.objectContaining({ status: 'failed', amount: 2100 })]);
+    expect(end.payments[0].chargeId).toMatch(/^ch_/);
+    expect(end.totals).toMatchObject({ raised: 0, pending: 0, donations: 0 });
+  }, 120_000);
+
   it('monthly gift: checkout, two paid invoices, a failed one, cancellation (120 orders)', async () => {
     const mark = emulator.events.length;
     const pledge = await newPledge(1000, 'monthly');
