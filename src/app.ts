@@ -39,6 +39,7 @@ import { scopeFor } from './webhooks/event-scope.ts';
 import { createWebhookInbox } from './webhooks/webhook-inbox.ts';
 import { webhookRoutes } from './webhooks/webhook-routes.ts';
 import { adminDashboardRoutes } from './web/admin-dashboard-routes.ts';
+import { createStaffAttention } from './payments/staff-attention.ts';
 import { htmlErrorPages } from './web/error-pages.ts';
 import { webRoutes } from './web/web-routes.ts';
 
@@ -138,7 +139,8 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(adminApi(admin, { logger, clock: deps.clock }));
   app.use(metricsRoutes(metrics, adminAuth(admin.keys)));
-  app.use(adminDashboardRoutes({ admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock }));
+  const attention = createStaffAttention(db.admin);
+  app.use(adminDashboardRoutes({ admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock, attention }));
   app.use(
     pledgeRoutes({
       pledges,

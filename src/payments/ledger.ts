@@ -5,22 +5,26 @@ import type { Logger } from 'pino';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { createBankDebitRepository } from './bank-debit-repository.ts';
 import { createBankDebitLedger, type BankDebitLedger } from './bank-debits.ts';
+import { createDisputeRepository } from './dispute-repository.ts';
+import { createDisputeLedger, type DisputeLedger } from './disputes.ts';
 import { createPaymentRepository } from './payment-repository.ts';
 import { createPaymentService, deferFor, type PaymentService } from './payment-service.ts';
 import { createPledgeLedgerRepository } from './pledge-ledger-repository.ts';
 import { createRefundRepository } from './refund-repository.ts';
 import { createRefundLedger, type RefundLedger } from './refunds.ts';
 
-export type Ledger = PaymentService & RefundLedger & BankDebitLedger;
+export type Ledger = PaymentService & RefundLedger & BankDebitLedger & DisputeLedger;
 
 export function createLedgerFactory(client: Prisma.TransactionClient): (logger: Logger) => Ledger {
   const payments = createPaymentRepository(client);
   const pledges = createPledgeLedgerRepository(client);
   const refunds = createRefundRepository(client);
   const debits = createBankDebitRepository(client);
+  const disputes = createDisputeRepository(client);
   return (logger) => ({
     ...createPaymentService({ payments, pledges, logger }),
     ...createRefundLedger({ refunds, deferFor }),
     ...createBankDebitLedger({ debits, deferFor }),
+    ...createDisputeLedger({ disputes, payments, deferFor }),
   });
 }

@@ -3,7 +3,7 @@
 // (a refund before its checkout completed) is deferred, not dropped: the inbox re-applies it the
 // moment that payment appears, so the order in which Stripe delivers never changes the result.
 import type { Logger } from 'pino';
-import type { ChargeFacts, DisputeStatus, LedgerPledge, PayoutContents, PayoutRecord } from './payment.ts';
+import type { ChargeFacts, LedgerPledge, PayoutContents, PayoutRecord } from './payment.ts';
 import type { PaymentRef, PaymentRepository } from './payment-repository.ts';
 import type { PledgeLedgerRepository } from './pledge-ledger-repository.ts';
 
@@ -136,16 +136,6 @@ export function createPaymentService(deps: { payments: PaymentRepository; pledge
 
     async recordRefund(ref: PaymentRef, amountRefunded: number): Promise<LedgerOutcome> {
       if (await payments.mergeRefund(ref, amountRefunded)) return processed;
-      return deferFor(ref);
-    },
-
-    async recordDispute(
-      ref: PaymentRef,
-      dispute: { id: string; status: DisputeStatus | 'inquiry'; amount: number },
-    ): Promise<LedgerOutcome> {
-      // An inquiry (warning_*) is a question from the bank: no money moves, nothing to record.
-      if (dispute.status === 'inquiry' || dispute.status === 'none') return ignored('inquiry: no funds withdrawn');
-      if (await payments.mergeDispute(ref, { id: dispute.id, status: dispute.status, amount: dispute.amount })) return processed;
       return deferFor(ref);
     },
 

@@ -4,6 +4,7 @@ import type { RecentPayment, DailyAmount } from '../admin/dashboard-repository.t
 import type { Campaign } from '../campaigns/campaign.ts';
 import type { Progress } from '../campaigns/campaign-service.ts';
 import { formatMoney } from '../money/currency.ts';
+import { attentionPanels, type AttentionModel } from './attention-panels.ts';
 import { html } from './html.ts';
 import { page } from './layout.ts';
 import { dailyChart } from './svg-chart.ts';
@@ -29,6 +30,7 @@ export interface DashboardModel {
   campaigns: Array<{ campaign: Campaign; progress: Progress; series: DailyAmount[] }>;
   payments: RecentPayment[];
   failedEvents: Array<{ id: string; type: string; attempts: number; lastError: string | null; receivedAt: string }>;
+  attention?: AttentionModel;
   notice?: string;
 }
 
@@ -55,6 +57,7 @@ ${dailyChart(series, progress.currency, campaign.slug)}
 <a class="button" href="/admin/exports/pledges.csv?campaign=${campaign.slug}" download>Pledges CSV</a></p>
 </section>`,
 )}
+${attentionPanels(m.attention)}
 <section class="card"><h2>All exports</h2>
 <p><a class="button" href="/admin/exports/payments.csv" download>Payments CSV</a>
 <a class="button" href="/admin/exports/pledges.csv" download>Pledges CSV</a>

@@ -15,6 +15,7 @@ import { webhookEventListQuery, webhookEventParams } from '../admin/admin-schema
 import { AppError } from '../http/app-error.ts';
 import { reportError } from '../http/error-handler.ts';
 import { parseOrThrow } from '../http/validation.ts';
+import type { StaffAttention } from '../payments/staff-attention.ts';
 import { dashboardPage, signInPage } from './admin-dashboard-page.ts';
 import { clearSessionCookie, csrfOk, fromThisSite, sessionToken, setSessionCookie } from './admin-session.ts';
 import { errorPage } from './error-pages.ts';
@@ -32,6 +33,8 @@ export interface DashboardDeps {
   publicUrl: string;
   logger: Logger;
   clock?: () => Date;
+  /** Disputes waiting on an answer; without it the dashboard leaves the panel out. */
+  attention?: StaffAttention;
 }
 
 export function adminDashboardRoutes(deps: DashboardDeps): Router {
@@ -112,6 +115,7 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
         campaigns: cards,
         payments: await deps.admin.dashboard.recentPayments(),
         failedEvents: failed.data,
+        ...(deps.attention ? { attention: { disputes: await deps.attention.openDisputes() } } : {}),
         notice: replayed ? `Replayed ${replayed}: ${typeof req.query.result === 'string' ? req.query.result.slice(0, 200) : 'done'}` : undefined,
       }),
     );

@@ -6,7 +6,7 @@ import type { EventHandler, HandlerMap } from './event-handler.ts';
 import { lifecycleHandlers } from './lifecycle-handlers.ts';
 import { PermanentEventError } from './webhook-errors.ts';
 import {
-  disputeState, fromUnix, idOf, invoicePaidAt, invoicePaymentIntentId, invoicePeriodStart, invoicePledgeHint,
+  fromUnix, idOf, invoicePaidAt, invoicePaymentIntentId, invoicePeriodStart, invoicePledgeHint,
   invoiceSubscriptionId, sessionPledgeHint,
 } from './stripe-objects.ts';
 
@@ -50,16 +50,6 @@ const checkoutExpired: EventHandler<Stripe.Checkout.Session> = {
 const chargeRefunded: EventHandler<Stripe.Charge> = {
   subjects: (c) => compact([c.payment_intent && subjectOf.paymentIntent(idOf(c.payment_intent)!), subjectOf.charge(c.id)]),
   apply: (c, { ledger }) => ledger.recordRefund({ paymentIntentId: idOf(c.payment_intent), chargeId: c.id }, c.amount_refunded),
-};
-
-const disputeHandler: EventHandler<Stripe.Dispute> = {
-  subjects: (d) =>
-    compact([d.payment_intent && subjectOf.paymentIntent(idOf(d.payment_intent)!), d.charge && subjectOf.charge(idOf(d.charge)!)]),
-  apply: (d, { ledger }) =>
-    ledger.recordDispute(
-      { paymentIntentId: idOf(d.payment_intent), chargeId: idOf(d.charge) },
-      { id: d.id, status: disputeState(d.status), amount: d.amount },
-    ),
 };
 
 interface InvoicePrepared {
@@ -147,8 +137,6 @@ export const eventHandlers: HandlerMap = {
   'checkout.session.async_payment_failed': checkoutHandler('async_failed'),
   'checkout.session.expired': checkoutExpired,
   'charge.refunded': chargeRefunded,
-  'charge.dispute.created': disputeHandler,
-  'charge.dispute.closed': disputeHandler,
   'invoice.paid': invoicePaid,
   'invoice.payment_failed': invoicePaymentFailed,
   'customer.subscription.deleted': subscriptionDeleted,

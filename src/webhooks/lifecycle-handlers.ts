@@ -38,7 +38,35 @@ const chargeIds: EventHandler<Stripe.Charge> = {
     ledger.recordChargeIds({ paymentIntentId: idOf(c.payment_intent), chargeId: c.id, balanceTransactionId: idOf(c.balance_transaction) }),
 };
 
+/** Every charge.dispute.* event: the dispute in its current state, with its balance transactions. */
+const disputeState: EventHandler<Stripe.Dispute> = {
+  subjects: (d) => paymentSubjects(d),
+  apply(d, { ledger }) {
+    const txns = (Array.isArray(d.balance_transactions) ? d.balance_transactions : []).filter((t) => t && typeof t === 'object');
+    const sum = (pick: (t: Stripe.BalanceTransaction) => number) => txns.reduce((n, t) => n + pick(t), 0);
+    return ledger.recordDisputeState({
+      id: d.id,
+      chargeId: idOf(d.charge ?? null),
+      paymentIntentId: idOf(d.payment_intent ?? null),
+      amount: d.amount,
+      currency: d.currency,
+      status: typeof d.status === 'string' ? d.status : 'needs_response',
+      reason: typeof d.reason === 'string' ? d.reason : null,
+      evidenceDueBy: d.evidence_details?.due_by ? fromUnix(d.evidence_details.due_by) : null,
+      fundsWithdrawn: sum((t) => (t.amount < 0 ? -t.amount : 0)),
+      fundsReinstated: sum((t) => (t.amount > 0 ? t.amount : 0)),
+      fee: sum((t) => t.fee ?? 0),
+      createdAt: fromUnix(d.created),
+    });
+  },
+};
+
 export const lifecycleHandlers: HandlerMap = {
+  'charge.dispute.created': disputeState,
+  'charge.dispute.updated': disputeState,
+  'charge.dispute.funds_withdrawn': disputeState,
+  'charge.dispute.funds_reinstated': disputeState,
+  'charge.dispute.closed': disputeState,
   'charge.pending': chargeIds,
   'charge.updated': chargeIds,
   'refund.created': refundState,

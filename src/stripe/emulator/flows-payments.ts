@@ -10,6 +10,7 @@ import {
   buildRefund,
   type PaymentMethodKind,
 } from './objects-payments.ts';
+import { closeInquiry } from './flows-dispute-lifecycle.ts';
 import type { StripeObject } from './store.ts';
 
 const DAY = 86400;
@@ -242,6 +243,7 @@ export function closeDispute(ctx: EmulatorContext, dispute: StripeObject, outcom
   if (!['needs_response', 'under_review', 'warning_needs_response', 'warning_under_review'].includes(dispute.status)) {
     throw invalidRequest(`Dispute ${dispute.id} is already closed (status: ${dispute.status}).`, 'dispute');
   }
+  if (dispute.status.startsWith('warning_')) return closeInquiry(ctx, dispute, req);
   const previous = { status: dispute.status };
   if (outcome === 'won') {
     const now = nowSec(ctx);

@@ -4,7 +4,8 @@ import type { EmulatorContext } from './context.ts';
 import { NO_REQUEST } from './context.ts';
 import { expireSession } from './flows-checkout.ts';
 import type { ApiRegistrar } from './http.ts';
-import { optEnum } from './params.ts';
+import { openInquiry, updateDispute } from './flows-dispute-lifecycle.ts';
+import { asParams, metadataParam, optBool, optEnum, optInt, rejectUnknown, type Params } from './params.ts';
 import { findSession } from './routes-checkout.ts';
 import { findIn } from './routes-payments.ts';
 import { settleRefund } from './flows-refund-lifecycle.ts';
@@ -20,4 +21,30 @@ export function registerLifecycleHelperRoutes(api: ApiRegistrar, ctx: EmulatorCo
     const outcome = optEnum(input, 'outcome', ['succeeded', 'failed'] as const) ?? 'succeeded';
     return settleRefund(ctx, findIn(ctx.store.refunds, params.id!, 'refund'), outcome, req);
   });
+
+  // The bank asks about a charge (an inquiry, warning_needs_response): no money is taken.
+  api.post('/test_helpers/charges/:id/inquiry', ({ params, input, req }) => {
+    const reason = optEnum(input, 'reason', ['fraudulent', 'unrecognized', 'general', 'duplicate'] as const) ?? 'unrecognized';
+    return openInquiry(ctx, findIn(ctx.store.charges, params.id!, 'charge'), { amount: optInt(input, 'amount'), reason }, req);
+  });
+
+  // Stripe's own call: evidence for a dispute, and with submit=true the dispute goes under review.
+  api.post('/disputes/:id', ({ params, input, req }) => {
+    rejectUnknown(input, DISPUTE_UPDATE_PARAMS);
+    const dispute = findIn(ctx.store.disputes, params.id!, 'dispute');
+    return updateDispute(ctx, dispute, {
+      evidence: evidenceParam(asParams(input.evidence, 'evidence'), dispute.evidence),
+      metadata: input.metadata === undefined ? undefined : metadataParam(input.metadata),
+      submit: optBool(input, 'submit') ?? false,
+    }, req);
+  });
+}
+
+const DISPUTE_UPDATE_PARAMS: ReadonlySet<string> = new Set(['evidence', 'metadata', 'submit', 'expand']);
+
+/** Text evidence only (files are uploads the emulator does not take). */
+function evidenceParam(p: Params, known: Record<string, unknown>): Record<string, string> {
+  const text = Object.keys(known).filter((k) => k !== 'enhanced_evidence');
+  rejectUnknown(p, new Set(text), 'evidence');
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
 }

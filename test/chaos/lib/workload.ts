@@ -21,11 +21,15 @@ export type Kind =
   | 'monthly_cancelled'
   | 'expired_then_retried'
   | 'bank_refund_failed'
-  | 'bank_refund_pending';
+  | 'bank_refund_pending'
+  | 'dispute_reviewed_won'
+  | 'inquiry_closed';
 
 /** Share of each kind, in percent (sums to 100). */
 export const MIX: Array<[Kind, number]> = [
-  ['once', 25],
+  ['once', 23],
+  ['dispute_reviewed_won', 1],
+  ['inquiry_closed', 1],
   ['bank_refund_failed', 2],
   ['bank_refund_pending', 1],
   ['expired_then_retried', 2],
@@ -261,6 +265,13 @@ export async function runDonation(d: Driver, plan: Plan): Promise<Outcome> {
       if (plan.kind === 'refund_partial_then_full' || plan.kind === 'refund_full') {
         calls++;
         await stripe.refunds.create({ charge: charge.id });
+      }
+      if (plan.kind === 'dispute_reviewed_won' || plan.kind === 'inquiry_closed') {
+        const path = plan.kind === 'inquiry_closed' ? 'inquiry' : 'dispute';
+        const dispute = await helper<Stripe.Dispute>(`/v1/test_helpers/charges/${charge.id}/${path}`);
+        calls++;
+        await stripe.disputes.update(dispute.id, { evidence: { uncategorized_text: `donation ${plan.index}` }, submit: true });
+        await helper(`/v1/test_helpers/disputes/${dispute.id}/close`, { outcome: 'won' });
       }
       if (plan.kind === 'dispute_won' || plan.kind === 'dispute_lost' || plan.kind === 'refund_then_dispute_lost') {
         const dispute = await helper<Stripe.Dispute>(`/v1/test_helpers/charges/${charge.id}/dispute`);

@@ -143,6 +143,17 @@ async function disputes(stripe: Stripe, helper: Helper) {
     await stripe.disputes.retrieve(dispute.id, { expand: ['charge', 'payment_intent'] });
     await stripe.disputes.list({ charge: charge.id });
   }
+  // Evidence submitted (under review), and an inquiry that is answered and closed.
+  const reviewed = (await paidSession(stripe, helper)).payment_intent as Stripe.PaymentIntent;
+  const chargeback = await helper<Stripe.Dispute>(`/v1/test_helpers/charges/${(reviewed.latest_charge as Stripe.Charge).id}/dispute`);
+  await stripe.disputes.update(chargeback.id, { evidence: { uncategorized_text: 'Donor confirmed the gift' }, metadata: { case: '1' } });
+  await stripe.disputes.update(chargeback.id, { submit: true });
+  await helper(`/v1/test_helpers/disputes/${chargeback.id}/close`, { outcome: 'won' });
+  const asked = (await paidSession(stripe, helper)).payment_intent as Stripe.PaymentIntent;
+  const inquiry = await helper<Stripe.Dispute>(`/v1/test_helpers/charges/${(asked.latest_charge as Stripe.Charge).id}/inquiry`);
+  await stripe.disputes.update(inquiry.id, { submit: true });
+  await helper(`/v1/test_helpers/disputes/${inquiry.id}/close`, { outcome: 'won' });
+  await stripe.disputes.retrieve(inquiry.id);
 }
 
 async function payouts(stripe: Stripe, helper: Helper) {

@@ -7,14 +7,25 @@ import { bearer, mintKey } from '../admin/admin-fixtures.ts';
 import type { Harness } from '../webhooks/webhook-harness.ts';
 
 export interface Books {
+  /** The staff dashboard's HTML, signed in with the same key. */
+  dashboard(): Promise<string>;
   csv(path: string): Promise<Array<Record<string, string>>>;
   /** The reconciliation report for the last and next hour. */
   reconciliation(): Promise<{ summary: Record<string, number>; differences: Array<{ kind: string; message: string }>; totals: unknown[] }>;
 }
 
 export async function openBooks(db: TestDatabase, h: Harness): Promise<Books> {
-  const auth = bearer((await mintKey(db)).key);
+  const { key } = await mintKey(db);
+  const auth = bearer(key);
   return {
+    async dashboard() {
+      const signIn = await request(h.url).post('/admin/sign-in').type('form').send({ key });
+      if (signIn.status !== 303) throw new Error(`sign-in: ${signIn.status}`);
+      const cookie = signIn.headers['set-cookie']![0]!.split(';')[0]!;
+      const page = await request(h.url).get('/admin').set('Cookie', cookie);
+      if (page.status !== 200) throw new Error(`/admin: ${page.status}`);
+      return page.text;
+    },
     async csv(path) {
       const res = await request(h.url).get(path).set(auth).buffer(true).parse((r, cb) => {
         let text = '';

@@ -50,6 +50,7 @@ async function reset(pledgeIds: string[]) {
   await db.pool.query('DELETE FROM payments WHERE pledge_id = ANY($1::uuid[])', [pledgeIds]);
   await db.pool.query('DELETE FROM webhook_events');
   await db.pool.query('DELETE FROM refunds');
+  await db.pool.query('DELETE FROM disputes');
   await db.pool.query('DELETE FROM campaign_total_shards');
   await db.pool.query(
     `UPDATE pledges SET status = 'pending', completed_at = NULL, stripe_subscription_id = NULL, stripe_customer_id = NULL,
@@ -67,9 +68,11 @@ async function state(pledgeIds: string[]) {
   const rows = (await payments(db, 'pledge_id = ANY($1::uuid[])', [pledgeIds])).sort((a, b) =>
     `${a.invoiceId}${a.paymentIntentId}`.localeCompare(`${b.invoiceId}${b.paymentIntentId}`),
   );
+  const disputes = await db.pool.query('SELECT id, status, funds_withdrawn, funds_reinstated, fee, evidence_due_by FROM disputes ORDER BY id');
   return {
     pledges: pledges.rows,
     payments: rows,
+    disputes: disputes.rows,
     totals: await totals(db, campaignId),
     inbox: (await inbox(db)).map((e) => e.status).sort(),
   };
@@ -210,6 +213,44 @@ describe('any order of a pledge’s events ends in one state', () => {
     expect(end.payments).toEqual([expect.objectContaining({ status: 'failed', amount: 2100 })]);
     expect(end.payments[0].chargeId).toMatch(/^ch_/);
     expect(end.totals).toMatchObject({ raised: 0, pending: 0, donations: 0 });
+  }, 120_000);
+
+  it('dispute through its states: withdrawn, under review, reinstated, won (120 orders); an inquiry (24 orders)', async () => {
+    const mark = emulator.events.length;
+    const pledge = await newPledge(4400);
+    await helper(`/v1/test_helpers/checkout/sessions/${pledge.checkoutSessionId}/pay`);
+    const pi = (await stripe.checkout.sessions.retrieve(pledge.checkoutSessionId)).payment_intent as string;
+    const charge = (await stripe.charges.list({ payment_intent: pi })).data[0]!;
+    const dispute = await helper(`/v1/test_helpers/charges/${charge.id}/dispute`);
+    await stripe.disputes.update(dispute.id, { evidence: { uncategorized_text: 'receipt' }, submit: true });
+    await helper(`/v1/test_helpers/disputes/${dispute.id}/close`, { outcome: 'won' });
+    const types = ['checkout.session.completed', 'charge.dispute.created', 'charge.dispute.updated', 'charge.dispute.funds_reinstated', 'charge.dispute.closed'];
+    const events = eventsSince(mark, types);
+    expect(events.map((e) => e.type)).toEqual(types);
+    const outcomes = await everyOrder(events, [pledge.id]);
+    expect(outcomes.size).toBe(1);
+    const final = JSON.parse([...outcomes.keys()][0]!);
+    expect(final.disputes).toEqual([expect.objectContaining({ id: dispute.id, status: 'won', funds_withdrawn: 4400, funds_reinstated: 4400, fee: 1500 })]);
+    expect(final.payments).toEqual([expect.objectContaining({ disputeStatus: 'won', disputedAmount: 4400 })]);
+    expect(final.totals).toMatchObject({ raised: 4400, disputed: 0, donations: 1 });
+
+    const inquiryMark = emulator.events.length;
+    const asked = await newPledge(1200);
+    await helper(`/v1/test_helpers/checkout/sessions/${asked.checkoutSessionId}/pay`);
+    const askedPi = (await stripe.checkout.sessions.retrieve(asked.checkoutSessionId)).payment_intent as string;
+    const askedCharge = (await stripe.charges.list({ payment_intent: askedPi })).data[0]!;
+    const inquiry = await helper(`/v1/test_helpers/charges/${askedCharge.id}/inquiry`);
+    await stripe.disputes.update(inquiry.id, { submit: true });
+    await helper(`/v1/test_helpers/disputes/${inquiry.id}/close`, { outcome: 'won' });
+    const inquiryEvents = eventsSince(inquiryMark, ['checkout.session.completed', 'charge.dispute.created', 'charge.dispute.updated', 'charge.dispute.closed']);
+    expect(inquiryEvents).toHaveLength(4);
+    const inquiryOutcomes = await everyOrder(inquiryEvents, [asked.id]);
+    expect(inquiryOutcomes.size).toBe(1);
+    const end = JSON.parse([...inquiryOutcomes.keys()][0]!);
+    expect(end.disputes).toEqual([expect.objectContaining({ id: inquiry.id, status: 'warning_closed', funds_withdrawn: 0 })]);
+    expect(end.payments).toEqual([expect.objectContaining({ disputeStatus: 'none', disputedAmount: 0 })]);
+    expect(end.totals).toMatchObject({ raised: 1200, disputed: 0 });
+    expect(end.inbox).toEqual(Array(4).fill('processed'));
   }, 120_000);
 
   it('monthly gift: checkout, two paid invoices, a failed one, cancellation (120 orders)', async () => {
