@@ -7,13 +7,15 @@ import { createBankDebitRepository } from './bank-debit-repository.ts';
 import { createBankDebitLedger, type BankDebitLedger } from './bank-debits.ts';
 import { createDisputeRepository } from './dispute-repository.ts';
 import { createDisputeLedger, type DisputeLedger } from './disputes.ts';
+import { createDunningRepository } from '../pledges/dunning-repository.ts';
+import { createDunningLedger, type DunningLedger } from '../pledges/dunning.ts';
 import { createPaymentRepository } from './payment-repository.ts';
 import { createPaymentService, deferFor, type PaymentService } from './payment-service.ts';
 import { createPledgeLedgerRepository } from './pledge-ledger-repository.ts';
 import { createRefundRepository } from './refund-repository.ts';
 import { createRefundLedger, type RefundLedger } from './refunds.ts';
 
-export type Ledger = PaymentService & RefundLedger & BankDebitLedger & DisputeLedger;
+export type Ledger = PaymentService & RefundLedger & BankDebitLedger & DisputeLedger & DunningLedger;
 
 export function createLedgerFactory(client: Prisma.TransactionClient): (logger: Logger) => Ledger {
   const payments = createPaymentRepository(client);
@@ -21,10 +23,12 @@ export function createLedgerFactory(client: Prisma.TransactionClient): (logger: 
   const refunds = createRefundRepository(client);
   const debits = createBankDebitRepository(client);
   const disputes = createDisputeRepository(client);
+  const dunning = createDunningRepository(client);
   return (logger) => ({
     ...createPaymentService({ payments, pledges, logger }),
     ...createRefundLedger({ refunds, deferFor }),
     ...createBankDebitLedger({ debits, deferFor }),
     ...createDisputeLedger({ disputes, payments, deferFor }),
+    ...createDunningLedger({ dunning, pledges }),
   });
 }

@@ -51,6 +51,21 @@ export const subjectOf = {
   invoice: (id: string) => `in:${id}`,
 };
 
+/** The monthly pledge of a subscription: by the pledge id Stripe carries back, else by the subscription. */
+export async function findSubscriptionPledge(
+  pledges: Pick<PledgeLedgerRepository, 'findById' | 'findBySubscriptionId'>,
+  subscriptionId: string | null,
+  hint: string | null,
+): Promise<LedgerPledge | null> {
+  if (hint) {
+    const pledge = await pledges.findById(hint);
+    if (pledge && pledge.frequency === 'monthly' && (!pledge.stripeSubscriptionId || pledge.stripeSubscriptionId === subscriptionId)) {
+      return pledge;
+    }
+  }
+  return subscriptionId ? pledges.findBySubscriptionId(subscriptionId) : null;
+}
+
 /** A fact about a payment not recorded yet waits for it (the inbox wakes it when it appears). */
 export function deferFor(ref: PaymentRef): LedgerOutcome {
   if (ref.paymentIntentId) return { status: 'deferred', waitingFor: subjectOf.paymentIntent(ref.paymentIntentId) };
@@ -70,15 +85,7 @@ export function createPaymentService(deps: { payments: PaymentRepository; pledge
     return byHint && byHint.checkoutSessionId === null ? byHint : null;
   }
 
-  async function pledgeForSubscription(subscriptionId: string | null, hint: string | null): Promise<LedgerPledge | null> {
-    if (hint) {
-      const pledge = await pledges.findById(hint);
-      if (pledge && pledge.frequency === 'monthly' && (!pledge.stripeSubscriptionId || pledge.stripeSubscriptionId === subscriptionId)) {
-        return pledge;
-      }
-    }
-    return subscriptionId ? pledges.findBySubscriptionId(subscriptionId) : null;
-  }
+  const pledgeForSubscription = (subscriptionId: string | null, hint: string | null) => findSubscriptionPledge(pledges, subscriptionId, hint);
 
   /** Why Stripe's figures cannot be counted for this pledge, or null when they agree. */
   function disagreement(pledge: LedgerPledge, amount: number, currency: string): string | null {
@@ -166,6 +173,7 @@ export function createPaymentService(deps: { payments: PaymentRepository; pledge
     async recordInvoiceFailed(inv: Pick<InvoiceFacts, 'subscriptionId' | 'pledgeIdHint' | 'periodStart'>): Promise<LedgerOutcome> {
       const pledge = await pledgeForSubscription(inv.subscriptionId, inv.pledgeIdHint);
       if (!pledge) return inv.subscriptionId ? deferUntilLinked(inv.subscriptionId) : ignored('invoice of no subscription of ours');
+      if (inv.subscriptionId) await pledges.link(pledge.id, { subscriptionId: inv.subscriptionId });
       await pledges.setSubscriptionState(pledge.id, 'past_due', inv.periodStart);
       return processed;
     },

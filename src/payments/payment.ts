@@ -39,7 +39,7 @@ export interface LedgerPledge {
   stripeSubscriptionId: string | null;
 }
 
-export type SubscriptionState = 'active' | 'past_due' | 'canceled';
+export type SubscriptionState = 'active' | 'past_due' | 'unpaid' | 'canceled';
 
 /** The charges, payment intents and balance transactions one payout carried. */
 export interface PayoutContents {

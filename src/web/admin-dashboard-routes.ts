@@ -15,7 +15,7 @@ import { webhookEventListQuery, webhookEventParams } from '../admin/admin-schema
 import { AppError } from '../http/app-error.ts';
 import { reportError } from '../http/error-handler.ts';
 import { parseOrThrow } from '../http/validation.ts';
-import type { StaffAttention } from '../payments/staff-attention.ts';
+import { readAttention, type StaffAttention } from '../payments/staff-attention.ts';
 import { dashboardPage, signInPage } from './admin-dashboard-page.ts';
 import { clearSessionCookie, csrfOk, fromThisSite, sessionToken, setSessionCookie } from './admin-session.ts';
 import { errorPage } from './error-pages.ts';
@@ -115,7 +115,7 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
         campaigns: cards,
         payments: await deps.admin.dashboard.recentPayments(),
         failedEvents: failed.data,
-        ...(deps.attention ? { attention: { disputes: await deps.attention.openDisputes() } } : {}),
+        ...(deps.attention ? { attention: await readAttention(deps.attention) } : {}),
         notice: replayed ? `Replayed ${replayed}: ${typeof req.query.result === 'string' ? req.query.result.slice(0, 200) : 'done'}` : undefined,
       }),
     );

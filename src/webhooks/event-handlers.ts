@@ -94,16 +94,6 @@ const invoicePaid: EventHandler<Stripe.Invoice, InvoicePrepared> = {
   },
 };
 
-const invoicePaymentFailed: EventHandler<Stripe.Invoice> = {
-  subjects: (inv) => compact([invoiceSubscriptionId(inv) && subjectOf.subscription(invoiceSubscriptionId(inv)!)]),
-  apply: (inv, { ledger }) =>
-    ledger.recordInvoiceFailed({
-      subscriptionId: invoiceSubscriptionId(inv),
-      pledgeIdHint: invoicePledgeHint(inv),
-      periodStart: invoicePeriodStart(inv),
-    }),
-};
-
 const subscriptionDeleted: EventHandler<Stripe.Subscription> = {
   subjects: (sub) => [subjectOf.subscription(sub.id)],
   apply: (sub, { ledger, event }) =>
@@ -138,7 +128,6 @@ export const eventHandlers: HandlerMap = {
   'checkout.session.expired': checkoutExpired,
   'charge.refunded': chargeRefunded,
   'invoice.paid': invoicePaid,
-  'invoice.payment_failed': invoicePaymentFailed,
   'customer.subscription.deleted': subscriptionDeleted,
   'payout.paid': payoutPaid,
   ...lifecycleHandlers,

@@ -3,7 +3,7 @@
 import type Stripe from 'stripe';
 import { subjectOf } from '../payments/payment-service.ts';
 import type { EventHandler, HandlerMap } from './event-handler.ts';
-import { fromUnix, idOf } from './stripe-objects.ts';
+import { fromUnix, idOf, invoicePeriodStart, invoicePledgeHint, invoiceSubscriptionId } from './stripe-objects.ts';
 
 const compact = (keys: Array<string | null | false | undefined>): string[] => keys.filter((k): k is string => !!k);
 
@@ -61,7 +61,47 @@ const disputeState: EventHandler<Stripe.Dispute> = {
   },
 };
 
+/**
+ * invoice.payment_failed / invoice.payment_action_required: a renewal that failed (the pledge is
+ * past due) and its latest attempt (how many, when Stripe tries next, whether the donor must act).
+ */
+function invoiceFailure(actionRequired: boolean): EventHandler<Stripe.Invoice> {
+  return {
+    subjects: (inv) =>
+      compact([invoiceSubscriptionId(inv) && subjectOf.subscription(invoiceSubscriptionId(inv)!), inv.id && subjectOf.invoice(inv.id)]),
+    async apply(inv, { ledger }) {
+      const subscriptionId = invoiceSubscriptionId(inv);
+      const pledgeIdHint = invoicePledgeHint(inv);
+      const periodStart = invoicePeriodStart(inv);
+      const outcome = await ledger.recordInvoiceFailed({ subscriptionId, pledgeIdHint, periodStart });
+      if (outcome.status !== 'processed' || !inv.id) return outcome;
+      return ledger.recordInvoiceAttempt(subscriptionId, pledgeIdHint, {
+        invoiceId: inv.id,
+        periodStart,
+        attemptCount: typeof inv.attempt_count === 'number' ? inv.attempt_count : 1,
+        nextPaymentAttempt: inv.next_payment_attempt ? fromUnix(inv.next_payment_attempt) : null,
+        actionRequired,
+      });
+    },
+  };
+}
+
+/** customer.subscription.updated: active again, past_due, or unpaid once the retries ran out. */
+const subscriptionUpdated: EventHandler<Stripe.Subscription> = {
+  subjects: (sub) => [subjectOf.subscription(sub.id)],
+  apply: (sub, { ledger }) =>
+    ledger.recordSubscriptionStatus(
+      sub.id,
+      typeof sub.metadata?.pledge_id === 'string' ? sub.metadata.pledge_id : null,
+      String(sub.status),
+      fromUnix(sub.items?.data?.[0]?.current_period_start ?? sub.created),
+    ),
+};
+
 export const lifecycleHandlers: HandlerMap = {
+  'invoice.payment_failed': invoiceFailure(false),
+  'invoice.payment_action_required': invoiceFailure(true),
+  'customer.subscription.updated': subscriptionUpdated,
   'charge.dispute.created': disputeState,
   'charge.dispute.updated': disputeState,
   'charge.dispute.funds_withdrawn': disputeState,

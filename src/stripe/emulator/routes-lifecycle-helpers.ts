@@ -5,6 +5,7 @@ import { NO_REQUEST } from './context.ts';
 import { expireSession } from './flows-checkout.ts';
 import type { ApiRegistrar } from './http.ts';
 import { openInquiry, updateDispute } from './flows-dispute-lifecycle.ts';
+import { retryInvoice } from './flows-dunning.ts';
 import { asParams, metadataParam, optBool, optEnum, optInt, rejectUnknown, type Params } from './params.ts';
 import { findSession } from './routes-checkout.ts';
 import { findIn } from './routes-payments.ts';
@@ -26,6 +27,15 @@ export function registerLifecycleHelperRoutes(api: ApiRegistrar, ctx: EmulatorCo
   api.post('/test_helpers/charges/:id/inquiry', ({ params, input, req }) => {
     const reason = optEnum(input, 'reason', ['fraudulent', 'unrecognized', 'general', 'duplicate'] as const) ?? 'unrecognized';
     return openInquiry(ctx, findIn(ctx.store.charges, params.id!, 'charge'), { amount: optInt(input, 'amount'), reason }, req);
+  });
+
+  // Smart Retries on a renewal that failed: the next attempt, and when the last one fails, what
+  // the account's retry settings say (when_exhausted, after max_attempts in all).
+  api.post('/test_helpers/invoices/:id/retry', ({ params, input, req }) => {
+    const outcome = optEnum(input, 'outcome', ['succeeded', 'failed', 'action_required'] as const) ?? 'failed';
+    const whenExhausted = optEnum(input, 'when_exhausted', ['past_due', 'unpaid', 'canceled'] as const) ?? 'past_due';
+    const maxAttempts = optInt(input, 'max_attempts') ?? 4;
+    return retryInvoice(ctx, findIn(ctx.store.invoices, params.id!, 'invoice'), outcome, { maxAttempts, whenExhausted }, req);
   });
 
   // Stripe's own call: evidence for a dispute, and with submit=true the dispute goes under review.

@@ -23,7 +23,10 @@ export type Kind =
   | 'bank_refund_failed'
   | 'bank_refund_pending'
   | 'dispute_reviewed_won'
-  | 'inquiry_closed';
+  | 'inquiry_closed'
+  | 'monthly_dunning_recovered'
+  | 'monthly_dunning_unpaid'
+  | 'monthly_dunning_canceled';
 
 /** Share of each kind, in percent (sums to 100). */
 export const MIX: Array<[Kind, number]> = [
@@ -44,8 +47,11 @@ export const MIX: Array<[Kind, number]> = [
   ['dispute_lost', 4],
   ['refund_then_dispute_lost', 1],
   ['monthly', 12],
-  ['monthly_failed_renewal', 4],
-  ['monthly_cancelled', 5],
+  ['monthly_failed_renewal', 2],
+  ['monthly_dunning_recovered', 1],
+  ['monthly_dunning_unpaid', 1],
+  ['monthly_cancelled', 4],
+  ['monthly_dunning_canceled', 1],
 ];
 
 export interface CampaignSpec {
@@ -114,7 +120,7 @@ export function makePlans(count: number, campaigns: CampaignSpec[], random: () =
       campaign,
       intended,
       coverFees: kind === 'once_cover_fees' || (kind !== 'once' && random() < 0.15),
-      renewals: kind === 'monthly' ? 1 + Math.floor(random() * 3) : kind === 'monthly_failed_renewal' ? 1 : kind === 'monthly_cancelled' ? 1 : 0,
+      renewals: kind === 'monthly' ? 1 + Math.floor(random() * 3) : kind.startsWith('monthly_') ? 1 : 0,
       idempotencyKey: `chaos-${runId}-${index}`,
     };
   });
@@ -239,13 +245,28 @@ export async function runDonation(d: Driver, plan: Plan): Promise<Outcome> {
     }
     case 'monthly':
     case 'monthly_failed_renewal':
-    case 'monthly_cancelled': {
+    case 'monthly_cancelled':
+    case 'monthly_dunning_recovered':
+    case 'monthly_dunning_unpaid':
+    case 'monthly_dunning_canceled': {
       const paid = await pay();
       gross = paid.amount_total!;
       const subscription = paid.subscription as string;
       for (let i = 0; i < plan.renewals; i++) await helper(`/v1/test_helpers/subscriptions/${subscription}/renew`);
       if (plan.kind === 'monthly_failed_renewal') {
         await helper(`/v1/test_helpers/subscriptions/${subscription}/renew`, { outcome: 'failed' });
+      }
+      if (plan.kind.startsWith('monthly_dunning_')) {
+        // Declined, then Smart Retries: one needing the donor, then paid, or failing until the
+        // retry settings make the subscription unpaid or cancel it.
+        const invoice = await helper<Stripe.Invoice>(`/v1/test_helpers/subscriptions/${subscription}/renew`, { outcome: 'failed' });
+        const retry = (params: Record<string, unknown>) => helper(`/v1/test_helpers/invoices/${invoice.id}/retry`, params);
+        if (plan.kind === 'monthly_dunning_recovered') {
+          await retry({ outcome: 'action_required' });
+          await retry({ outcome: 'succeeded' });
+        } else {
+          await retry({ outcome: 'failed', max_attempts: 2, when_exhausted: plan.kind === 'monthly_dunning_unpaid' ? 'unpaid' : 'canceled' });
+        }
       }
       if (plan.kind === 'monthly_cancelled') {
         calls++;

@@ -109,7 +109,11 @@ async function monthly(stripe: Stripe, helper: Helper) {
   const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription', 'invoice'] });
   const sub = done.subscription as Stripe.Subscription;
   await helper(`/v1/test_helpers/subscriptions/${sub.id}/renew`);
-  await helper(`/v1/test_helpers/subscriptions/${sub.id}/renew`, { outcome: 'failed' });
+  // Dunning: declined, retried needing the donor, paid on the next retry.
+  const declined = await helper<Stripe.Invoice>(`/v1/test_helpers/subscriptions/${sub.id}/renew`, { outcome: 'failed' });
+  await helper(`/v1/test_helpers/invoices/${declined.id}/retry`, { outcome: 'action_required' });
+  await stripe.invoices.retrieve(declined.id!, { expand: ['payments'] });
+  await helper(`/v1/test_helpers/invoices/${declined.id}/retry`, { outcome: 'succeeded' });
   await helper(`/v1/test_helpers/subscriptions/${sub.id}/renew`);
   await stripe.subscriptions.retrieve(sub.id, { expand: ['latest_invoice', 'customer'] });
   await stripe.subscriptions.list({ customer: sub.customer as string });
@@ -122,6 +126,18 @@ async function monthly(stripe: Stripe, helper: Helper) {
   await stripe.prices.retrieve(sub.items.data[0]!.price.id, { expand: ['product'] });
   await stripe.subscriptions.cancel(sub.id);
   await stripe.subscriptions.list({ status: 'all' });
+}
+
+/** Renewals whose retries run out: the subscription made unpaid, or cancelled. */
+async function dunningExhausted(stripe: Stripe, helper: Helper) {
+  for (const whenExhausted of ['unpaid', 'canceled'] as const) {
+    const session = await stripe.checkout.sessions.create(monthlySessionParams());
+    await helper(`/v1/test_helpers/checkout/sessions/${session.id}/pay`);
+    const sub = (await stripe.checkout.sessions.retrieve(session.id)).subscription as string;
+    const invoice = await helper<Stripe.Invoice>(`/v1/test_helpers/subscriptions/${sub}/renew`, { outcome: 'failed' });
+    await helper(`/v1/test_helpers/invoices/${invoice.id}/retry`, { outcome: 'failed', max_attempts: 2, when_exhausted: whenExhausted });
+    await stripe.subscriptions.retrieve(sub);
+  }
 }
 
 async function refunds(stripe: Stripe, charge: Stripe.Charge) {
@@ -202,6 +218,7 @@ export async function driveEveryFlow(h: Harness): Promise<void> {
   await bankDebit(stripe, helper, 'succeeded');
   await bankDebit(stripe, helper, 'failed');
   await monthly(stripe, helper);
+  await dunningExhausted(stripe, helper);
   await refunds(stripe, charge);
   await refundLifecycle(stripe, helper);
   await disputes(stripe, helper);

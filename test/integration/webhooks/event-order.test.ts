@@ -51,6 +51,7 @@ async function reset(pledgeIds: string[]) {
   await db.pool.query('DELETE FROM webhook_events');
   await db.pool.query('DELETE FROM refunds');
   await db.pool.query('DELETE FROM disputes');
+  await db.pool.query('DELETE FROM invoice_attempts');
   await db.pool.query('DELETE FROM campaign_total_shards');
   await db.pool.query(
     `UPDATE pledges SET status = 'pending', completed_at = NULL, stripe_subscription_id = NULL, stripe_customer_id = NULL,
@@ -69,10 +70,12 @@ async function state(pledgeIds: string[]) {
     `${a.invoiceId}${a.paymentIntentId}`.localeCompare(`${b.invoiceId}${b.paymentIntentId}`),
   );
   const disputes = await db.pool.query('SELECT id, status, funds_withdrawn, funds_reinstated, fee, evidence_due_by FROM disputes ORDER BY id');
+  const attempts = await db.pool.query('SELECT invoice_id, attempt_count, next_payment_attempt, action_required FROM invoice_attempts ORDER BY invoice_id');
   return {
     pledges: pledges.rows,
     payments: rows,
     disputes: disputes.rows,
+    attempts: attempts.rows,
     totals: await totals(db, campaignId),
     inbox: (await inbox(db)).map((e) => e.status).sort(),
   };
@@ -251,6 +254,25 @@ describe('any order of a pledge’s events ends in one state', () => {
     expect(end.payments).toEqual([expect.objectContaining({ disputeStatus: 'none', disputedAmount: 0 })]);
     expect(end.totals).toMatchObject({ raised: 1200, disputed: 0 });
     expect(end.inbox).toEqual(Array(4).fill('processed'));
+  }, 120_000);
+
+  it('dunning: a renewal declined, needing the donor, declined again until the retries run out: unpaid (120 orders)', async () => {
+    const mark = emulator.events.length;
+    const pledge = await newPledge(900, 'monthly');
+    await helper(`/v1/test_helpers/checkout/sessions/${pledge.checkoutSessionId}/pay`);
+    const subscription = (await stripe.checkout.sessions.retrieve(pledge.checkoutSessionId)).subscription as string;
+    const invoice = await helper(`/v1/test_helpers/subscriptions/${subscription}/renew`, { outcome: 'failed' });
+    await helper(`/v1/test_helpers/invoices/${invoice.id}/retry`, { outcome: 'action_required' });
+    await helper(`/v1/test_helpers/invoices/${invoice.id}/retry`, { outcome: 'failed', max_attempts: 3, when_exhausted: 'unpaid' });
+    const events = eventsSince(mark, ['invoice.paid', 'invoice.payment_failed', 'invoice.payment_action_required', 'customer.subscription.updated'])
+      .filter((e) => e.type !== 'customer.subscription.updated' || (e.data.object as { status: string }).status === 'unpaid');
+    expect(events.map((e) => e.type)).toEqual(['invoice.paid', 'invoice.payment_failed', 'invoice.payment_action_required', 'invoice.payment_failed', 'customer.subscription.updated']);
+    const outcomes = await everyOrder(events, [pledge.id]);
+    expect(outcomes.size).toBe(1);
+    const final = JSON.parse([...outcomes.keys()][0]!);
+    expect(final.pledges).toEqual([{ status: 'completed', linked: true, subscription_status: 'unpaid' }]);
+    expect(final.attempts).toEqual([{ invoice_id: invoice.id, attempt_count: 3, next_payment_attempt: null, action_required: false }]);
+    expect(final.totals).toMatchObject({ raised: 900, donations: 1 });
   }, 120_000);
 
   it('monthly gift: checkout, two paid invoices, a failed one, cancellation (120 orders)', async () => {

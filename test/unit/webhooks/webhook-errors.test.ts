@@ -28,8 +28,8 @@ describe('the handler map', () => {
       'charge.dispute.closed', 'charge.dispute.created', 'charge.dispute.funds_reinstated', 'charge.dispute.funds_withdrawn',
       'charge.dispute.updated', 'charge.pending', 'charge.refund.updated', 'charge.refunded', 'charge.updated',
       'checkout.session.async_payment_failed', 'checkout.session.async_payment_succeeded', 'checkout.session.completed',
-      'checkout.session.expired', 'customer.subscription.deleted', 'invoice.paid', 'invoice.payment_failed', 'payout.paid',
-      'refund.created', 'refund.failed', 'refund.updated',
+      'checkout.session.expired', 'customer.subscription.deleted', 'customer.subscription.updated', 'invoice.paid',
+      'invoice.payment_action_required', 'invoice.payment_failed', 'payout.paid', 'refund.created', 'refund.failed', 'refund.updated',
     ]);
   });
 });
