@@ -111,17 +111,34 @@ export function createPaymentRepository(client: Client) {
         FROM payments WHERE status = 'succeeded' AND fee IS NULL ORDER BY created_at LIMIT ${limit}`;
     },
 
-    /** Marks the payments carried by a payout; returns how many matched. */
+    /**
+     * Records the payout (its status forward only, its arrival date only later: banks delay, they
+     * do not hurry) and marks the payments it carried; returns how many matched.
+     */
     async markPaidOut(payout: PayoutRecord, contents: PayoutContents): Promise<number> {
       await client.$executeRaw`
-        INSERT INTO payouts (id, amount, currency, status, arrival_date)
-        VALUES (${payout.id}, ${payout.amount}, ${payout.currency}, ${payout.status}, ${payout.arrivalDate})
-        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, arrival_date = EXCLUDED.arrival_date`;
+        INSERT INTO payouts AS x (id, amount, currency, status, arrival_date, failure_code, failure_message, carried)
+        VALUES (${payout.id}, ${payout.amount}, ${payout.currency}, ${payout.status}, ${payout.arrivalDate},
+          ${payout.failureCode}, ${payout.failureMessage}, ${contents.carried})
+        ON CONFLICT (id) DO UPDATE SET
+          status = CASE WHEN payout_status_rank(EXCLUDED.status) > payout_status_rank(x.status) THEN EXCLUDED.status ELSE x.status END,
+          arrival_date = GREATEST(x.arrival_date, EXCLUDED.arrival_date),
+          failure_code = COALESCE(x.failure_code, EXCLUDED.failure_code),
+          failure_message = COALESCE(x.failure_message, EXCLUDED.failure_message),
+          carried = GREATEST(x.carried, EXCLUDED.carried)`;
+      await client.$executeRaw`
+        INSERT INTO payout_items (balance_transaction_id, payout_id, charge_id, payment_intent_id)
+        SELECT bt, ${payout.id}, ch, pi FROM unnest(
+          ${contents.items.map((i) => i.balanceTransactionId)}::text[], ${contents.items.map((i) => i.chargeId)}::text[],
+          ${contents.items.map((i) => i.paymentIntentId)}::text[]) AS t(bt, ch, pi)
+        ON CONFLICT (balance_transaction_id) DO NOTHING`;
+      // The arrival date as recorded (the latest), not this event's: events come in any order.
       return client.$executeRaw`
-        UPDATE payments SET stripe_payout_id = ${payout.id}, payout_arrival_date = ${payout.arrivalDate}, updated_at = now()
-        WHERE stripe_charge_id = ANY(${contents.chargeIds}::text[])
+        UPDATE payments SET stripe_payout_id = po.id, payout_arrival_date = po.arrival_date, updated_at = now()
+        FROM payouts po
+        WHERE po.id = ${payout.id} AND (stripe_charge_id = ANY(${contents.chargeIds}::text[])
            OR stripe_payment_intent_id = ANY(${contents.paymentIntentIds}::text[])
-           OR stripe_balance_transaction_id = ANY(${contents.balanceTransactionIds}::text[])`;
+           OR stripe_balance_transaction_id = ANY(${contents.balanceTransactionIds}::text[]))`;
     },
   };
 }

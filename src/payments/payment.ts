@@ -46,6 +46,10 @@ export interface PayoutContents {
   chargeIds: string[];
   paymentIntentIds: string[];
   balanceTransactionIds: string[];
+  /** The same, one entry per balance transaction (kept: payments recorded later find their payout). */
+  items: Array<{ balanceTransactionId: string; chargeId: string | null; paymentIntentId: string | null }>;
+  /** Money of earlier payouts that failed or were cancelled, sent again in this one. */
+  carried: number;
 }
 
 export interface PayoutRecord {
@@ -54,4 +58,6 @@ export interface PayoutRecord {
   currency: string;
   status: string;
   arrivalDate: Date;
+  failureCode: string | null;
+  failureMessage: string | null;
 }

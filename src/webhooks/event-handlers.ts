@@ -100,7 +100,9 @@ const subscriptionDeleted: EventHandler<Stripe.Subscription> = {
     ledger.recordSubscriptionEnded(sub.id, sub.metadata?.pledge_id ?? null, fromUnix(sub.ended_at ?? sub.canceled_at ?? event.created)),
 };
 
-const payoutPaid: EventHandler<Stripe.Payout, Awaited<ReturnType<LedgerGateway['payoutContents']>>> = {
+// Every payout event (created, updated, paid, failed, canceled): the payout as it now stands and
+// the payments it carries (Stripe lists them for a pending payout too).
+const payoutState: EventHandler<Stripe.Payout, Awaited<ReturnType<LedgerGateway['payoutContents']>>> = {
   subjects: (po) => [`po:${po.id}`],
   async prepare(po, { gateway }) {
     try {
@@ -115,7 +117,10 @@ const payoutPaid: EventHandler<Stripe.Payout, Awaited<ReturnType<LedgerGateway['
     // Re-applied without Stripe's list (never deferred today): nothing to match against.
     if (!prepared) throw new PermanentEventError('payout contents unavailable');
     return ledger.recordPayout(
-      { id: po.id, amount: po.amount, currency: po.currency, status: po.status, arrivalDate: fromUnix(po.arrival_date) },
+      {
+        id: po.id, amount: po.amount, currency: po.currency, status: po.status, arrivalDate: fromUnix(po.arrival_date),
+        failureCode: po.failure_code ?? null, failureMessage: po.failure_message ?? null,
+      },
       prepared,
     );
   },
@@ -129,6 +134,10 @@ export const eventHandlers: HandlerMap = {
   'charge.refunded': chargeRefunded,
   'invoice.paid': invoicePaid,
   'customer.subscription.deleted': subscriptionDeleted,
-  'payout.paid': payoutPaid,
+  'payout.created': payoutState,
+  'payout.updated': payoutState,
+  'payout.paid': payoutState,
+  'payout.failed': payoutState,
+  'payout.canceled': payoutState,
   ...lifecycleHandlers,
 };

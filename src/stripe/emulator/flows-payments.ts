@@ -280,7 +280,7 @@ export function settleBalances(ctx: EmulatorContext): void {
  * Pays out everything not yet paid out, per currency, as if the settlement delay had passed:
  * tests should not have to wait two days for card funds to become available.
  */
-export function payoutBalances(ctx: EmulatorContext, currency: string | undefined, req: RequestInfo): StripeObject[] {
+export function payoutBalances(ctx: EmulatorContext, currency: string | undefined, req: RequestInfo, paid = true): StripeObject[] {
   const now = nowSec(ctx);
   const byCurrency = new Map<string, StripeObject[]>();
   for (const bt of ctx.store.balanceTransactions.values()) {
@@ -315,10 +315,13 @@ export function payoutBalances(ctx: EmulatorContext, currency: string | undefine
       ctx.store.balanceTransactionPayout.set(bt.id, payout.id);
     }
     ctx.store.payouts.set(payout.id, payout);
-    payout.status = 'in_transit';
+    // paid=false: the payout stays pending (it can then be cancelled, or paid later; see flows-payout-lifecycle.ts).
+    payout.status = paid ? 'in_transit' : 'pending';
     ctx.emit('payout.created', payout, req);
-    payout.status = 'paid';
-    ctx.emit('payout.paid', payout, req);
+    if (paid) {
+      payout.status = 'paid';
+      ctx.emit('payout.paid', payout, req);
+    }
     payouts.push(payout);
   }
   return payouts;

@@ -229,7 +229,7 @@ export function buildCharge(
   };
 }
 
-export type BalanceTransactionType = 'charge' | 'refund' | 'refund_failure' | 'adjustment' | 'payout' | 'payout_failure';
+export type BalanceTransactionType = 'charge' | 'refund' | 'refund_failure' | 'adjustment' | 'payout' | 'payout_failure' | 'payout_cancel';
 
 export function buildBalanceTransaction(
   created: number,

@@ -6,6 +6,7 @@ import { expireSession } from './flows-checkout.ts';
 import type { ApiRegistrar } from './http.ts';
 import { openInquiry, updateDispute } from './flows-dispute-lifecycle.ts';
 import { retryInvoice } from './flows-dunning.ts';
+import { cancelPayout, delayPayout, failPayout, payPendingPayout, PAYOUT_FAILURES } from './flows-payout-lifecycle.ts';
 import { asParams, metadataParam, optBool, optEnum, optInt, rejectUnknown, type Params } from './params.ts';
 import { findSession } from './routes-checkout.ts';
 import { findIn } from './routes-payments.ts';
@@ -36,6 +37,17 @@ export function registerLifecycleHelperRoutes(api: ApiRegistrar, ctx: EmulatorCo
     const whenExhausted = optEnum(input, 'when_exhausted', ['past_due', 'unpaid', 'canceled'] as const) ?? 'past_due';
     const maxAttempts = optInt(input, 'max_attempts') ?? 4;
     return retryInvoice(ctx, findIn(ctx.store.invoices, params.id!, 'invoice'), outcome, { maxAttempts, whenExhausted }, req);
+  });
+
+  // Payouts after they are made: POST /v1/test_helpers/payouts with paid=false leaves them pending.
+  const payout = (id: string) => findIn(ctx.store.payouts, id, 'payout');
+  api.post('/payouts/:id/cancel', ({ params, req }) => cancelPayout(ctx, payout(params.id!), req));
+  api.post('/test_helpers/payouts/:id/pay', ({ params, req }) => payPendingPayout(ctx, payout(params.id!), req));
+  api.post('/test_helpers/payouts/:id/fail', ({ params, input, req }) =>
+    failPayout(ctx, payout(params.id!), optEnum(input, 'failure_code', PAYOUT_FAILURES) ?? 'account_closed', req));
+  api.post('/test_helpers/payouts/:id/delay', ({ params, input, req }) => {
+    const days = optInt(input, 'days') ?? 1;
+    return delayPayout(ctx, payout(params.id!), payout(params.id!).arrival_date + days * 86400, req);
   });
 
   // Stripe's own call: evidence for a dispute, and with submit=true the dispute goes under review.

@@ -184,6 +184,19 @@ async function payouts(stripe: Stripe, helper: Helper) {
   await stripe.balance.retrieve();
 }
 
+/** A pending payout delayed and cancelled; a paid one that fails; the next one carrying both. */
+async function payoutLifecycle(stripe: Stripe, helper: Helper) {
+  await paidSession(stripe, helper);
+  const { data: [pending] } = await helper<{ data: Stripe.Payout[] }>('/v1/test_helpers/payouts', { paid: false });
+  await helper(`/v1/test_helpers/payouts/${pending!.id}/delay`, { days: 1 });
+  await stripe.payouts.cancel(pending!.id);
+  const { data: [paid] } = await helper<{ data: Stripe.Payout[] }>('/v1/test_helpers/payouts');
+  await helper(`/v1/test_helpers/payouts/${paid!.id}/fail`, { failure_code: 'account_closed' });
+  await stripe.payouts.retrieve(paid!.id, { expand: ['failure_balance_transaction'] });
+  const { data: [next] } = await helper<{ data: Stripe.Payout[] }>('/v1/test_helpers/payouts');
+  await stripe.balanceTransactions.list({ payout: next!.id, limit: 100 });
+}
+
 async function eventsPaging(stripe: Stripe) {
   const ids: string[] = [];
   for await (const event of stripe.events.list({ limit: 7 })) ids.push(event.id);
@@ -223,6 +236,7 @@ export async function driveEveryFlow(h: Harness): Promise<void> {
   await refundLifecycle(stripe, helper);
   await disputes(stripe, helper);
   await payouts(stripe, helper);
+  await payoutLifecycle(stripe, helper);
   await declinedAndAbandoned(stripe, helper, h.clock);
   await eventsPaging(stripe);
   await errors(stripe, helper);

@@ -52,6 +52,8 @@ async function reset(pledgeIds: string[]) {
   await db.pool.query('DELETE FROM refunds');
   await db.pool.query('DELETE FROM disputes');
   await db.pool.query('DELETE FROM invoice_attempts');
+  await db.pool.query('DELETE FROM payouts');
+  await db.pool.query('DELETE FROM payout_items');
   await db.pool.query('DELETE FROM campaign_total_shards');
   await db.pool.query(
     `UPDATE pledges SET status = 'pending', completed_at = NULL, stripe_subscription_id = NULL, stripe_customer_id = NULL,
@@ -71,11 +73,13 @@ async function state(pledgeIds: string[]) {
   );
   const disputes = await db.pool.query('SELECT id, status, funds_withdrawn, funds_reinstated, fee, evidence_due_by FROM disputes ORDER BY id');
   const attempts = await db.pool.query('SELECT invoice_id, attempt_count, next_payment_attempt, action_required FROM invoice_attempts ORDER BY invoice_id');
+  const payouts = await db.pool.query('SELECT id, status, amount, arrival_date, failure_code, carried FROM payouts ORDER BY id');
   return {
     pledges: pledges.rows,
     payments: rows,
     disputes: disputes.rows,
     attempts: attempts.rows,
+    payouts: payouts.rows,
     totals: await totals(db, campaignId),
     inbox: (await inbox(db)).map((e) => e.status).sort(),
   };
@@ -273,6 +277,32 @@ describe('any order of a pledge’s events ends in one state', () => {
     expect(final.pledges).toEqual([{ status: 'completed', linked: true, subscription_status: 'unpaid' }]);
     expect(final.attempts).toEqual([{ invoice_id: invoice.id, attempt_count: 3, next_payment_attempt: null, action_required: false }]);
     expect(final.totals).toMatchObject({ raised: 900, donations: 1 });
+  }, 120_000);
+
+  it('payouts: paid then failed (24 orders); pending, delayed, cancelled (6 orders)', async () => {
+    await helper('/v1/test_helpers/payouts'); // everything earlier tests left in the balance
+    const mark = emulator.events.length;
+    const pledge = await newPledge(2600);
+    await helper(`/v1/test_helpers/checkout/sessions/${pledge.checkoutSessionId}/pay`);
+    const { data: [paid] } = await helper('/v1/test_helpers/payouts');
+    await helper(`/v1/test_helpers/payouts/${paid.id}/fail`, { failure_code: 'no_account' });
+    const events = eventsSince(mark, ['checkout.session.completed', 'payout.created', 'payout.paid', 'payout.failed']);
+    expect(events).toHaveLength(4);
+    const outcomes = await everyOrder(events, [pledge.id]);
+    expect(outcomes.size).toBe(1);
+    const final = JSON.parse([...outcomes.keys()][0]!);
+    expect(final.payouts).toEqual([expect.objectContaining({ id: paid.id, status: 'failed', failure_code: 'no_account', carried: 0 })]);
+    expect(final.payments).toEqual([expect.objectContaining({ payoutId: paid.id })]);
+
+    const cancelMark = emulator.events.length;
+    const { data: [pending] } = await helper('/v1/test_helpers/payouts', { paid: false }); // carries the failed one
+    await helper(`/v1/test_helpers/payouts/${pending.id}/delay`, { days: 3 });
+    await stripe.payouts.cancel(pending.id);
+    const cancelEvents = eventsSince(cancelMark, ['payout.created', 'payout.updated', 'payout.canceled']);
+    const cancelOutcomes = await everyOrder(cancelEvents, [pledge.id]);
+    expect(cancelOutcomes.size).toBe(1);
+    const end = JSON.parse([...cancelOutcomes.keys()][0]!);
+    expect(end.payouts).toEqual([expect.objectContaining({ id: pending.id, status: 'canceled', carried: paid.amount, arrival_date: new Date((pending.arrival_date + 3 * 86400) * 1000).toISOString() })]);
   }, 120_000);
 
   it('monthly gift: checkout, two paid invoices, a failed one, cancellation (120 orders)', async () => {

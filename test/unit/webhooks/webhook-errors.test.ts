@@ -29,7 +29,8 @@ describe('the handler map', () => {
       'charge.dispute.updated', 'charge.pending', 'charge.refund.updated', 'charge.refunded', 'charge.updated',
       'checkout.session.async_payment_failed', 'checkout.session.async_payment_succeeded', 'checkout.session.completed',
       'checkout.session.expired', 'customer.subscription.deleted', 'customer.subscription.updated', 'invoice.paid',
-      'invoice.payment_action_required', 'invoice.payment_failed', 'payout.paid', 'refund.created', 'refund.failed', 'refund.updated',
+      'invoice.payment_action_required', 'invoice.payment_failed', 'payout.canceled', 'payout.created', 'payout.failed', 'payout.paid',
+      'payout.updated', 'refund.created', 'refund.failed', 'refund.updated',
     ]);
   });
 });
