@@ -5,12 +5,21 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY prisma ./prisma
 COPY prisma.config.ts tsconfig.json tsconfig.build.json ./
+# The Stripe emulator: a dev dependency (file:packages/stripe-emulator) that the lockfile names, so
+# `npm ci` needs its folder; it is pruned below and never reaches the run stage.
+COPY packages ./packages
 # postinstall runs `prisma generate`, which needs no network (see README: offline Prisma).
 RUN npm ci
 COPY src ./src
 COPY scripts ./scripts
 COPY public ./public
 RUN npm run build && npm prune --omit=dev
+# Proof that production holds no emulator: not installed, not importable, not compiled into dist/
+# (its modules' log lines would be there). `npm run test:production` runs the same checks without Docker.
+RUN test ! -e node_modules/stripe-emulator \
+  && ! node --input-type=module -e "await import('stripe-emulator')" 2>/dev/null \
+  && ! grep -rqs 'stripe emulator listening' dist \
+  && test ! -e dist/packages
 
 # Run: non-root, no build tools, migrations applied by the service itself before it listens.
 FROM node:20-bookworm-slim

@@ -1,7 +1,7 @@
 // `npm run reconcile -- --since 2026-11-01`: feeds what the webhook stream missed through the
 // inbox (see src/webhooks/reconcile-service.ts). Safe to run at any time, any number of times.
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError, loadConfig, usesStripeEmulator } from '../src/config.ts';
 import { createDatabase } from '../src/db/client.ts';
 import { locateDatabaseOrExit } from '../src/db/database-url.ts';
 import { applyMigrations } from '../src/db/migrator.ts';
@@ -39,10 +39,21 @@ try {
   if (error instanceof ConfigError) fail(error.message, 78);
   throw error;
 }
-// The in-process emulator forgets everything when it stops: reconciling needs a Stripe that
-// remembers, the real one or a shared emulator (`npm run emulator`) named by STRIPE_API_HOST.
-const secretKey = config.stripe.secretKey ?? (config.stripe.apiHost ? 'sk_test_emulator' : undefined);
-if (!secretKey) fail('reconcile needs STRIPE_SECRET_KEY, or STRIPE_API_HOST/PORT/PROTOCOL pointing at a running emulator', 78);
+// Without keys (never in production) Stripe is an emulator that lives in a process: a shared one
+// named by STRIPE_API_HOST, or else the one a running `npm start` serves on STRIPE_EMULATOR_PORT.
+// It forgets everything when it stops, so with no app running there is nothing to reconcile.
+const emulatorStripe = usesStripeEmulator(config) && !config.stripe.apiHost
+  ? { ...config.stripe, apiHost: '127.0.0.1', apiPort: config.emulator.port, apiProtocol: 'http' as const }
+  : config.stripe;
+if (!config.stripe.secretKey && !emulatorStripe.apiHost) fail('reconcile needs STRIPE_SECRET_KEY in production', 78);
+const secretKey = config.stripe.secretKey ?? 'sk_test_emulator';
+const stripeConfig = { ...config, stripe: emulatorStripe };
+if (!config.stripe.secretKey) {
+  const emulatorUrl = `${emulatorStripe.apiProtocol ?? 'https'}://${emulatorStripe.apiHost}:${emulatorStripe.apiPort ?? 443}`;
+  await fetch(emulatorUrl).catch(() =>
+    fail(`No Stripe emulator answers at ${emulatorUrl}: start the app (\`npm start\` serves one) or \`npm run emulator\`, then run reconcile again.`, 69),
+  );
+}
 
 const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr);
 const location = await locateDatabaseOrExit(config);
@@ -58,7 +69,7 @@ function showProgress(p: ReconcileProgress): void {
 
 try {
   await applyMigrations(location.url);
-  const gateway = createLedgerGateway(createStripeClient(stripeOptionsFromConfig(config, secretKey)));
+  const gateway = createLedgerGateway(createStripeClient(stripeOptionsFromConfig(stripeConfig, secretKey)));
   const inbox = createWebhookInbox({ store: createInboxStore(db), gateway, logger, scope: scopeFor({ ...config.stripe, secretKey }) });
   const summary = await reconcile({ db, gateway, inbox, logger }, { since, onProgress: showProgress });
   if (tty) process.stderr.write('\r\x1b[2K');

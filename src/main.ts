@@ -33,6 +33,8 @@ async function main(): Promise<void> {
   let server: Server | undefined;
   let shuttingDown = false;
   // Responses in progress: live event streams never end by themselves, so shutdown ends them.
+  // Not http-terminator or stoppable: Node's own close/closeIdleConnections do their socket work,
+  // and neither ends an event stream cleanly: they wait out a timeout, then cut every socket.
   const inFlight = new Set<ServerResponse>();
 
   const shutdown = async (signal: string) => {

@@ -8,7 +8,7 @@ export const BENCH_WEBHOOK_SECRET = 'whsec_bench_secret_0123456789abcdef';
 export async function startEmulatorProcess(webhookUrls: string[] = []): Promise<Server> {
   const port = String(await freePort());
   return startServer(
-    'src/stripe/emulator/cli.ts',
+    'packages/stripe-emulator/src/cli.ts',
     {
       PORT: port,
       STRIPE_EMULATOR_PORT: port,

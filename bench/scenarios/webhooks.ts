@@ -3,7 +3,7 @@
 // signed, 20 in flight, to the product (signature check, inbox, payment, totals, fee lookup from
 // the emulator) and to a bare Express + pg handler doing one INSERT per request. Totals are
 // checked exact after every run.
-import { signPayload } from '../../src/stripe/emulator/index.ts';
+import { signPayload } from 'stripe-emulator';
 import type { BenchPostgres } from '../lib/database.ts';
 import { query } from '../lib/database.ts';
 import { mapConcurrent } from '../lib/pool.ts';

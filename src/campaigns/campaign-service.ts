@@ -2,35 +2,10 @@
 import { AppError } from '../http/app-error.ts';
 import type { Campaign, CampaignTotals } from './campaign.ts';
 import type { CampaignRepository } from './campaign-repository.ts';
+import type { CampaignView, Progress } from './campaign-views.ts';
 
-export interface CampaignView {
-  slug: string;
-  title: string;
-  description: string;
-  goal: number;
-  currency: string;
-  timezone: string;
-  startsAt: string;
-  endsAt: string;
-  presetAmounts: number[];
-  open: boolean;
-}
-
-export interface Progress {
-  campaign: string;
-  currency: string;
-  goal: number;
-  raised: number;
-  pending: number;
-  refunded: number;
-  disputed: number;
-  donors: number;
-  donations: number;
-  percent: number;
-  daysLeft: number;
-  endsAt: string;
-  updatedAt: string;
-}
+// The shapes are defined once, as zod schemas, in campaign-views.ts (the OpenAPI document uses them too).
+export type { CampaignView, Progress } from './campaign-views.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -1,12 +1,15 @@
 // GET /openapi.json: an OpenAPI 3.1 document generated from the zod schemas the routes validate
-// with (and from response-schemas.ts for answers), so documentation and validation cannot drift.
-// Every named schema goes into one zod registry and is converted in one pass, so shared pieces
-// become $refs to #/components/schemas.
+// with (path, query, header and body) and the schemas the answers' types come from, so
+// documentation and validation cannot drift: no JSON Schema is written by hand here. Every named
+// schema goes into one zod registry and is converted in one pass, so shared pieces become $refs
+// to #/components/schemas. zod 4's own z.toJSONSchema does the converting (see the commit that
+// replaced the hand-written parameters for why not @asteasolutions/zod-to-openapi).
 import { z } from 'zod';
 import {
   createCampaignSchema, paymentExportQuery, pledgeExportQuery, pledgeListQuery, payoutExportQuery, reconcileRequest,
-  reconciliationQuery, updateCampaignSchema, webhookEventListQuery,
+  reconciliationQuery, slugParams as adminSlugParams, updateCampaignSchema, webhookEventListQuery, webhookEventParams,
 } from '../admin/admin-schemas.ts';
+import { slugParams } from '../campaigns/campaign-routes.ts';
 import { idempotencyKeySchema, pledgeFormSchema, pledgeRequestSchema, pledgeResponseSchema } from '../pledges/pledge-schemas.ts';
 import * as responses from './response-schemas.ts';
 
@@ -64,19 +67,37 @@ function componentSchemas(): Record<string, JsonSchema> {
   return all;
 }
 
-function queryParameters(schema: z.ZodType): Array<Record<string, unknown>> {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+/** One schema inline (not a named component), as clients send it ('input') or receive it. */
+function schemaOf(schema: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  return json;
+}
+
+/** The parameters a route validates with one zod object: one per property, required unless optional. */
+function parameters(location: 'path' | 'query' | 'header', schema: z.ZodType): Array<Record<string, unknown>> {
+  const json = schemaOf(schema, 'input');
   const required = new Set(json.required ?? []);
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({
     name,
-    in: 'query',
-    required: required.has(name),
+    in: location,
+    required: location === 'path' || required.has(name),
     schema: property,
   }));
 }
 
+// Request headers the routes read (the pledge route validates Idempotency-Key with its schema).
+const HEADERS = {
+  ifNoneMatch: z.object({ 'If-None-Match': z.string().optional() }),
+  lastEventId: z.object({ 'Last-Event-ID': z.string().optional() }),
+  idempotencyKey: z.object({ 'Idempotency-Key': idempotencyKeySchema.optional() }),
+  stripeSignature: z.object({ 'Stripe-Signature': z.string() }),
+};
+const PUBLIC_SLUG = parameters('path', slugParams);
+const ADMIN_SLUG = parameters('path', adminSlugParams);
+
 const ref = (name: keyof typeof ANSWERS | keyof typeof BODIES) => ({ $ref: `#/components/schemas/${name}` });
-const text = { schema: { type: 'string' } };
+const text = { schema: schemaOf(z.string()) };
+const anyObject = (description: string) => schemaOf(z.object({}).loose().describe(description));
 const json = (name: keyof typeof ANSWERS, description: string) => ({ description, content: { 'application/json': { schema: ref(name) } } });
 const csv = (description: string) => ({ description, content: { 'text/csv': text } });
 const error = (description: string) => json('Error', description);
@@ -85,10 +106,9 @@ const errorOrPage = (description: string) => ({
   description, content: { 'application/json': { schema: ref('Error') }, 'text/html': text },
 });
 const body = (name: keyof typeof BODIES) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
-const slugParameter = { name: 'slug', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' } };
 
 const retryAfter = (required: boolean) => ({
-  'Retry-After': { description: 'seconds to wait before trying again', required, schema: { type: 'integer', minimum: 1 } },
+  'Retry-After': { description: 'seconds to wait before trying again', required, schema: schemaOf(z.int().min(1)) },
 });
 /** A dependency is down: nothing was written (or charged); try again. */
 const unavailable = (description: string) => ({ ...error(description), headers: retryAfter(false) });
@@ -137,18 +157,18 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
       },
       '/api/campaigns/{slug}': {
         get: {
-          ...open, summary: 'One campaign', operationId: 'getCampaign', parameters: [slugParameter],
+          ...open, summary: 'One campaign', operationId: 'getCampaign', parameters: PUBLIC_SLUG,
           responses: { '200': json('Campaign', 'the campaign'), '400': error('bad slug'), '404': error('no such campaign'), '503': DATABASE_DOWN },
         },
       },
       '/api/campaigns/{slug}/progress': {
         get: {
           ...open, summary: "A campaign's progress toward its goal", operationId: 'getProgress',
-          parameters: [slugParameter, { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } }],
+          parameters: [...PUBLIC_SLUG, ...parameters('header', HEADERS.ifNoneMatch)],
           responses: {
             '200': {
               ...json('Progress', 'progress'),
-              headers: { ETag: { description: 'send back as If-None-Match to get a 304 while nothing changed', schema: { type: 'string' } } },
+              headers: { ETag: { description: 'send back as If-None-Match to get a 304 while nothing changed', schema: schemaOf(z.string()) } },
             },
             '304': { description: 'unchanged since the ETag in If-None-Match' },
             '400': error('bad slug'),
@@ -164,7 +184,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
             'An event stream that stays open: each `progress` event carries the Progress object as JSON in `data` and its ' +
             'ETag as `id`; a comment every 15 s keeps proxies from closing it. A reconnecting EventSource sends ' +
             '`Last-Event-ID` and gets only what changed since.',
-          parameters: [slugParameter, { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } }],
+          parameters: [...PUBLIC_SLUG, ...parameters('header', HEADERS.lastEventId)],
           responses: {
             '200': { description: 'the stream (`event: progress`, `data:` a Progress object)', content: { 'text/event-stream': text } },
             '400': error('bad slug'),
@@ -181,7 +201,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
             'JSON (amount in integer minor units) answers in JSON. The donation form posts the same fields form-encoded ' +
             '(amount in major units as typed, checkboxes as `on`) and gets a 303 to Checkout, or the form again (HTML) with ' +
             'its errors.',
-          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: z.toJSONSchema(idempotencyKeySchema, { io: 'input' }) }],
+          parameters: parameters('header', HEADERS.idempotencyKey),
           requestBody: {
             required: true,
             content: {
@@ -192,11 +212,11 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
           responses: {
             '201': {
               ...json('PledgeResponse', 'the pledge, with where to send the donor'),
-              headers: { 'Idempotent-Replayed': { description: '`true` when this answers an earlier request with the same key', schema: { type: 'string', enum: ['true'] } } },
+              headers: { 'Idempotent-Replayed': { description: '`true` when this answers an earlier request with the same key', schema: schemaOf(z.enum(['true'])) } },
             },
             '303': {
               description: 'form: go to Stripe Checkout (a trapped bot is sent to the thank-you page)',
-              headers: { Location: { description: 'the Checkout page', required: true, schema: { type: 'string' } } },
+              headers: { Location: { description: 'the Checkout page', required: true, schema: schemaOf(z.string()) } },
             },
             '400': errorOrPage('invalid field (named in details); the form gets the form again with each error'),
             '409': errorOrPage('same Idempotency-Key (or form token) with a different body, or a pledge too old to resume'),
@@ -215,8 +235,8 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
             'The raw body is verified against `Stripe-Signature` (5 minutes tolerance), stored by event id and applied ' +
             'once. 200 means stored (also for a duplicate, an ignored type or an event that can never apply); 5xx means ' +
             'nothing was stored and Stripe should retry.',
-          parameters: [{ name: 'Stripe-Signature', in: 'header', required: true, schema: { type: 'string' } }],
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'a Stripe Event' } } } },
+          parameters: parameters('header', HEADERS.stripeSignature),
+          requestBody: { required: true, content: { 'application/json': { schema: anyObject('a Stripe Event') } } },
           responses: {
             '200': json('WebhookAck', 'stored, with what became of it'),
             '400': error('missing or wrong signature, a stale timestamp, or a body that is not a Stripe event (or over 512 KB)'),
@@ -230,7 +250,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
         get: { ...open, summary: 'Readiness', operationId: 'readyz', responses: { '200': json('Health', 'database reachable'), '503': error('database unreachable') } },
       },
       '/openapi.json': {
-        get: { ...open, summary: 'This document', operationId: 'openapi', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } },
+        get: { ...open, summary: 'This document', operationId: 'openapi', responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: anyObject('this document') } } } } },
       },
       '/metrics': {
         get: {
@@ -251,7 +271,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
       },
       '/api/admin/campaigns/{slug}': {
         patch: {
-          ...admin, summary: 'Change a campaign', operationId: 'updateCampaign', parameters: [slugParameter], requestBody: body('UpdateCampaignRequest'),
+          ...admin, summary: 'Change a campaign', operationId: 'updateCampaign', parameters: ADMIN_SLUG, requestBody: body('UpdateCampaignRequest'),
           responses: {
             '200': json('Campaign', 'updated'), ...ADMIN_ERRORS, ...ADMIN_BODY_ERRORS,
             '404': error('no such campaign'), '409': error('currency change with pledges'),
@@ -260,21 +280,21 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
       },
       '/api/admin/pledges': {
         get: {
-          ...admin, summary: 'Pledges, newest first, in pages', operationId: 'listPledges', parameters: queryParameters(QUERIES.pledgeList),
+          ...admin, summary: 'Pledges, newest first, in pages', operationId: 'listPledges', parameters: parameters('query', QUERIES.pledgeList),
           responses: { '200': json('AdminPledgePage', 'a page of pledges'), ...ADMIN_ERRORS },
         },
       },
       '/api/admin/exports/payments.csv': {
         get: {
           ...admin, summary: 'Payments as CSV (streamed)', description: `One row per payment. ${exportFilters} Dates filter paid_at.`,
-          operationId: 'exportPayments', parameters: queryParameters(QUERIES.paymentExport),
+          operationId: 'exportPayments', parameters: parameters('query', QUERIES.paymentExport),
           responses: { '200': csv('payments'), ...ADMIN_ERRORS, '429': EXPORTS_BUSY },
         },
       },
       '/api/admin/exports/pledges.csv': {
         get: {
           ...admin, summary: 'Pledges as CSV (streamed)', description: `One row per pledge, any status. ${exportFilters} Dates filter created_at.`,
-          operationId: 'exportPledges', parameters: queryParameters(QUERIES.pledgeExport),
+          operationId: 'exportPledges', parameters: parameters('query', QUERIES.pledgeExport),
           responses: { '200': csv('pledges'), ...ADMIN_ERRORS, '429': EXPORTS_BUSY },
         },
       },
@@ -282,14 +302,14 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
         get: {
           ...admin, summary: 'Payouts with the sums of their payments (CSV)',
           description: `One row per payout: Stripe's amount beside the sum of its payments' gross, fee and net, the money of failed or cancelled payouts it carries, and its failure code if it failed. ${exportFilters} Dates filter arrival_date.`,
-          operationId: 'exportPayouts', parameters: queryParameters(QUERIES.payoutExport),
+          operationId: 'exportPayouts', parameters: parameters('query', QUERIES.payoutExport),
           responses: { '200': csv('payouts'), ...ADMIN_ERRORS, '429': EXPORTS_BUSY },
         },
       },
       '/api/admin/reconciliation': {
         get: {
           ...admin, summary: 'Stripe versus database, difference by difference', operationId: 'reconciliation',
-          parameters: queryParameters(QUERIES.reconciliation),
+          parameters: parameters('query', QUERIES.reconciliation),
           responses: {
             '200': {
               description: 'the report (format=csv: one row per difference)',
@@ -302,14 +322,14 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
       },
       '/api/admin/webhook-events': {
         get: {
-          ...admin, summary: 'Webhook inbox events', operationId: 'listWebhookEvents', parameters: queryParameters(QUERIES.webhookEvents),
+          ...admin, summary: 'Webhook inbox events', operationId: 'listWebhookEvents', parameters: parameters('query', QUERIES.webhookEvents),
           responses: { '200': json('WebhookEventPage', 'a page of events'), ...ADMIN_ERRORS },
         },
       },
       '/api/admin/webhook-events/{id}/replay': {
         post: {
           ...admin, summary: 'Apply a failed event again', operationId: 'replayWebhookEvent',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: parameters('path', webhookEventParams),
           responses: {
             '200': json('ReplayResult', 'the outcome'), ...ADMIN_ERRORS,
             '404': error('no such event'), '409': error('event is not failed'), '503': STRIPE_DOWN,

@@ -1,6 +1,8 @@
-// What the API answers, as zod schemas, for the OpenAPI document only (requests are described by
-// the very schemas that validate them; answers are built by services and described here).
+// What the API answers, as zod schemas, for the OpenAPI document (requests are described by the
+// very schemas that validate them; answers whose type is not yet inferred from a schema are
+// described here).
 import { z } from 'zod';
+import { campaignViewSchema } from '../campaigns/campaign-views.ts';
 
 const money = z.number().int().describe('integer minor units of the currency (cents for usd)');
 const instant = z.string().describe('ISO 8601 date-time, UTC');
@@ -13,36 +15,9 @@ export const errorResponse = z.object({
   }),
 });
 
-export const campaignView = z.object({
-  slug: z.string(),
-  title: z.string(),
-  description: z.string(),
-  goal: money,
-  currency: z.string(),
-  timezone: z.string(),
-  startsAt: instant,
-  endsAt: instant,
-  presetAmounts: z.array(money),
-  open: z.boolean(),
-});
-
-export const campaignList = z.object({ data: z.array(campaignView) });
-
-export const progress = z.object({
-  campaign: z.string(),
-  currency: z.string(),
-  goal: money,
-  raised: money,
-  pending: money,
-  refunded: money,
-  disputed: money,
-  donors: z.number().int(),
-  donations: z.number().int(),
-  percent: z.number(),
-  daysLeft: z.number().int(),
-  endsAt: instant,
-  updatedAt: instant,
-});
+// A campaign and its progress are defined once, beside the service that builds them.
+export { campaignViewSchema as campaignView, progressSchema as progress } from '../campaigns/campaign-views.ts';
+export const campaignList = z.object({ data: z.array(campaignViewSchema) });
 
 const pledgeStatus = z.enum(['pending', 'completed', 'failed', 'expired', 'cancelled']);
 

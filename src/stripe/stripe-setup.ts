@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import { usesStripeEmulator, type Config } from '../config.ts';
-import type { StripeEmulator } from './emulator/index.ts';
+import type { StripeEmulator } from 'stripe-emulator';
 import { createStripeClient, stripeOptionsFromConfig } from './stripe-client.ts';
 
 export interface StripeSetup {
@@ -30,7 +30,7 @@ export async function setUpStripe(config: Config, logger: Logger): Promise<Strip
   }
   const webhookSecret = config.stripe.webhookSecret ?? `whsec_${randomBytes(24).toString('base64url').replace(/-/g, '_')}`;
   // Loaded only here: production never runs it, so it never loads it either.
-  const { createStripeEmulator } = await import('./emulator/index.ts');
+  const { createStripeEmulator } = await import('stripe-emulator');
   const emulator = createStripeEmulator({
     port: config.emulator.port,
     webhookSecret,

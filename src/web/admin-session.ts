@@ -1,25 +1,24 @@
 // The dashboard session's cookie and the checks on a state-changing request. The session itself
 // lives in the database (src/admin/admin-session-service.ts): the cookie is only its token.
+import { parseCookie } from 'cookie';
 import type { Request, Response } from 'express';
 import { sameSecret, SESSION_TTL_MS, type AdminSession } from '../admin/admin-session-service.ts';
 
 export const SESSION_COOKIE = 'admin_session';
 const COOKIE_PATH = '/admin';
 
-export function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k !== name) continue;
-    try {
-      return decodeURIComponent(v.join('='));
-    } catch {
-      return undefined;
-    }
+// A value that is not valid percent-encoding names no session: read as no cookie, as before,
+// rather than cookie's default of passing the raw text through.
+const decodeOrNothing = (value: string): string | undefined => {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
   }
-  return undefined;
-}
+};
 
-export const sessionToken = (req: Request) => readCookie(req, SESSION_COOKIE);
+export const sessionToken = (req: Request): string | undefined =>
+  parseCookie(req.headers.cookie ?? '', { decode: decodeOrNothing })[SESSION_COOKIE];
 
 export function setSessionCookie(res: Response, token: string, secure: boolean): void {
   res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: COOKIE_PATH, maxAge: SESSION_TTL_MS });

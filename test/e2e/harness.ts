@@ -5,7 +5,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createProgressHub, type ProgressHub } from '../../src/campaigns/progress-hub.ts';
 import { createLogger } from '../../src/logger.ts';
-import type { StripeEmulator } from '../../src/stripe/emulator/index.ts';
+import type { StripeEmulator } from 'stripe-emulator';
 import { buildApp, emulatorStripe, listen, startEmulator, testConfig } from '../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 

@@ -11,7 +11,7 @@ import { createFeeFiller, type FeeFiller } from '../../src/payments/fee-filler.t
 import { createPaymentRepository } from '../../src/payments/payment-repository.ts';
 import { createLedgerGateway } from '../../src/stripe/ledger-gateway.ts';
 import { createStripeClient } from '../../src/stripe/stripe-client.ts';
-import { createStripeEmulator, type EmulatorOptions, type StripeEmulator } from '../../src/stripe/emulator/index.ts';
+import { createStripeEmulator, type EmulatorOptions, type StripeEmulator } from 'stripe-emulator';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_test_secret_for_the_app_0123456789';
 

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/project-root.ts';
+import { freePort } from '../../src/db/embedded-postgres.ts';
 import { isAlive, postmasterPid, readyz, runCommand, spawnApp, startApp, type AppProcess } from '../helpers/app-process.ts';
 
 let tmp: string;
@@ -80,10 +81,9 @@ describe('commands beside a running app', () => {
     }, { timeout: 20_000 }).toBe(1);
 
     const result = await runCommand(PROJECT_ROOT, 'scripts/reconcile.ts', ['--since', new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)], {
+      // As an operator runs it beside `npm start`: no Stripe settings, it finds the app's emulator.
       ...env,
-      STRIPE_API_HOST: '127.0.0.1',
-      STRIPE_API_PORT: String(app.emulatorPort),
-      STRIPE_API_PROTOCOL: 'http',
+      STRIPE_EMULATOR_PORT: String(app.emulatorPort),
       LOG_LEVEL: 'warn',
     });
     expect(result.stderr).toBe('');
@@ -129,4 +129,11 @@ describe('commands beside a running app', () => {
     expect(result.stdout).toContain('Database is up to date.');
     expect(postmasterPid(dataDir)).toBe(null);
   }, 120_000);
+
+  it('reconcile with no app running says where it looked for Stripe and what to start', async () => {
+    const result = await runCommand(PROJECT_ROOT, 'scripts/reconcile.ts', ['--since', '2026-11-01'], { ...env, STRIPE_EMULATOR_PORT: String(await freePort()) });
+    expect(result.code).toBe(69);
+    expect(result.stderr).toMatch(/^No Stripe emulator answers at http:\/\/127\.0\.0\.1:\d+: start the app \(`npm start` serves one\)/);
+    expect(postmasterPid(dataDir)).toBe(null);
+  }, 60_000);
 });

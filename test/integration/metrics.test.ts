@@ -9,7 +9,7 @@ import { createAdminKeyRepository } from '../../src/admin/admin-key-repository.t
 import { createAdminKeyService } from '../../src/admin/admin-key-service.ts';
 import { createMetrics, type Metrics } from '../../src/metrics/metrics.ts';
 import { startMetricsServer, type MetricsServer } from '../../src/metrics/metrics-routes.ts';
-import type { StripeEmulator } from '../../src/stripe/emulator/index.ts';
+import type { StripeEmulator } from 'stripe-emulator';
 import { buildApp, emulatorStripe, listen, startEmulator, testConfig } from '../helpers/app.ts';
 import { createTestDatabase, truncateAll, type TestDatabase } from '../helpers/database.ts';
 import { insertCampaign } from '../helpers/factories.ts';

@@ -8,7 +8,7 @@ import http from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/client.ts';
-import type { StripeEmulator } from '../../src/stripe/emulator/index.ts';
+import type { StripeEmulator } from 'stripe-emulator';
 import { buildApp, emulatorStripe, listen, startEmulator, testConfig } from '../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { insertCampaign } from '../helpers/factories.ts';

@@ -34,7 +34,7 @@ export function startChild(
   script: string,
   args: string[],
   env: Record<string, string>,
-  options: { logDir: string; ipc?: boolean; onLine?: (line: string) => void },
+  options: { logDir: string; ipc?: boolean; onLine?: (line: string) => void; cwd?: string },
 ): Child {
   const file = path.join(options.logDir, `${name}.log`);
   // Without a reader of its lines, a child writes its log straight to the file: a busy harness then
@@ -46,6 +46,7 @@ export function startChild(
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child = spawn(process.execPath, [...profile, ...loader, script, ...args], {
     env: { ...process.env, ...env },
+    cwd: options.cwd,
     stdio: ['ignore', direct ?? 'pipe', direct ?? 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
   });
   live.add(child);

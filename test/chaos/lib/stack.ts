@@ -58,7 +58,7 @@ export async function startEmulator(appUrls: string[], chaos: Chaos, logDir: str
   };
   const child = startChild(
     'emulator',
-    'src/stripe/emulator/cli.ts',
+    'packages/stripe-emulator/src/cli.ts',
     [],
     {
       NODE_ENV: 'production',

@@ -3,7 +3,7 @@
 import request from 'supertest';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { StripeEmulator } from '../../../src/stripe/emulator/index.ts';
+import type { StripeEmulator } from 'stripe-emulator';
 import { buildApp, emulatorStripe, startEmulator } from '../../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { bearer, campaign, mintKey, payment, pledge } from './admin-fixtures.ts';

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StripeEmulator } from '../../../src/stripe/emulator/index.ts';
+import type { StripeEmulator } from 'stripe-emulator';
 import { buildApp, emulatorStripe, startEmulator } from '../../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { bearer, campaign, mintKey, payment, pledge } from './admin-fixtures.ts';

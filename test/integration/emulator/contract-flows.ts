@@ -4,7 +4,7 @@
  */
 import Stripe from 'stripe';
 import { createCheckoutGateway } from '../../../src/stripe/checkout-gateway.ts';
-import { donationSessionParams, monthlySessionParams, type Harness } from './harness.ts';
+import { donationSessionParams, monthlySessionParams, type Harness } from 'stripe-emulator/test-harness';
 
 type Helper = Harness['helper'];
 

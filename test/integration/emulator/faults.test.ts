@@ -9,7 +9,7 @@ import { createStripeClient } from '../../../src/stripe/stripe-client.ts';
 import { buildApp, TEST_WEBHOOK_SECRET } from '../../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { insertCampaign } from '../../helpers/factories.ts';
-import { donationSessionParams } from './harness.ts';
+import { donationSessionParams } from 'stripe-emulator/test-harness';
 
 const KEY = 'sk_test_standalone';
 let child: ChildProcess;
@@ -41,7 +41,7 @@ async function faults(method: 'POST' | 'GET' | 'DELETE', params: Record<string, 
 beforeAll(async () => {
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/stripe/emulator/cli.ts'], {
+  child = spawn(process.execPath, ['--import', 'tsx', 'packages/stripe-emulator/src/cli.ts'], {
     env: { ...process.env, STRIPE_EMULATOR_PORT: String(port), STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, STRIPE_EMULATOR_WEBHOOKS: 'off', LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });

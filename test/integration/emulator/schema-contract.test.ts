@@ -13,7 +13,7 @@ import { deriveStripeSchemas, type StripeSchemas } from '../../helpers/stripe-sc
 import { recordingHttpClient, type WireResponse } from '../../helpers/stripe-schema/wire-recorder.ts';
 import { driveEveryFlow } from './contract-flows.ts';
 import { EXAMPLE_DIFFERENCES, FIXTURE_DIFFERENCES, type Calibration } from './fixture-differences.ts';
-import { donationSessionParams, startHarness, type Harness } from './harness.ts';
+import { donationSessionParams, startHarness, type Harness } from 'stripe-emulator/test-harness';
 
 let schemas: StripeSchemas;
 let compiled: CompiledSchemas;

@@ -2,7 +2,7 @@
 // nothing is written, neither a pledge nor a call to Stripe.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StripeEmulator } from '../../../src/stripe/emulator/index.ts';
+import type { StripeEmulator } from 'stripe-emulator';
 import { buildApp, emulatorStripe, startEmulator } from '../../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { insertCampaign } from '../../helpers/factories.ts';

@@ -6,7 +6,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pledgeStatusMayBecome } from '../../../src/pledges/pledge-status-rule.ts';
-import type { StripeEmulator } from '../../../src/stripe/emulator/index.ts';
+import type { StripeEmulator } from 'stripe-emulator';
 import { createStripeClient } from '../../../src/stripe/stripe-client.ts';
 import { buildApp, emulatorStripe, listen, startEmulator } from '../../helpers/app.ts';
 import { createTestDatabase, truncateAll, type TestDatabase } from '../../helpers/database.ts';

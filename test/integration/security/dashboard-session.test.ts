@@ -88,6 +88,15 @@ describe('the session cookie', () => {
     expect(res.body.error.code).toBe('unauthorized');
   });
 
+  it('the session is read from among other cookies; a broken value or a forged first copy is no session', async () => {
+    const own = buildApp(db); // its own sign-in limiter: this file signs in often
+    const { pair } = await signIn(own);
+    const status = async (header: string) => (await request(own).get('/admin/exports/payments.csv').set('Cookie', header)).status;
+    for (const header of [`theme=dark; ${pair}`, `${pair};lang=fr`, `a=1;  ${pair}  ; b="2"`]) expect(await status(header)).toBe(200);
+    expect(await status(`${pair}%E0%A4%A`)).toBe(401);
+    expect(await status(`admin_session=forged; ${pair}`)).toBe(401);
+  });
+
   it('the cookie holds only a random token: no key id, no expiry, nothing of the key', async () => {
     const { pair } = await signIn();
     expect(pair).toMatch(/^admin_session=[A-Za-z0-9_-]{43}$/);

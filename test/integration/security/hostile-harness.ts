@@ -5,7 +5,7 @@
 import type http from 'node:http';
 import net from 'node:net';
 import { expect } from 'vitest';
-import type { StripeEmulator } from '../../../src/stripe/emulator/index.ts';
+import type { StripeEmulator } from 'stripe-emulator';
 import { buildApp, emulatorStripe, startEmulator, testConfig } from '../../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { insertCampaign, insertPledge } from '../../helpers/factories.ts';

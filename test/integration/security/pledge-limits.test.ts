@@ -4,7 +4,7 @@
 // the emulator's Checkout page.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mapConcurrent } from '../../../bench/lib/pool.ts';
-import type { StripeEmulator } from '../../../src/stripe/emulator/index.ts';
+import type { StripeEmulator } from 'stripe-emulator';
 import { buildApp, emulatorStripe, listen, startEmulator, testConfig } from '../../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { insertCampaign } from '../../helpers/factories.ts';

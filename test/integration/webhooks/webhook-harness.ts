@@ -3,7 +3,7 @@
 import type http from 'node:http';
 import request from 'supertest';
 import Stripe from 'stripe';
-import type { StripeEmulator, EmulatorOptions } from '../../../src/stripe/emulator/index.ts';
+import type { StripeEmulator, EmulatorOptions } from 'stripe-emulator';
 import { buildApp, emulatorStripe, listen, startEmulator, TEST_WEBHOOK_SECRET, testConfig } from '../../helpers/app.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
 import type { Logger } from 'pino';

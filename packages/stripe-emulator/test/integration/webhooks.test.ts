@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
-import { donationSessionParams, startHarness, WEBHOOK_SECRET, type Harness } from './harness.ts';
+import { loadStripeFixture } from '../fixtures.ts';
+import { donationSessionParams, startHarness, WEBHOOK_SECRET, type Harness } from '../harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -23,7 +23,7 @@ describe('webhook delivery', () => {
     expect(h.deliveries.map((d) => d.event.type).sort()).toEqual(h.emulator.events.map((e) => e.type).sort());
     const d = h.deliveries.find((x) => x.event.type === 'checkout.session.completed')!;
     // Same headers as a delivery captured from Stripe (test/fixtures/stripe/*.delivery.json).
-    const captured = JSON.parse(readFileSync(new URL('../../fixtures/stripe/invoice.paid.delivery.json', import.meta.url), 'utf8')).headers;
+    const captured = loadStripeFixture('invoice.paid.delivery.json').headers;
     expect(d.headers['content-type']).toBe(captured['content-type']);
     expect(d.headers['user-agent']).toBe(captured['user-agent']);
     expect(captured['stripe-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}/);

@@ -1,13 +1,13 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { parseSessionCreate } from '../../../src/stripe/emulator/checkout-params.ts';
-import { EmulatorApiError } from '../../../src/stripe/emulator/errors.ts';
-import { paginate } from '../../../src/stripe/emulator/list.ts';
-import { addInterval } from '../../../src/stripe/emulator/objects-billing.ts';
-import { asArray, metadataParam } from '../../../src/stripe/emulator/params.ts';
-import { signPayload } from '../../../src/stripe/emulator/webhooks.ts';
-import { formatAmount } from '../../../src/stripe/emulator/checkout-page.ts';
-import { extraKeys, missingKeys, typeMismatches } from '../../integration/emulator/shape.ts';
+import { parseSessionCreate } from '../../src/checkout-params.ts';
+import { EmulatorApiError } from '../../src/errors.ts';
+import { paginate } from '../../src/list.ts';
+import { addInterval } from '../../src/objects-billing.ts';
+import { asArray, metadataParam } from '../../src/params.ts';
+import { signPayload } from '../../src/webhooks.ts';
+import { formatAmount } from '../../src/checkout-page.ts';
+import { extraKeys, missingKeys, typeMismatches } from '../shape.ts';
 
 const objs = Array.from({ length: 7 }, (_, i) => ({ id: `o_${7 - i}`, object: 'x', created: 100 + (7 - i) })); // newest first
 

@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { donationSessionParams, monthlySessionParams, startHarness, type Harness } from './harness.ts';
-import { extraKeys, missingKeys, typeMismatches } from './shape.ts';
+import { donationSessionParams, monthlySessionParams, startHarness, type Harness } from '../harness.ts';
+import { loadStripeFixture as load } from '../fixtures.ts';
+import { extraKeys, missingKeys, typeMismatches } from '../shape.ts';
 
-const FIXTURES = new URL('../../fixtures/stripe/', import.meta.url);
-const load = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
 const openapi = load('openapi-fixtures3.json').resources as Record<string, Record<string, unknown>>;
 const eventObject = (name: string) => {
   const raw = load(name);

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { donationSessionParams, startHarness, type Harness } from './harness.ts';
+import { donationSessionParams, startHarness, type Harness } from '../harness.ts';
 
 let h: Harness;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import { createStripeEmulator, type EmulatorOptions, type StripeEmulator } from '../../../src/stripe/emulator/index.ts';
+import { createStripeEmulator, type EmulatorOptions, type StripeEmulator } from '../src/index.ts';
 
 export const WEBHOOK_SECRET = 'whsec_emulator_test_secret_0123456789';
 

@@ -1,0 +1,39 @@
+// What the public API answers about a campaign, defined once as zod schemas: the services' return
+// types are inferred from them and the OpenAPI document (src/openapi/) publishes them, so the
+// documented shape is the typed one.
+import { z } from 'zod';
+
+const money = z.number().int().describe('integer minor units of the currency (cents for usd)');
+const instant = z.string().describe('ISO 8601 date-time, UTC');
+
+export const campaignViewSchema = z.object({
+  slug: z.string(),
+  title: z.string(),
+  description: z.string(),
+  goal: money,
+  currency: z.string(),
+  timezone: z.string(),
+  startsAt: instant,
+  endsAt: instant,
+  presetAmounts: z.array(money),
+  open: z.boolean(),
+});
+
+export const progressSchema = z.object({
+  campaign: z.string(),
+  currency: z.string(),
+  goal: money,
+  raised: money,
+  pending: money,
+  refunded: money,
+  disputed: money,
+  donors: z.number().int(),
+  donations: z.number().int(),
+  percent: z.number(),
+  daysLeft: z.number().int(),
+  endsAt: instant,
+  updatedAt: instant,
+});
+
+export type CampaignView = z.infer<typeof campaignViewSchema>;
+export type Progress = z.infer<typeof progressSchema>;
