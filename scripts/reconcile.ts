@@ -1,17 +1,16 @@
 // `npm run reconcile -- --since 2026-11-01`: feeds what the webhook stream missed through the
-// inbox (see src/webhooks/reconcile-service.ts). Safe to run at any time, any number of times.
+// inbox (see src/webhooks/event-recovery-service.ts). Safe to run at any time, any number of times.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, usesStripeEmulator } from '../src/config.ts';
 import { createDatabase } from '../src/db/client.ts';
 import { locateDatabaseOrExit } from '../src/db/database-url.ts';
 import { applyMigrations } from '../src/db/migrator.ts';
 import { createLogger } from '../src/logger.ts';
-import { createLedgerGateway } from '../src/stripe/ledger-gateway.ts';
+import { createLedgerGateway } from '../src/stripe/stripe-ledger-gateway.ts';
 import { createStripeClient, stripeOptionsFromConfig } from '../src/stripe/stripe-client.ts';
-import { createInboxStore } from '../src/webhooks/inbox-transaction.ts';
-import { reconcile, type ReconcileProgress } from '../src/webhooks/reconcile-service.ts';
+import type { RecoveryProgress } from '../src/webhooks/event-recovery-service.ts';
 import { scopeFor } from '../src/webhooks/event-scope.ts';
-import { createWebhookInbox } from '../src/webhooks/webhook-inbox.ts';
+import { createLedger } from '../src/webhooks/ledger.ts';
 
 const USAGE = 'usage: npm run reconcile -- --since YYYY-MM-DD   (Stripe keeps 30 days of events)';
 
@@ -34,7 +33,7 @@ if (Number.isNaN(since.getTime())) fail(`--since: not a date: ${values.since}\n$
 
 let config;
 try {
-  config = loadConfig();
+  config = loadConfig(undefined, { defaultLogLevel: 'warn' });
 } catch (error) {
   if (error instanceof ConfigError) fail(error.message, 78);
   throw error;
@@ -55,13 +54,13 @@ if (!config.stripe.secretKey) {
   );
 }
 
-const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr);
+const logger = createLogger(config.logLevel, process.stderr);
 const location = await locateDatabaseOrExit(config);
 const db = createDatabase(location.url);
 const tty = process.stderr.isTTY;
 const started = Date.now();
 
-function showProgress(p: ReconcileProgress): void {
+function showProgress(p: RecoveryProgress): void {
   if (!tty) return;
   const of = p.total !== undefined ? `/${p.total}` : '';
   process.stderr.write(`\r\x1b[2K${p.stage}: ${p.done}${of}`);
@@ -70,8 +69,8 @@ function showProgress(p: ReconcileProgress): void {
 try {
   await applyMigrations(location.url);
   const gateway = createLedgerGateway(createStripeClient(stripeOptionsFromConfig(stripeConfig, secretKey)));
-  const inbox = createWebhookInbox({ store: createInboxStore(db), gateway, logger, scope: scopeFor({ ...config.stripe, secretKey }) });
-  const summary = await reconcile({ db, gateway, inbox, logger }, { since, onProgress: showProgress });
+  const ledger = createLedger({ db, gateway, logger, scope: scopeFor({ ...config.stripe, secretKey }) });
+  const summary = await ledger.recoverMissedEvents({ since, onProgress: showProgress });
   if (tty) process.stderr.write('\r\x1b[2K');
   const applied = Object.entries(summary.events.applied).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
   process.stdout.write(

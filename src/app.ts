@@ -4,7 +4,8 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import { adminApi, createAdminServices, inboxOperations } from './admin/index.ts';
+import { adminApi } from './admin/admin-routes.ts';
+import { createAdminServices } from './admin/index.ts';
 import { campaignRoutes } from './campaigns/campaign-routes.ts';
 import { createCampaignRepository } from './campaigns/campaign-repository.ts';
 import { createCampaignService } from './campaigns/campaign-service.ts';
@@ -32,11 +33,9 @@ import { createPaymentRepository } from './payments/payment-repository.ts';
 import { createPledgeRepository } from './pledges/pledge-repository.ts';
 import { countPledgeRefusals, PLEDGES_PATH, pledgeRoutes } from './pledges/pledge-routes.ts';
 import { createPledgeService } from './pledges/pledge-service.ts';
-import { createCheckoutGateway } from './stripe/checkout-gateway.ts';
-import { createLedgerGateway } from './stripe/ledger-gateway.ts';
-import { createInboxStore } from './webhooks/inbox-transaction.ts';
+import { createStripeGateways } from './stripe/stripe-gateways.ts';
 import { scopeFor } from './webhooks/event-scope.ts';
-import { createWebhookInbox } from './webhooks/webhook-inbox.ts';
+import { createLedger } from './webhooks/ledger.ts';
 import { webhookRoutes } from './webhooks/webhook-routes.ts';
 import { adminDashboardRoutes } from './web/admin-dashboard-routes.ts';
 import { createStaffAttention } from './payments/staff-attention.ts';
@@ -72,12 +71,14 @@ export function createApp(deps: AppDeps): express.Express {
   const metrics = deps.metrics ?? createMetrics();
   metrics.watchPool('main', db.pool);
   metrics.watchPool('admin', db.admin.pool);
+  // The Stripe client goes no further than here: everything else gets the ports it needs.
+  const gateways = createStripeGateways(deps.stripe, deps.webhookSecret);
   const campaignRepository = createCampaignRepository(db);
   const campaigns = createCampaignService({ campaigns: campaignRepository, clock: deps.clock });
   const pledges = createPledgeService({
     pledges: createPledgeRepository(db),
     campaigns: campaignRepository,
-    checkout: createCheckoutGateway(deps.stripe),
+    checkout: gateways.checkout,
     gate: createCheckoutGate({
       budget: createCheckoutBudget({ perMinute: config.rateLimits.pledgesPerMinuteGlobal }),
       lane: createCheckoutLane(capacity.checkout),
@@ -95,12 +96,10 @@ export function createApp(deps: AppDeps): express.Express {
   const web = webRoutes({
     campaigns, pledges, progress, logger, publicUrl: config.publicUrl, embedFrameAncestors: config.embedFrameAncestors,
   });
-  const ledgerGateway = createLedgerGateway(deps.stripe);
   const fees =
-    deps.fees ?? createFeeFiller({ gateway: ledgerGateway, store: createPaymentRepository(db.prisma), logger });
-  const inboxStore = createInboxStore(db);
-  const inbox = createWebhookInbox({ store: inboxStore, gateway: ledgerGateway, logger, fees, metrics, scope: scopeFor(config.stripe) });
-  metrics.watchWebhookBacklog(() => inboxStore.events.oldestWaiting());
+    deps.fees ?? createFeeFiller({ gateway: gateways.ledger, store: createPaymentRepository(db.prisma), logger });
+  const ledger = createLedger({ db, gateway: gateways.ledger, logger, fees, metrics, scope: scopeFor(config.stripe), clock: deps.clock });
+  metrics.watchWebhookBacklog(() => ledger.events.oldestWaiting());
 
   const app = express();
   app.disable('x-powered-by');
@@ -124,7 +123,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Before the body parsers, so that an oversized or malformed donation is counted as refused too.
   app.post(PLEDGES_PATH, countPledgeRefusals(metrics));
   // Before the JSON parser: the webhook signature is over the raw bytes.
-  app.use(webhookRoutes({ inbox, stripe: deps.stripe, webhookSecret: deps.webhookSecret, metrics }));
+  app.use(webhookRoutes({ inbox: ledger.inbox, verifier: gateways.webhooks, metrics }));
   app.use(express.json({ limit: JSON_BODY_LIMIT, verify: requireUtf8 }));
   app.use(express.urlencoded({ extended: true, limit: FORM_BODY_LIMIT, parameterLimit: 50, verify: requireWellFormedForm }));
 
@@ -134,8 +133,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(openApiRoutes({ serverUrl: config.publicUrl }));
   // Every /api/admin path (even an unknown one) answers 401 without a valid key.
   const admin = createAdminServices({
-    db, stripe: deps.stripe, logger, clock: deps.clock, metrics, exports: capacity.exports,
-    webhooks: inboxOperations({ db, inbox, gateway: ledgerGateway, logger, clock: deps.clock }),
+    db, reconciliation: gateways.reconciliation, logger, clock: deps.clock, metrics, exports: capacity.exports,
+    webhooks: ledger.operations,
   });
   app.use(adminApi(admin, { logger, clock: deps.clock }));
   app.use(metricsRoutes(metrics, adminAuth(admin.keys)));

@@ -1,5 +1,6 @@
-// The one place that reads process.env. Parsed once in main (and by the CLIs); everything else
-// receives the typed Config.
+// The one place that reads settings from process.env. Parsed once in main and by each command in
+// scripts/; everything else receives the typed Config. (A child process such as PostgreSQL
+// inherits the environment as it is: that is passing it on, not reading it.)
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -146,7 +147,8 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** `defaultLogLevel`: a command's own default when LOG_LEVEL is not set (a CLI keeps stderr quiet). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { defaultLogLevel?: Config['logLevel'] } = {}): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
@@ -181,7 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     embedFrameAncestors: e.EMBED_FRAME_ANCESTORS.split(/ +/),
     trustProxy: e.TRUST_PROXY,
-    logLevel: e.LOG_LEVEL,
+    logLevel: env.LOG_LEVEL?.trim() ? e.LOG_LEVEL : (options.defaultLogLevel ?? e.LOG_LEVEL),
     org: {
       name: e.ORG_NAME,
       address: e.ORG_ADDRESS,

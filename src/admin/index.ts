@@ -1,39 +1,33 @@
-// The admin API, composed: repositories -> services -> routes, behind the bearer-key check.
-// Mounted by app.ts at /api/admin.
-import { Router } from 'express';
+// The admin services, composed from each domain's staff services on the admin pool; the API
+// (admin-routes.ts) and the dashboard (src/web) share them.
 import type { Logger } from 'pino';
-import type Stripe from 'stripe';
 import type { Database } from '../db/client.ts';
-import { adminAuth } from '../http/admin-auth.ts';
-import type { Capacity } from '../http/capacity.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import { createReconciliationGateway } from '../stripe/reconciliation-gateway.ts';
-import { createAdminCampaignRepository } from './admin-campaign-repository.ts';
-import { createAdminCampaignService } from './admin-campaign-service.ts';
+import { createCampaignRepository } from '../campaigns/campaign-repository.ts';
+import { createCampaignManagementService } from '../campaigns/campaign-management-service.ts';
+import { createExportRepository } from '../payments/export-repository.ts';
+import { createExportService } from '../payments/export-service.ts';
+import { createExportSlots } from '../payments/export-slots.ts';
+import type { ReconciliationGateway } from '../payments/reconciliation-gateway.ts';
+import { createReconciliationRepository } from '../payments/reconciliation-report-repository.ts';
+import { createReconciliationService } from '../payments/reconciliation-report-service.ts';
+import { createPledgeListRepository } from '../pledges/pledge-list-repository.ts';
+import { createPledgeListService } from '../pledges/pledge-list-service.ts';
+import { createWebhookEventQueryRepository } from '../webhooks/webhook-event-query-repository.ts';
+import { createWebhookEventService, type WebhookOperations } from '../webhooks/webhook-operations.ts';
 import { createAdminKeyRepository } from './admin-key-repository.ts';
 import { createAdminKeyService } from './admin-key-service.ts';
 import { createAdminSessionRepository } from './admin-session-repository.ts';
 import { createAdminSessionService } from './admin-session-service.ts';
-import { createAdminPledgeRepository } from './admin-pledge-repository.ts';
-import { createAdminPledgeService } from './admin-pledge-service.ts';
-import { adminRoutes } from './admin-routes.ts';
-import { createExportRepository } from './export-repository.ts';
-import { createExportService } from './export-service.ts';
-import { createExportSlots } from './export-slots.ts';
-import { createReconciliationRepository } from './reconciliation-repository.ts';
-import { createReconciliationService } from './reconciliation-service.ts';
-import { createWebhookEventQueryRepository } from './webhook-event-query-repository.ts';
-import { createWebhookEventService, type WebhookOperations } from './webhook-operations.ts';
 import { createDashboardRepository } from './dashboard-repository.ts';
 import { createDashboardService } from './dashboard-service.ts';
-
-export const ADMIN_PATH = '/api/admin';
 
 export interface AdminApiDeps {
   /** Admin work runs on db.admin (its own pool), never on the donors' pool. */
   db: Database;
-  exports: Capacity['exports'];
-  stripe: Stripe;
+  /** How many exports may run at once, and how long one may stall before it is ended. */
+  exports: { concurrent: number; stallMs: number };
+  reconciliation: ReconciliationGateway;
   logger: Logger;
   webhooks: WebhookOperations;
   clock?: () => Date;
@@ -47,8 +41,8 @@ export function createAdminServices(deps: AdminApiDeps) {
   return {
     keys: createAdminKeyService({ keys: createAdminKeyRepository(db), logger, clock }),
     sessions: createAdminSessionService({ sessions: createAdminSessionRepository(db), clock }),
-    campaigns: createAdminCampaignService({ campaigns: createAdminCampaignRepository(db), clock }),
-    pledges: createAdminPledgeService({ pledges: createAdminPledgeRepository(db) }),
+    campaigns: createCampaignManagementService({ campaigns: createCampaignRepository(db), clock }),
+    pledges: createPledgeListService({ pledges: createPledgeListRepository(db) }),
     exports: createExportService({
       exports: createExportRepository(db),
       slots: createExportSlots(deps.exports.concurrent),
@@ -56,7 +50,7 @@ export function createAdminServices(deps: AdminApiDeps) {
       metrics: deps.metrics,
     }),
     reconciliation: createReconciliationService({
-      stripe: createReconciliationGateway(deps.stripe),
+      stripe: deps.reconciliation,
       payments: createReconciliationRepository(db),
       clock,
     }),
@@ -67,11 +61,3 @@ export function createAdminServices(deps: AdminApiDeps) {
 
 export type AdminServices = ReturnType<typeof createAdminServices>;
 
-export function adminApi(services: AdminServices, deps: Pick<AdminApiDeps, 'logger' | 'clock'>): Router {
-  const router = Router();
-  router.use(ADMIN_PATH, adminAuth(services.keys));
-  router.use(ADMIN_PATH, adminRoutes({ ...services, logger: deps.logger, clock: deps.clock }));
-  return router;
-}
-
-export { inboxOperations, type WebhookOperations } from './webhook-operations.ts';

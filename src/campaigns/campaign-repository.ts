@@ -1,9 +1,11 @@
-// Campaign persistence. The only campaign code that knows Prisma.
+// Campaign persistence: the public reads and staff's writes. The only campaign code that knows Prisma.
 import type { Database } from '../db/client.ts';
-import type { Campaign as CampaignRow } from '../generated/prisma/client.ts';
+import { Prisma, type Campaign as CampaignRow } from '../generated/prisma/client.ts';
 import type { Campaign, CampaignTotals } from './campaign.ts';
 
 export type NewCampaign = Omit<Campaign, 'id' | 'createdAt' | 'updatedAt'>;
+
+export class DuplicateSlugError extends Error {}
 
 function toCampaign(row: CampaignRow): Campaign {
   return { ...row, goal: Number(row.goal) };
@@ -30,9 +32,27 @@ export function createCampaignRepository({ prisma }: Pick<Database, 'prisma'>) {
       return prisma.campaign.count();
     },
 
+    /** The unique index decides a duplicate slug, not a read-then-write race. */
     async create(campaign: NewCampaign): Promise<Campaign> {
-      const row = await prisma.campaign.create({ data: { ...campaign, goal: BigInt(campaign.goal) } });
+      try {
+        return toCampaign(await prisma.campaign.create({ data: { ...campaign, goal: BigInt(campaign.goal) } }));
+      } catch (error) {
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') throw new DuplicateSlugError(campaign.slug);
+        throw error;
+      }
+    },
+
+    async update(id: string, changes: Partial<NewCampaign>): Promise<Campaign> {
+      const { goal, ...rest } = changes;
+      const row = await prisma.campaign.update({
+        where: { id },
+        data: { ...rest, ...(goal !== undefined ? { goal: BigInt(goal) } : {}) },
+      });
       return toCampaign(row);
+    },
+
+    async hasPledges(campaignId: string): Promise<boolean> {
+      return (await prisma.pledge.count({ where: { campaignId }, take: 1 })) > 0;
     },
 
     /** Sums the campaign's total shards (kept exact by the payments trigger): at most 16 rows. */

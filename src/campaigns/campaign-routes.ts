@@ -1,17 +1,12 @@
 // Public campaign API: HTTP only, rules live in the service.
 import { Router, type Response } from 'express';
-import { z } from 'zod';
 import type { StreamSlots } from '../http/stream-slots.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import { SLUG_PATTERN } from './campaign.ts';
+import { slugParams } from './campaign-schemas.ts';
 import type { CampaignService } from './campaign-service.ts';
 import type { ProgressHub } from './progress-hub.ts';
 import type { ProgressReader, ProgressSnapshot } from './progress-reader.ts';
-
-export const slugParams = z.object({
-  slug: z.string().max(64).regex(SLUG_PATTERN, 'must be lowercase letters, digits and single hyphens'),
-});
 
 const HEARTBEAT_MS = 15_000;
 // Many payments in one burst make one update per subscriber, not one per payment.

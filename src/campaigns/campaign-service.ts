@@ -1,5 +1,5 @@
 // Campaign rules: what the public sees of a campaign and of its progress.
-import { AppError } from '../http/app-error.ts';
+import { NotFound } from '../errors.ts';
 import type { Campaign, CampaignTotals } from './campaign.ts';
 import type { CampaignRepository } from './campaign-repository.ts';
 import type { CampaignView, Progress } from './campaign-views.ts';
@@ -48,7 +48,7 @@ export function createCampaignService(deps: { campaigns: CampaignRepository; clo
 
   async function get(slug: string): Promise<Campaign> {
     const campaign = await deps.campaigns.findBySlug(slug);
-    if (!campaign) throw AppError.notFound(`Campaign '${slug}'`);
+    if (!campaign) throw new NotFound(`Campaign '${slug}'`);
     return campaign;
   }
 
@@ -78,10 +78,6 @@ export function createCampaignService(deps: { campaigns: CampaignRepository; clo
 
     async view(slug: string): Promise<CampaignView> {
       return toCampaignView(await get(slug), now());
-    },
-
-    async progress(slug: string): Promise<Progress> {
-      return (await this.progressWithId(slug)).progress;
     },
 
     async progressWithId(slug: string): Promise<{ campaignId: string; progress: Progress }> {

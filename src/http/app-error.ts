@@ -1,10 +1,9 @@
-// The one error type of the service: an HTTP status and a public code, mapped to a response once,
-// in error-handler.ts. Services throw it; routes never build error responses themselves.
-export interface ErrorDetail {
-  field?: string;
-  message: string;
-  [key: string]: unknown;
-}
+// The HTTP answer to an error: a status and a public code. error-handler.ts turns every error (a
+// domain error from src/errors.ts, a parser's, the database's) into one, once; only HTTP code
+// (routes, middleware) throws it directly, for what only HTTP knows (a missing header, a bad key).
+import type { ErrorDetail } from '../errors.ts';
+
+export type { ErrorDetail };
 
 export class AppError extends Error {
   constructor(

@@ -1,6 +1,9 @@
 // Every error reaches the client through here, as {error: {code, message, details?}}, never with
 // a stack trace. Unexpected errors are logged in full and answered with a generic 500.
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import {
+  Conflict, DomainError, LimitReached, NotFound, PaymentProviderRefused, PaymentProviderUnavailable, ValidationFailed,
+} from '../errors.ts';
 import { AppError } from './app-error.ts';
 import { redactUrl } from './request-logging.ts';
 
@@ -42,8 +45,24 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** Each domain error's status: the only place that knows them. */
+function fromDomainError(error: DomainError): AppError {
+  const retryAfter = (seconds: number) => ({ 'Retry-After': String(seconds) });
+  if (error instanceof ValidationFailed) return new AppError(400, error.code, error.message, error.details);
+  if (error instanceof NotFound) return new AppError(404, error.code, error.message);
+  if (error instanceof Conflict) return new AppError(409, error.code, error.message);
+  if (error instanceof LimitReached) return new AppError(429, error.code, error.message, undefined, retryAfter(error.retryAfterSeconds));
+  if (error instanceof PaymentProviderUnavailable) {
+    return new AppError(503, error.code, error.message, undefined, retryAfter(error.retryAfterSeconds));
+  }
+  // Stripe refusing our request: our side is wrong, which no retry of the client's fixes.
+  if (error instanceof PaymentProviderRefused) return new AppError(502, error.code, error.message);
+  return new AppError(500, 'internal_error', 'Something went wrong on our side');
+}
+
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  if (error instanceof DomainError) return fromDomainError(error);
   const parser = error as HttpParserError;
   // A path segment that is not percent-encoded UTF-8 ("%FF", "%C0%AE", "%E0%A4%A"): the router's
   // decodeURIComponent throws a URIError that carries no `expose`, so it must be mapped here.

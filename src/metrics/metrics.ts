@@ -54,24 +54,19 @@ export function createMetrics(): Metrics {
     buckets: LATENCY_BUCKETS,
     registers,
   });
-  const webhookEvents = new Counter({
-    name: 'webhook_events_total',
-    help: 'Stripe events by type, outcome (processed, ignored, deferred, duplicate, failed, error, rejected) and source',
-    labelNames: ['type', 'outcome', 'source'] as const,
-    registers,
-  });
-  const pledgesCreated = new Counter({
-    name: 'pledges_created_total',
-    help: 'New pledges sent to Stripe Checkout, by frequency',
-    labelNames: ['frequency'] as const,
-    registers,
-  });
-  const pledgesRefused = new Counter({
-    name: 'pledges_refused_total',
-    help: 'Donation attempts refused, by reason (the error code answered, or honeypot)',
-    labelNames: ['reason'] as const,
-    registers,
-  });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter({ name, help, labelNames, registers });
+  const webhookEvents = counter(
+    'webhook_events_total',
+    'Stripe events by type, outcome (processed, ignored, deferred, duplicate, failed, error, rejected) and source',
+    ['type', 'outcome', 'source'],
+  );
+  const pledgesCreated = counter('pledges_created_total', 'New pledges sent to Stripe Checkout, by frequency', ['frequency']);
+  const pledgesRefused = counter(
+    'pledges_refused_total',
+    'Donation attempts refused, by reason (the error code answered, or honeypot)',
+    ['reason'],
+  );
   const exportsRunning = new Gauge({
     name: 'exports_running',
     help: 'CSV exports streaming now, by kind',

@@ -2,13 +2,13 @@
 // and balance transaction are read from Stripe afterwards, off the webhook's path (Stripe's
 // latency would otherwise hold every delivery, and a slow Stripe would slow the whole intake).
 // Work is in-process and bounded; anything not done (a restart, Stripe down) is found again by
-// reconciliation, which fills every payment whose fee is still unknown.
+// recovery (npm run reconcile), which fills every payment whose fee is still unknown.
 import type { Logger } from 'pino';
-import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
-import type { ChargeFacts } from './payment.ts';
+import type { LedgerGateway } from '../payments/ledger-gateway.ts';
+import type { ChargeSettlement } from './payment.ts';
 
 export interface FeeStore {
-  fillFactsByPaymentIntent(paymentIntentId: string, facts: ChargeFacts): Promise<void>;
+  fillSettlementByPaymentIntent(paymentIntentId: string, facts: ChargeSettlement): Promise<void>;
 }
 
 export interface FeeFiller {
@@ -40,10 +40,10 @@ export function createFeeFiller(deps: {
 
   async function work(paymentIntentId: string): Promise<void> {
     try {
-      const facts = await deps.gateway.chargeFacts(paymentIntentId);
-      if (facts && facts.fee !== null) await deps.store.fillFactsByPaymentIntent(paymentIntentId, facts);
+      const facts = await deps.gateway.chargeSettlement(paymentIntentId);
+      if (facts && facts.fee !== null) await deps.store.fillSettlementByPaymentIntent(paymentIntentId, facts);
     } catch (error) {
-      deps.logger.warn({ err: error, paymentIntentId }, 'fee not available from Stripe now: reconciliation will fill it');
+      deps.logger.warn({ err: error, paymentIntentId }, 'fee not available from Stripe now: recovery (npm run reconcile) will fill it');
     }
   }
 
@@ -63,7 +63,7 @@ export function createFeeFiller(deps: {
   return {
     fill(paymentIntentId) {
       if (queue.size >= maxQueue) {
-        deps.logger.warn({ paymentIntentId }, 'fee queue full: reconciliation will fill this fee');
+        deps.logger.warn({ paymentIntentId }, 'fee queue full: recovery (npm run reconcile) will fill this fee');
         return;
       }
       queue.add(paymentIntentId);

@@ -3,7 +3,12 @@
 // fact twice, or facts in any order, ends in the same row. The campaign totals follow by trigger.
 import { Prisma } from '../generated/prisma/client.ts';
 import { recomputeRefunded } from './refund-repository.ts';
-import type { ChargeFacts, DisputeStatus, PaymentRecord, PayoutContents, PayoutRecord } from './payment.ts';
+import type { PaymentStatus as DbPaymentStatus } from '../generated/prisma/enums.ts';
+import type { ChargeSettlement, DisputeStatus, PaymentRecord, PaymentStatus, PayoutContents, PayoutRecord } from './payment.ts';
+
+// PAYMENT_STATUSES and the database's enum are one list: this fails to compile if either changes alone.
+const sameStatuses: [PaymentStatus, DbPaymentStatus] extends [DbPaymentStatus, PaymentStatus] ? true : never = true;
+void sameStatuses;
 
 type Client = Prisma.TransactionClient;
 
@@ -18,30 +23,35 @@ export function createPaymentRepository(client: Client) {
     (${ref.paymentIntentId}::text IS NOT NULL AND stripe_payment_intent_id = ${ref.paymentIntentId})
     OR (${ref.chargeId}::text IS NOT NULL AND stripe_charge_id = ${ref.chargeId}))`;
 
+  /** A settlement only fills what is unknown: a value once known is never overwritten. */
+  const fill = (where: Prisma.Sql, s: ChargeSettlement) => client.$executeRaw`
+    UPDATE payments SET
+      fee = COALESCE(fee, ${s.fee}::int), net = COALESCE(net, ${s.net}::int),
+      stripe_payment_intent_id = COALESCE(stripe_payment_intent_id, ${s.paymentIntentId}),
+      stripe_charge_id = COALESCE(stripe_charge_id, ${s.chargeId}),
+      stripe_balance_transaction_id = COALESCE(stripe_balance_transaction_id, ${s.balanceTransactionId}),
+      updated_at = now()
+    WHERE ${where}`;
+
   return {
     /**
      * Inserts the payment or merges it into the one already recorded for the same payment intent
-     * (one-time gifts) or invoice (monthly gifts).
+     * (one-time gifts) or invoice (monthly gifts). Its settlement (fee, net, charge, balance
+     * transaction) is filled afterwards, by fillSettlement*.
      */
     async upsert(p: PaymentRecord): Promise<void> {
       const conflict = p.invoiceId ? Prisma.sql`(stripe_invoice_id)` : Prisma.sql`(stripe_payment_intent_id)`;
-      const f = p.facts;
       await client.$executeRaw`
-        INSERT INTO payments AS p (pledge_id, campaign_id, status, currency, amount, covered_fee, fee, net,
-          stripe_payment_intent_id, stripe_charge_id, stripe_invoice_id, stripe_balance_transaction_id, flag, paid_at, updated_at)
+        INSERT INTO payments AS p (pledge_id, campaign_id, status, currency, amount, covered_fee,
+          stripe_payment_intent_id, stripe_invoice_id, flag, paid_at, updated_at)
         VALUES (${p.pledgeId}::uuid, ${p.campaignId}::uuid, ${p.status}::"PaymentStatus", ${p.currency}, ${p.amount},
-          ${p.coveredFee}, ${f?.fee ?? null}::int, ${f?.net ?? null}::int, ${p.paymentIntentId ?? f?.paymentIntentId ?? null},
-          ${f?.chargeId ?? null}, ${p.invoiceId}, ${f?.balanceTransactionId ?? null}, ${p.flag}, ${p.paidAt}, now())
+          ${p.coveredFee}, ${p.paymentIntentId}, ${p.invoiceId}, ${p.flag}, ${p.paidAt}, now())
         ON CONFLICT ${conflict} DO UPDATE SET
           status = CASE
             WHEN p.status = 'succeeded' OR EXCLUDED.status = 'succeeded' THEN 'succeeded'::"PaymentStatus"
             WHEN p.status = 'failed' OR EXCLUDED.status = 'failed' THEN 'failed'::"PaymentStatus"
             ELSE 'pending'::"PaymentStatus" END,
-          fee = COALESCE(p.fee, EXCLUDED.fee),
-          net = COALESCE(p.net, EXCLUDED.net),
           stripe_payment_intent_id = COALESCE(p.stripe_payment_intent_id, EXCLUDED.stripe_payment_intent_id),
-          stripe_charge_id = COALESCE(p.stripe_charge_id, EXCLUDED.stripe_charge_id),
-          stripe_balance_transaction_id = COALESCE(p.stripe_balance_transaction_id, EXCLUDED.stripe_balance_transaction_id),
           flag = COALESCE(p.flag, EXCLUDED.flag),
           paid_at = COALESCE(p.paid_at, EXCLUDED.paid_at),
           updated_at = now()`;
@@ -76,32 +86,14 @@ export function createPaymentRepository(client: Client) {
       return n > 0;
     },
 
-    async exists(ref: PaymentRef): Promise<boolean> {
-      const rows = await client.$queryRaw<Array<{ one: number }>>`SELECT 1 AS one FROM payments WHERE ${refWhere(ref)} LIMIT 1`;
-      return rows.length > 0;
-    },
-
-    /** Fills what was unknown when the payment was recorded (Stripe unreachable then). */
-    async fillFacts(paymentId: string, facts: ChargeFacts): Promise<void> {
-      await client.$executeRaw`
-        UPDATE payments SET
-          fee = COALESCE(fee, ${facts.fee}::int), net = COALESCE(net, ${facts.net}::int),
-          stripe_payment_intent_id = COALESCE(stripe_payment_intent_id, ${facts.paymentIntentId}),
-          stripe_charge_id = COALESCE(stripe_charge_id, ${facts.chargeId}),
-          stripe_balance_transaction_id = COALESCE(stripe_balance_transaction_id, ${facts.balanceTransactionId}),
-          updated_at = now()
-        WHERE id = ${paymentId}::uuid`;
+    /** Fills what was unknown when the payment was recorded (Stripe unreachable then): recovery's path. */
+    async fillSettlement(paymentId: string, settlement: ChargeSettlement): Promise<void> {
+      await fill(Prisma.sql`id = ${paymentId}::uuid`, settlement);
     },
 
     /** The same, for the payment of a payment intent (the fee filler's path after a webhook). */
-    async fillFactsByPaymentIntent(paymentIntentId: string, facts: ChargeFacts): Promise<void> {
-      await client.$executeRaw`
-        UPDATE payments SET
-          fee = COALESCE(fee, ${facts.fee}::int), net = COALESCE(net, ${facts.net}::int),
-          stripe_charge_id = COALESCE(stripe_charge_id, ${facts.chargeId}),
-          stripe_balance_transaction_id = COALESCE(stripe_balance_transaction_id, ${facts.balanceTransactionId}),
-          updated_at = now()
-        WHERE stripe_payment_intent_id = ${paymentIntentId} AND fee IS NULL`;
+    async fillSettlementByPaymentIntent(paymentIntentId: string, settlement: ChargeSettlement): Promise<void> {
+      await fill(Prisma.sql`stripe_payment_intent_id = ${paymentIntentId} AND fee IS NULL`, settlement);
     },
 
     /** Settled payments whose fee is still unknown, with what is needed to ask Stripe. */

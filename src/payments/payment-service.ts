@@ -3,7 +3,7 @@
 // (a refund before its checkout completed) is deferred, not dropped: the inbox re-applies it the
 // moment that payment appears, so the order in which Stripe delivers never changes the result.
 import type { Logger } from 'pino';
-import type { ChargeFacts, LedgerPledge, PayoutContents, PayoutRecord } from './payment.ts';
+import type { DisputeStatus, LedgerPledge, PayoutContents, PayoutRecord } from './payment.ts';
 import type { PaymentRef, PaymentRepository } from './payment-repository.ts';
 import type { PledgeLedgerRepository } from './pledge-ledger-repository.ts';
 
@@ -26,7 +26,6 @@ export interface CheckoutFacts {
   subscriptionId: string | null;
   customerId: string | null;
   at: Date;
-  facts: ChargeFacts | null;
 }
 
 export interface InvoiceFacts {
@@ -38,7 +37,6 @@ export interface InvoiceFacts {
   paymentIntentId: string | null;
   periodStart: Date;
   paidAt: Date;
-  facts: ChargeFacts | null;
 }
 
 const processed: LedgerOutcome = { status: 'processed' };
@@ -128,7 +126,6 @@ export function createPaymentService(deps: { payments: PaymentRepository; pledge
         paymentIntentId: c.paymentIntentId,
         invoiceId: null,
         paidAt: status === 'succeeded' ? c.at : null,
-        facts: c.facts,
       });
       await pledges.advance(pledge.id, status === 'failed' ? 'failed' : 'completed');
       return processed;
@@ -165,7 +162,6 @@ export function createPaymentService(deps: { payments: PaymentRepository; pledge
         paymentIntentId: inv.paymentIntentId,
         invoiceId: inv.invoiceId,
         paidAt: inv.paidAt,
-        facts: inv.facts,
       });
       return processed;
     },

@@ -1,9 +1,16 @@
 // What the ledger knows about money, in the service's own terms (no Stripe or Prisma types).
-export type PaymentStatus = 'pending' | 'succeeded' | 'failed';
+import type { Pledge } from '../pledges/pledge.ts';
+
+/** The database's "PaymentStatus" enum, spelled once in TypeScript. */
+export const PAYMENT_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export type DisputeStatus = 'none' | 'open' | 'won' | 'lost';
 
-/** Fee and net of a settled charge, from its balance transaction (null when Stripe was unreachable). */
-export interface ChargeFacts {
+/**
+ * A charge's settlement: its fee and net, from its balance transaction (null while Stripe has
+ * none). Read from Stripe after the payment is recorded (fee-filler.ts, recovery).
+ */
+export interface ChargeSettlement {
   paymentIntentId: string;
   chargeId: string;
   balanceTransactionId: string | null;
@@ -11,7 +18,7 @@ export interface ChargeFacts {
   net: number | null;
 }
 
-/** One charge as Stripe reports it, to be merged into the payments table. */
+/** One charge as Stripe reports it, to be merged into the payments table (its settlement follows later). */
 export interface PaymentRecord {
   pledgeId: string;
   campaignId: string;
@@ -23,21 +30,13 @@ export interface PaymentRecord {
   paymentIntentId: string | null;
   invoiceId: string | null;
   paidAt: Date | null;
-  facts: ChargeFacts | null;
 }
 
 /** The pledge fields the ledger needs to judge a payment against what the donor asked for. */
-export interface LedgerPledge {
-  id: string;
-  campaignId: string;
-  amount: number;
-  coveredFee: number;
-  currency: string;
-  frequency: 'once' | 'monthly';
-  status: 'pending' | 'completed' | 'failed' | 'expired' | 'cancelled';
-  checkoutSessionId: string | null;
-  stripeSubscriptionId: string | null;
-}
+export type LedgerPledge = Pick<
+  Pledge,
+  'id' | 'campaignId' | 'amount' | 'coveredFee' | 'currency' | 'frequency' | 'status' | 'checkoutSessionId' | 'stripeSubscriptionId'
+>;
 
 export type SubscriptionState = 'active' | 'past_due' | 'unpaid' | 'canceled';
 

@@ -1,6 +1,7 @@
 // The pledge side of the ledger: finding the pledge a Stripe object belongs to, and moving its
 // state only forward, so that events applied in any order end in the same state.
 import type { Prisma } from '../generated/prisma/client.ts';
+import { UUID_PATTERN } from '../listing.ts';
 import { pledgeStatusMayBecome } from '../pledges/pledge-status-rule.ts';
 import type { LedgerPledge, SubscriptionState } from './payment.ts';
 
@@ -11,12 +12,10 @@ const FIELDS = {
   checkoutSessionId: true, stripeSubscriptionId: true,
 } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function createPledgeLedgerRepository(client: Client) {
   return {
     findById(id: string): Promise<LedgerPledge | null> {
-      if (!UUID.test(id)) return Promise.resolve(null);
+      if (!UUID_PATTERN.test(id)) return Promise.resolve(null);
       return client.pledge.findUnique({ where: { id }, select: FIELDS });
     },
 
@@ -47,7 +46,7 @@ export function createPledgeLedgerRepository(client: Client) {
         WHERE id = ${id}::uuid`;
     },
 
-    /** Pledges still waiting on Checkout, for reconciliation to ask Stripe about their sessions. */
+    /** Pledges still waiting on Checkout, for recovery to ask Stripe about their sessions. */
     pendingWithSession(createdSince: Date): Promise<Array<{ id: string; checkoutSessionId: string }>> {
       return client.$queryRaw`
         SELECT id::text, checkout_session_id AS "checkoutSessionId" FROM pledges

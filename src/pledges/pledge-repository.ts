@@ -1,8 +1,14 @@
-// Pledge persistence. The only pledge code that knows Prisma.
+// Pledge persistence for the donation path (staff's list reads through pledge-list-repository.ts,
+// the ledger writes through payments/pledge-ledger-repository.ts).
 import type { Database } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import type { NewPledge, Pledge } from './pledge.ts';
+import type { PledgeStatus as DbPledgeStatus } from '../generated/prisma/enums.ts';
+import type { NewPledge, Pledge, PledgeStatus } from './pledge.ts';
 import { pledgeStatusMayBecome } from './pledge-status-rule.ts';
+
+// PLEDGE_STATUSES and the database's enum are one list: this fails to compile if either changes alone.
+const sameStatuses: [PledgeStatus, DbPledgeStatus] extends [DbPledgeStatus, PledgeStatus] ? true : never = true;
+void sameStatuses;
 
 const PLEDGE_FIELDS = {
   id: true, campaignId: true, amount: true, coveredFee: true, currency: true, frequency: true, coverFees: true,
@@ -34,10 +40,6 @@ export function createPledgeRepository({ prisma }: Pick<Database, 'prisma'>) {
       return prisma.pledge.findUnique({ where: { idempotencyKey: key }, select: PLEDGE_FIELDS });
     },
 
-    findBySessionId(checkoutSessionId: string): Promise<Pledge | null> {
-      return prisma.pledge.findUnique({ where: { checkoutSessionId }, select: PLEDGE_FIELDS });
-    },
-
     /** The pledge behind a Checkout Session with its payments as charged, for the thank-you page. */
     findWithPaymentStatesBySessionId(checkoutSessionId: string) {
       return prisma.pledge.findUnique({
@@ -62,10 +64,6 @@ export function createPledgeRepository({ prisma }: Pick<Database, 'prisma'>) {
         take: limit,
         select: { name: true, message: true, dedication: true, completedAt: true },
       });
-    },
-
-    findById(id: string): Promise<Pledge | null> {
-      return prisma.pledge.findUnique({ where: { id }, select: PLEDGE_FIELDS });
     },
 
     /**

@@ -1,9 +1,10 @@
 // POST /api/pledges: HTTP only. JSON gets JSON; the HTML form (form-encoded) is handed to the
-// web layer, which answers with a redirect to Checkout or the form again.
+// web layer, which answers with a redirect to Checkout or the form again. Both submit through
+// PledgeService.create, which judges the request and names each field that fails.
 import { Router, type RequestHandler } from 'express';
 import { parseOrThrow } from '../http/validation.ts';
 import { z } from 'zod';
-import { idempotencyKeySchema, pledgeRequestSchema } from './pledge-schemas.ts';
+import { idempotencyKeySchema } from './pledge-schemas.ts';
 import type { PledgeService } from './pledge-service.ts';
 import { AppError } from '../http/app-error.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -43,8 +44,7 @@ export function pledgeRoutes(deps: {
     const { 'Idempotency-Key': idempotencyKey } = parseOrThrow(idempotencyHeader, {
       'Idempotency-Key': req.get('Idempotency-Key'),
     });
-    const body = parseOrThrow(pledgeRequestSchema, req.body ?? {});
-    const { pledge, replayed } = await deps.pledges.create(body, { idempotencyKey, clientAddress: req.ip });
+    const { pledge, replayed } = await deps.pledges.create(req.body ?? {}, { idempotencyKey, clientAddress: req.ip });
     if (replayed) res.set('Idempotent-Replayed', 'true');
     res.status(201).json(pledge);
   });

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { SLUG_PATTERN } from '../campaigns/campaign.ts';
 import { STRIPE_MAX_AMOUNT } from '../money/currency.ts';
+import { cursorField, inOrder, orderMessage, pageLimit, window } from '../listing.ts';
+import { PLEDGE_STATUSES } from './pledge.ts';
 import { hasHiddenCharacter, hasVisibleCharacter } from './visible-text.ts';
 
 const LINE_BREAK = /[\n\r\u2028\u2029]/u;
@@ -84,13 +86,43 @@ export const pledgeFormSchema = z.strictObject({
 
 export type PledgeForm = z.infer<typeof pledgeFormSchema>;
 
+/**
+ * What the form handler itself reads: the form's own fields. The donor's are passed on as they
+ * came and judged by the pledge service (PledgeService.create), the same way as the API's.
+ */
+const passedOn = z.unknown().optional();
+export const pledgeFormFieldsSchema = pledgeFormSchema.extend({
+  campaign: passedOn,
+  currency: passedOn,
+  frequency: passedOn,
+  email: passedOn,
+  name: passedOn,
+  message: passedOn,
+  dedication: passedOn,
+});
+
 export const idempotencyKeySchema = z
   .string()
   .regex(/^[\x21-\x7E]{1,255}$/, 'must be 1 to 255 visible ASCII characters');
 
+export const pledgeStatus = z.enum(PLEDGE_STATUSES, `must be ${PLEDGE_STATUSES.slice(0, -1).join(', ')} or ${PLEDGE_STATUSES.at(-1)}`);
+
 export const pledgeResponseSchema = z.object({
   id: z.uuid(),
-  status: z.enum(['pending', 'completed', 'failed', 'expired', 'cancelled']),
+  status: pledgeStatus,
   checkoutUrl: z.url(),
   checkoutSessionId: z.string(),
 });
+
+/** GET /api/admin/pledges: staff's list of pledges. */
+export const pledgeListQuery = z
+  .strictObject({
+    campaign: campaignSlug.optional(),
+    status: pledgeStatus.optional(),
+    ...window,
+    cursor: cursorField.optional(),
+    limit: pageLimit.optional().default(50),
+  })
+  .refine(inOrder, orderMessage);
+
+export type PledgeListQuery = z.infer<typeof pledgeListQuery>;

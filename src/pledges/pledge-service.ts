@@ -4,17 +4,17 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isOpen, type Campaign } from '../campaigns/campaign.ts';
 import type { CampaignRepository } from '../campaigns/campaign-repository.ts';
-import { AppError } from '../http/app-error.ts';
+import { Conflict, issuesToDetails, NotFound, PaymentProviderError, ValidationFailed, type ErrorDetail } from '../errors.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import {
   decimalsOf, formatMoney, isChargeableAmount, minimumChargeOf, STRIPE_MAX_AMOUNT,
 } from '../money/currency.ts';
 import { grossUpForFees, type FeeModel } from '../money/fees.ts';
-import type { CheckoutGateway } from '../stripe/checkout-gateway.ts';
+import type { CheckoutGateway } from './checkout-gateway.ts';
 import { attemptIsOver, sessionExpiresAt } from './expired-attempt.ts';
 import { donationReference, nextMonthlyCharge, type Pledge } from './pledge.ts';
 import type { PledgeRepository } from './pledge-repository.ts';
-import type { PledgeRequest } from './pledge-schemas.ts';
+import { campaignSlug, currencyCode, pledgeRequestSchema, type PledgeRequest } from './pledge-schemas.ts';
 
 /** What stands between a pledge and Stripe: the global card-testing budget and a bounded lane. */
 export interface CheckoutGate {
@@ -80,18 +80,19 @@ const MIN_SESSION_LIFETIME_MS = 35 * 60_000;
 export function createPledgeService(deps: PledgeServiceDeps) {
   const now = deps.clock ?? (() => new Date());
 
-  async function openCampaign(slug: string): Promise<Campaign> {
+  /** The campaign a pledge names, if it takes donations now; else the field's problem. */
+  async function openCampaign(slug: string): Promise<{ campaign: Campaign } | { problem: ErrorDetail }> {
     const campaign = await deps.campaigns.findBySlug(slug);
-    if (!campaign) throw fieldError('campaign', `There is no campaign '${slug}'`);
+    if (!campaign) return { problem: { field: 'campaign', message: `There is no campaign '${slug}'` } };
     const at = now();
     if (!isOpen(campaign, at)) {
       const message =
         at < campaign.startsAt
           ? `This campaign opens for donations on ${campaign.startsAt.toISOString()}`
           : `This campaign closed for donations on ${campaign.endsAt.toISOString()}`;
-      throw fieldError('campaign', message);
+      return { problem: { field: 'campaign', message } };
     }
-    return campaign;
+    return { campaign };
   }
 
   function limitsFor(currency: string) {
@@ -103,23 +104,57 @@ export function createPledgeService(deps: PledgeServiceDeps) {
     };
   }
 
-  function checkAmount(request: PledgeRequest, campaign: Campaign): { amount: number; coveredFee: number } {
-    if (request.currency !== campaign.currency) {
-      throw fieldError('currency', `This campaign takes ${campaign.currency.toUpperCase()}`);
-    }
+  /** What is charged for a request to this campaign (the gift, grossed up if the donor covers the fee), or the field's problem. */
+  function chargeFor(
+    request: Pick<PledgeRequest, 'amount' | 'currency' | 'coverFees'>,
+    campaign: Campaign,
+  ): { amount: number; coveredFee: number } | { problem: ErrorDetail } {
+    const problem = (field: string, message: string) => ({ problem: { field, message } });
+    if (request.currency !== campaign.currency) return problem('currency', `This campaign takes ${campaign.currency.toUpperCase()}`);
     const { currency } = campaign;
     const { min: minimum, max: maximum } = limitsFor(currency);
-    if (!isChargeableAmount(request.amount, currency)) {
-      throw fieldError('amount', `is not an amount ${currency.toUpperCase()} can be charged in`);
-    }
-    if (request.amount < minimum) throw fieldError('amount', `must be at least ${formatMoney(minimum, currency)}`);
-    if (request.amount > maximum) throw fieldError('amount', `must be at most ${formatMoney(maximum, currency)}`);
+    if (!isChargeableAmount(request.amount, currency)) return problem('amount', `is not an amount ${currency.toUpperCase()} can be charged in`);
+    if (request.amount < minimum) return problem('amount', `must be at least ${formatMoney(minimum, currency)}`);
+    if (request.amount > maximum) return problem('amount', `must be at most ${formatMoney(maximum, currency)}`);
     if (!request.coverFees) return { amount: request.amount, coveredFee: 0 };
     const { gross, coveredFee } = grossUpForFees(request.amount, deps.feeModel);
     // Three-decimal currencies charge in tens of their minor unit: round the donor's extra up.
     const chargeable = decimalsOf(currency) === 3 ? Math.ceil(gross / 10) * 10 : gross;
-    if (chargeable > STRIPE_MAX_AMOUNT) throw fieldError('amount', 'is too large to cover the fee on');
+    if (chargeable > STRIPE_MAX_AMOUNT) return problem('amount', 'is too large to cover the fee on');
     return { amount: chargeable, coveredFee: coveredFee + (chargeable - gross) };
+  }
+
+  /**
+   * The campaign's and the amount's problems with a request whose shape may be wrong elsewhere,
+   * judged from whatever parts of it are well-formed: a donor fixes every field in one go.
+   */
+  async function ruleProblems(input: unknown): Promise<ErrorDetail[]> {
+    const raw = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+    const slug = campaignSlug.safeParse(raw.campaign);
+    if (!slug.success) return [];
+    const open = await openCampaign(slug.data);
+    if ('problem' in open) return [open.problem];
+    const currency = currencyCode.safeParse(raw.currency);
+    const amount = raw.amount;
+    if (!currency.success || typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) return [];
+    const charge = chargeFor({ amount, currency: currency.data, coverFees: raw.coverFees === true }, open.campaign);
+    return 'problem' in charge ? [charge.problem] : [];
+  }
+
+  /** The request, well-formed, or every problem with it at once (ValidationFailed). */
+  async function parse(input: unknown): Promise<PledgeRequest> {
+    const parsed = pledgeRequestSchema.safeParse(input);
+    if (parsed.success) return parsed.data;
+    throw new ValidationFailed([...issuesToDetails(parsed.error.issues), ...(await ruleProblems(input))]);
+  }
+
+  /** The campaign and the charge of a well-formed request, or its one problem (ValidationFailed). */
+  async function admit(request: PledgeRequest): Promise<{ campaign: Campaign; amount: number; coveredFee: number }> {
+    const open = await openCampaign(request.campaign);
+    if ('problem' in open) throw refusal(open.problem);
+    const charge = chargeFor(request, open.campaign);
+    if ('problem' in charge) throw refusal(charge.problem);
+    return { campaign: open.campaign, ...charge };
   }
 
   async function checkoutFor(pledge: Pledge, campaign: Campaign): Promise<CreatedPledge> {
@@ -127,7 +162,7 @@ export function createPledgeService(deps: PledgeServiceDeps) {
     // (same idempotency key) sends the same body and Stripe returns the same session.
     const expiresAt = sessionExpiresAt(pledge, deps.checkoutExpiryMinutes);
     if (expiresAt.getTime() - now().getTime() < MIN_SESSION_LIFETIME_MS) {
-      throw new AppError(409, 'pledge_expired', 'This donation attempt is too old to resume; please start a new one.');
+      throw new Conflict('This donation attempt is too old to resume; please start a new one.', 'pledge_expired');
     }
     const cancel = new URL(`${deps.publicUrl}/donate/cancelled`);
     cancel.searchParams.set('campaign', campaign.slug);
@@ -150,7 +185,9 @@ export function createPledgeService(deps: PledgeServiceDeps) {
       const saved = await deps.pledges.attachCheckoutSession(pledge.id, session);
       return { id: saved.id, status: saved.status, checkoutUrl: session.url, checkoutSessionId: session.id };
     } catch (error) {
-      if (error instanceof AppError && error.status >= 500) {
+      // Stripe failed to make the session (down, refusing, answering nonsense): the pledge has
+      // none, and says so until a retry with its key makes one.
+      if (error instanceof PaymentProviderError) {
         deps.logger.warn({ pledgeId: pledge.id, code: error.code }, 'checkout session could not be created');
         await deps.pledges.markCheckoutFailed(pledge.id);
       }
@@ -160,6 +197,20 @@ export function createPledgeService(deps: PledgeServiceDeps) {
 
   return {
     limitsFor,
+
+    /**
+     * Every problem with a pledge request, by field, without making it: for a form that has
+     * problems of its own (an amount it could not read) and shows them all together.
+     */
+    async problems(input: unknown): Promise<ErrorDetail[]> {
+      try {
+        await admit(await parse(input));
+        return [];
+      } catch (error) {
+        if (error instanceof ValidationFailed) return error.details;
+        throw error;
+      }
+    },
 
     async recentSupporters(campaignId: string, limit = 10): Promise<Supporter[]> {
       const rows = await deps.pledges.recentSupporters(campaignId, limit);
@@ -200,7 +251,13 @@ export function createPledgeService(deps: PledgeServiceDeps) {
       };
     },
 
-    async create(request: PledgeRequest, context: PledgeContext = {}): Promise<{ pledge: CreatedPledge; replayed: boolean }> {
+    /**
+     * Makes a pledge and its Checkout Session from a request as the donor sent it (the API's JSON,
+     * or the form's fields with the amount in minor units). Bad input: ValidationFailed naming
+     * every field that failed, nothing written.
+     */
+    async create(input: unknown, context: PledgeContext = {}): Promise<{ pledge: CreatedPledge; replayed: boolean }> {
+      const request = await parse(input);
       const requestHash = hashRequest(request);
       if (context.idempotencyKey) {
         const existing = await deps.pledges.findByIdempotencyKey(context.idempotencyKey);
@@ -208,8 +265,7 @@ export function createPledgeService(deps: PledgeServiceDeps) {
           return { pledge: await resume(existing, requestHash, context), replayed: true };
         }
       }
-      const campaign = await openCampaign(request.campaign);
-      const { amount, coveredFee } = checkAmount(request, campaign);
+      const { campaign, amount, coveredFee } = await admit(request);
       // Everything refusable is refused above; what is left will call Stripe.
       const started = await deps.gate.enter(context.clientAddress, async (): Promise<{ existing: Pledge } | { created: CreatedPledge }> => {
         const { pledge, created } = await deps.pledges.insertOrFindByKey({
@@ -256,20 +312,20 @@ export function createPledgeService(deps: PledgeServiceDeps) {
   /** The same Idempotency-Key again: the same answer, or a 409 if the body changed. */
   async function resume(pledge: Pledge, requestHash: string, context: PledgeContext): Promise<CreatedPledge> {
     if (pledge.requestHash !== requestHash) {
-      throw AppError.conflict('This Idempotency-Key was already used with a different request');
+      throw new Conflict('This Idempotency-Key was already used with a different request');
     }
     if (pledge.checkoutSessionId && pledge.checkoutUrl) {
       return { id: pledge.id, status: pledge.status, checkoutUrl: pledge.checkoutUrl, checkoutSessionId: pledge.checkoutSessionId };
     }
     const campaign = await deps.campaigns.findById(pledge.campaignId);
-    if (!campaign) throw AppError.notFound('Campaign');
+    if (!campaign) throw new NotFound('Campaign');
     // A retry after Stripe failed calls Stripe again.
     return deps.gate.enter(context.clientAddress, () => checkoutFor(pledge, campaign));
   }
 }
 
-export function fieldError(field: string, message: string): AppError {
-  return AppError.validation([{ field, message }], `Invalid ${field}: ${message}`);
+function refusal(problem: ErrorDetail): ValidationFailed {
+  return ValidationFailed.field(problem.field ?? 'request', problem.message);
 }
 
 function hashRequest(request: PledgeRequest): string {

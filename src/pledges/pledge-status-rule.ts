@@ -8,7 +8,10 @@ import type { PledgeStatus } from './pledge.ts';
 // Forward only, later states win, so events applied in any order end in the same state: money taken
 // beats an expiry notice; a completed pledge whose delayed bank debit bounced has failed; a
 // cancelled monthly pledge stays cancelled whatever arrives late.
-const PLEDGE_STATUS_ORDER: readonly PledgeStatus[] = ['pending', 'expired', 'completed', 'failed', 'cancelled'];
+const PLEDGE_STATUS_ORDER = ['pending', 'expired', 'completed', 'failed', 'cancelled'] as const satisfies readonly PledgeStatus[];
+// Every status has its place in the order: a status added to PLEDGE_STATUSES alone fails to compile here.
+const ordersEveryStatus: Exclude<PledgeStatus, (typeof PLEDGE_STATUS_ORDER)[number]> extends never ? true : never = true;
+void ordersEveryStatus;
 
 /**
  * SQL that is true when the `pledges` row in scope may move to `next`: a later state, or the one

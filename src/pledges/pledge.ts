@@ -1,5 +1,12 @@
+// What a donor asked for, in the service's own terms.
 export type Frequency = 'once' | 'monthly';
-export type PledgeStatus = 'pending' | 'completed' | 'failed' | 'expired' | 'cancelled';
+
+/**
+ * Every state a pledge can be in: the one list, the database's "PledgeStatus" enum spelled in
+ * TypeScript (pledge-repository.ts fails to compile if the two ever differ).
+ */
+export const PLEDGE_STATUSES = ['pending', 'completed', 'failed', 'expired', 'cancelled'] as const;
+export type PledgeStatus = (typeof PLEDGE_STATUSES)[number];
 
 export interface Pledge {
   id: string;

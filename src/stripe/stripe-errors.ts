@@ -1,14 +1,15 @@
-// What a failed Stripe call means for our caller, mapped once: Stripe being down, slow or
-// throttling is a 503 (retry later, nothing was taken); Stripe refusing our request is a 502
-// (our side is wrong: logged as an error, the donor gets a plain message).
+// What a failed Stripe call means for our caller, said once in the domain's terms: Stripe being
+// down, slow or throttling is PaymentProviderUnavailable (retry later, nothing was taken); Stripe
+// refusing our request is PaymentProviderRefused (our side is wrong: logged as an error, the donor
+// gets a plain message). src/http/error-handler.ts gives each its status.
 import Stripe from 'stripe';
-import { AppError } from '../http/app-error.ts';
+import { DomainError, PaymentProviderError, PaymentProviderRefused, PaymentProviderUnavailable } from '../errors.ts';
 
-export function toStripeAppError(error: unknown): AppError {
-  if (error instanceof AppError) return error;
+export function toProviderError(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
   if (error instanceof Stripe.errors.StripeRateLimitError) {
-    return new AppError(503, 'stripe_unavailable', 'Our payment provider is busy. Please try again in a minute; you have not been charged.', undefined, {
-      'Retry-After': '30',
+    return new PaymentProviderUnavailable('Our payment provider is busy. Please try again in a minute; you have not been charged.', 30, {
+      cause: error,
     });
   }
   if (
@@ -16,17 +17,25 @@ export function toStripeAppError(error: unknown): AppError {
     error instanceof Stripe.errors.StripeAPIError ||
     (error instanceof Stripe.errors.StripeError && (error.statusCode ?? 0) >= 500)
   ) {
-    return new AppError(503, 'stripe_unavailable', 'Our payment provider cannot be reached right now. Please try again shortly; you have not been charged.', undefined, {
-      'Retry-After': '10',
-    });
+    return new PaymentProviderUnavailable(
+      'Our payment provider cannot be reached right now. Please try again shortly; you have not been charged.',
+      10,
+      { cause: error },
+    );
   }
   if (error instanceof Stripe.errors.StripeError) {
-    return new AppError(502, 'stripe_error', 'Our payment provider refused the request. Please try again later; you have not been charged.');
+    return new PaymentProviderRefused('Our payment provider refused the request. Please try again later; you have not been charged.', {
+      cause: error,
+    });
   }
-  return error instanceof Error ? new AppError(500, 'internal_error', 'Something went wrong on our side') : new AppError(500, 'internal_error', String(error));
+  return new PaymentProviderError(error instanceof Error ? error.message : String(error), { cause: error });
 }
 
-/** Whether a Stripe failure may pass if the same call is made again later. */
-export function isTransientStripeError(error: unknown): boolean {
-  return toStripeAppError(error).status === 503;
+/** Runs one Stripe call, its failure said as a domain error. */
+export async function callStripe<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw toProviderError(error);
+  }
 }

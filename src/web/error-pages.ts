@@ -2,7 +2,7 @@
 // cannot be built, gets HTML saying what happened and what to do next, with the status and
 // Retry-After a program would read. The JSON API keeps its JSON errors (src/http/error-handler.ts).
 import type { ErrorRequestHandler, Request } from 'express';
-import { slugParams } from '../campaigns/campaign-routes.ts';
+import { slugParams } from '../campaigns/campaign-schemas.ts';
 import type { AppError } from '../http/app-error.ts';
 import { reportError } from '../http/error-handler.ts';
 import { html, type SafeHtml } from './html.ts';

@@ -7,12 +7,11 @@ import type { Logger } from 'pino';
 import { isOpen, type Campaign } from '../campaigns/campaign.ts';
 import type { CampaignService } from '../campaigns/campaign-service.ts';
 import type { ProgressReader } from '../campaigns/progress-reader.ts';
-import { slugParams } from '../campaigns/campaign-routes.ts';
-import { AppError } from '../http/app-error.ts';
+import { slugParams } from '../campaigns/campaign-schemas.ts';
+import { issuesToDetails, ValidationFailed } from '../errors.ts';
 import { isDatabaseUnavailable, toAppError } from '../http/error-handler.ts';
-import { issuesToDetails } from '../http/validation.ts';
-import { formatMinor, formatMoney, parseMajorAmount } from '../money/currency.ts';
-import { pledgeFormSchema, pledgeRequestSchema } from '../pledges/pledge-schemas.ts';
+import { formatMinor, parseMajorAmount } from '../money/currency.ts';
+import { pledgeFormFieldsSchema } from '../pledges/pledge-schemas.ts';
 import type { PledgeService } from '../pledges/pledge-service.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
 import { donationPage, type FormValues } from './donation-page.ts';
@@ -123,47 +122,41 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
     const slug = typeof body.campaign === 'string' ? body.campaign : '';
     // Only "no such campaign" is a form error: a database that cannot answer is an outage (503).
     const campaign = slugParams.safeParse({ slug }).success ? await deps.campaigns.find(slug) : null;
-    if (!campaign) throw AppError.validation([{ field: 'campaign', message: 'Unknown campaign' }]);
+    if (!campaign) throw new ValidationFailed([{ field: 'campaign', message: 'Unknown campaign' }]);
     const rerender = async (status: number, errors: Record<string, string>) => {
       res.status(status).type('html').send(await renderDonation(campaign, { values, errors }));
     };
 
-    const form = pledgeFormSchema.safeParse(body);
+    const form = pledgeFormFieldsSchema.safeParse(body);
     if (form.success && form.data.website) {
       // Honeypot filled: a bot. Answer as if it worked, write nothing, and say so in the logs.
       deps.logger.warn({ clientAddress: req.ip, campaign: slug }, 'honeypot field filled: pledge dropped');
       res.locals.errorCode = 'honeypot';
       return res.redirect(303, '/donate/thanks');
     }
-    // Every field's problem at once, the amount's included, so the donor fixes them in one go.
+    // The form's own problems: its fields, and an amount typed in major units it cannot read.
     const typed = values.amount === 'custom' || values.amount === undefined ? (values.custom_amount ?? '') : values.amount;
     const amount = parseMajorAmount(typed, campaign.currency);
     const errors = form.success ? {} : toFieldErrors(issuesToDetails(form.error.issues));
     if (amount === null) errors.amount ??= typed.trim() ? 'Enter an amount like 25 or 25.50' : 'Choose or enter an amount';
-    const limits = deps.pledges.limitsFor(campaign.currency);
-    if (amount !== null && amount < limits.min) errors.amount ??= `Must be at least ${formatMoney(limits.min, campaign.currency)}`;
-    if (amount !== null && amount > limits.max) errors.amount ??= `Must be at most ${formatMoney(limits.max, campaign.currency)}`;
-    const src = form.success ? form.data : values;
-    const request = pledgeRequestSchema.safeParse({
-      campaign: slug,
-      currency: body.currency,
-      frequency: src.frequency,
-      email: src.email,
-      name: src.name,
-      message: src.message,
-      dedication: src.dedication,
-      anonymous: src.anonymous,
-      coverFees: src.coverFees,
+    // The pledge as the API takes it; the service judges it (an unreadable amount is sent as 0,
+    // which it refuses too, so nothing is made while the form has problems of its own).
+    const request = {
+      campaign: slug, currency: body.currency, frequency: body.frequency, email: body.email, name: body.name,
+      message: body.message, dedication: body.dedication,
+      anonymous: form.success ? form.data.anonymous : values.anonymous,
+      coverFees: form.success ? form.data.coverFees : values.coverFees,
       amount: amount ?? 0,
-    });
-    if (!request.success) Object.assign(errors, { ...toFieldErrors(issuesToDetails(request.error.issues)), ...errors });
-    if (!form.success || !request.success || amount === null) {
+    };
+    if (!form.success || amount === null) {
+      // Every field's problem at once, the service's beside the form's, so the donor fixes them in one go.
+      Object.assign(errors, { ...toFieldErrors(await deps.pledges.problems(request)), ...errors });
       res.locals.errorCode = 'validation_failed';
       return rerender(400, errors);
     }
     try {
-      const { pledge } = await deps.pledges.create(request.data, {
-        idempotencyKey: form.data.form_token ? `form-${form.data.form_token}` : undefined,
+      const { pledge } = await deps.pledges.create(request, {
+        idempotencyKey: form.success && form.data.form_token ? `form-${form.data.form_token}` : undefined,
         clientAddress: req.ip,
       });
       res.redirect(303, pledge.checkoutUrl);

@@ -1,7 +1,8 @@
 // Event type -> handler. Types not listed here are stored as ignored and acknowledged.
 import type Stripe from 'stripe';
+import { PaymentProviderRefused } from '../errors.ts';
 import { subjectOf, type CheckoutFacts } from '../payments/payment-service.ts';
-import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
+import type { LedgerGateway } from '../payments/ledger-gateway.ts';
 import type { EventHandler, HandlerMap } from './event-handler.ts';
 import { lifecycleHandlers } from './lifecycle-handlers.ts';
 import { PermanentEventError } from './webhook-errors.ts';
@@ -37,7 +38,6 @@ function checkoutHandler(outcome: CheckoutFacts['outcome']): EventHandler<Stripe
         subscriptionId: idOf(s.subscription),
         customerId: idOf(s.customer),
         at: fromUnix(event.created),
-        facts: null,
       }),
   };
 }
@@ -89,7 +89,6 @@ const invoicePaid: EventHandler<Stripe.Invoice, InvoicePrepared> = {
       paymentIntentId: prepared?.paymentIntentId ?? invoicePaymentIntentId(inv),
       periodStart: invoicePeriodStart(inv),
       paidAt: invoicePaidAt(inv),
-      facts: null,
     });
   },
 };
@@ -109,7 +108,7 @@ const payoutState: EventHandler<Stripe.Payout, Awaited<ReturnType<LedgerGateway[
       return await gateway.payoutContents(po.id);
     } catch (error) {
       // Stripe down: let Stripe retry the event. Stripe refusing (no such payout): never works.
-      if ((error as { status?: number }).status === 502) throw new PermanentEventError(`payout ${po.id}: ${(error as Error).message}`);
+      if (error instanceof PaymentProviderRefused) throw new PermanentEventError(`payout ${po.id}: ${error.message}`);
       throw error;
     }
   },

@@ -3,12 +3,12 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { createLedgerFactory, type Ledger } from '../payments/ledger.ts';
+import { createLedgerRules, type LedgerRules } from '../payments/ledger-rules.ts';
 import { createWebhookEventRepository, type WebhookEventRepository } from './webhook-event-repository.ts';
 
 export interface InboxTransaction {
   events: WebhookEventRepository;
-  ledger(logger: Logger): Ledger;
+  ledger(logger: Logger): LedgerRules;
   /**
    * Transaction-scoped advisory locks on subjects ("pi:...", "sub:..."), taken in a fixed order:
    * two events about one payment never interleave, on any instance, and events about different
@@ -31,7 +31,7 @@ function bind(client: Prisma.TransactionClient): InboxTransaction {
   let savepoints = 0;
   return {
     events: createWebhookEventRepository(client),
-    ledger: createLedgerFactory(client),
+    ledger: createLedgerRules(client),
     async lock(subjects) {
       for (const subject of [...new Set(subjects)].sort()) {
         await client.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended(${subject}, 0))) l`;

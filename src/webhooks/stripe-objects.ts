@@ -6,15 +6,10 @@
 // (null) or fail as a PermanentEventError (stored as failed, replayable), never as a TypeError
 // that would answer 5xx and have Stripe retry it for three days.
 import type Stripe from 'stripe';
+import { idOf, type Ref } from '../stripe/stripe-refs.ts';
 import { PermanentEventError } from './webhook-errors.ts';
 
-type Ref = string | { id: string } | null | undefined;
-
-export const idOf = (value: Ref): string | null => {
-  if (typeof value === 'string') return value;
-  const id = value && typeof value === 'object' ? (value as { id?: unknown }).id : undefined;
-  return typeof id === 'string' ? id : null;
-};
+export { disputeState, idOf } from '../stripe/stripe-refs.ts';
 
 const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
@@ -59,15 +54,6 @@ export function invoicePaidAt(invoice: Stripe.Invoice): Date {
 
 export function sessionPledgeHint(session: Stripe.Checkout.Session): string | null {
   return stringOrNull((session.metadata as Record<string, unknown> | null)?.pledge_id) ?? stringOrNull(session.client_reference_id);
-}
-
-/** Warnings (inquiries) move no money; a closed warning is no chargeback either. */
-export function disputeState(status: Stripe.Dispute.Status): 'open' | 'won' | 'lost' | 'inquiry' {
-  if (typeof status !== 'string') return 'open';
-  if (status === 'won') return 'won';
-  if (status === 'lost') return 'lost';
-  if (status.startsWith('warning_')) return 'inquiry';
-  return 'open';
 }
 
 export const fromUnix = (seconds: number): Date => {

@@ -1,4 +1,4 @@
-// The inbox: every verified Stripe event goes through `receive` (webhooks, reconciliation) or
+// The inbox: every verified Stripe event goes through `receive` (webhooks, recovery) or
 // `replay` (a failed event, by id). Exactly once comes from the database, not from Stripe:
 //   BEGIN; INSERT the event ON CONFLICT (id) DO NOTHING  -- a duplicate, even one arriving at the
 //   same moment on another instance, waits on the primary key and then finds the row: done.
@@ -6,11 +6,11 @@
 // Any transient failure rolls all of it back and the caller answers 5xx so Stripe retries.
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import { AppError } from '../http/app-error.ts';
+import { Conflict, NotFound } from '../errors.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { FeeFiller } from '../payments/fee-filler.ts';
 import type { LedgerOutcome } from '../payments/payment-service.ts';
-import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
+import type { LedgerGateway } from '../payments/ledger-gateway.ts';
 import { envelopeProblem } from './event-envelope.ts';
 import type { HandlerMap } from './event-handler.ts';
 import { eventHandlers } from './event-handlers.ts';
@@ -31,7 +31,7 @@ export interface WebhookInboxDeps {
   logger: Logger;
   /** Which events are this service's (the key's mode, the account): others are stored as ignored. */
   scope: EventScope;
-  /** Follow-up reads of fees once a payment is committed; without it, reconciliation fills them. */
+  /** Follow-up reads of fees once a payment is committed; without it, recovery fills them. */
   fees?: FeeFiller;
   handlers?: HandlerMap;
   metrics?: Pick<Metrics, 'webhookEvent'>;
@@ -176,8 +176,8 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
     /** Applies a failed event again, by its Stripe id (the admin API's replay). */
     async replay(eventId: string): Promise<InboxResult> {
       const stored = await store.events.find(eventId);
-      if (!stored) throw AppError.notFound(`Webhook event '${eventId}'`);
-      if (stored.status !== 'failed') throw AppError.conflict(`Webhook event '${eventId}' is ${stored.status}; only failed events are replayed`);
+      if (!stored) throw new NotFound(`Webhook event '${eventId}'`);
+      if (stored.status !== 'failed') throw new Conflict(`Webhook event '${eventId}' is ${stored.status}; only failed events are replayed`);
       const event = stored.payload;
       const logger = deps.logger.child({ eventId: event.id, eventType: event.type, source: 'replay' });
       const problem = envelopeProblem(event);

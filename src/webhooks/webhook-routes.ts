@@ -1,10 +1,10 @@
 // POST /webhooks/stripe: HTTP only. Reads the raw bytes (the signature covers them exactly, so
-// this router is mounted before any JSON parser), verifies them with the SDK, hands the event to
+// this router is mounted before any JSON parser), verifies them (webhook-gateway.ts), hands the event to
 // the inbox. 200 = stored (applied, ignored, deferred, failed for good or duplicate); 5xx = retry.
 import express, { Router, type ErrorRequestHandler } from 'express';
-import type Stripe from 'stripe';
 import { AppError } from '../http/app-error.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { WebhookGateway } from './webhook-gateway.ts';
 import type { WebhookInbox } from './webhook-inbox.ts';
 
 export const WEBHOOK_PATH = '/webhooks/stripe';
@@ -16,8 +16,7 @@ const STORABLE_ID = /^[\x21-\x7E]{1,255}$/;
 
 export function webhookRoutes(deps: {
   inbox: WebhookInbox;
-  stripe: Stripe;
-  webhookSecret: string;
+  verifier: WebhookGateway;
   metrics?: Pick<Metrics, 'webhookEvent'>;
 }): Router {
   const router = Router();
@@ -26,15 +25,10 @@ export function webhookRoutes(deps: {
     const signature = req.get('Stripe-Signature');
     if (!signature) throw new AppError(400, 'missing_signature', 'Missing Stripe-Signature header');
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new AppError(400, 'invalid_body', 'Empty webhook body');
-    let event: Stripe.Event;
-    try {
-      event = deps.stripe.webhooks.constructEvent(req.body, signature, deps.webhookSecret, SIGNATURE_TOLERANCE_SECONDS);
-    } catch (error) {
-      if ((error as { type?: string }).type === 'StripeSignatureVerificationError') {
-        throw new AppError(400, 'invalid_signature', 'Stripe signature verification failed');
-      }
-      throw new AppError(400, 'invalid_body', 'Webhook body is not a Stripe event');
-    }
+    const delivery = deps.verifier.verify(req.body, signature, SIGNATURE_TOLERANCE_SECONDS);
+    if (!delivery.ok && delivery.problem === 'signature') throw new AppError(400, 'invalid_signature', 'Stripe signature verification failed');
+    if (!delivery.ok) throw new AppError(400, 'invalid_body', 'Webhook body is not a Stripe event');
+    const { event } = delivery;
     // Stored by its id: an event without a usable one (printable, as Stripe's evt_... ids are) cannot be kept.
     if (typeof event?.id !== 'string' || !STORABLE_ID.test(event.id) || !event.type || !event.data?.object) {
       throw new AppError(400, 'invalid_body', 'Webhook body is not a Stripe event');

@@ -9,7 +9,7 @@ import type { Database } from '../../src/db/client.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createFeeFiller, type FeeFiller } from '../../src/payments/fee-filler.ts';
 import { createPaymentRepository } from '../../src/payments/payment-repository.ts';
-import { createLedgerGateway } from '../../src/stripe/ledger-gateway.ts';
+import { createLedgerGateway } from '../../src/stripe/stripe-ledger-gateway.ts';
 import { createStripeClient } from '../../src/stripe/stripe-client.ts';
 import { createStripeEmulator, type EmulatorOptions, type StripeEmulator } from 'stripe-emulator';
 

@@ -3,7 +3,7 @@
 // cell either way: csv_text gives NULL where neutralise gives '').
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { neutralise } from '../../../src/admin/csv.ts';
+import { neutralise } from '../../../src/payments/csv.ts';
 import { SUPPORTED_CURRENCIES, decimalsOf, formatMinor } from '../../../src/money/currency.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 

@@ -9,13 +9,13 @@ import fc from 'fast-check';
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { csvExportRoutes } from '../../../src/admin/admin-routes.ts';
-import { dateOnly, isoUtc, money, neutralise, yesNo } from '../../../src/admin/csv.ts';
+import { csvExportRoutes } from '../../../src/payments/export-routes.ts';
+import { dateOnly, isoUtc, money, neutralise, yesNo } from '../../../src/payments/csv.ts';
 import {
   createExportRepository, paymentsCopySql, payoutsCopySql, pledgesCopySql, type ExportFilter,
-} from '../../../src/admin/export-repository.ts';
-import { createExportService, PAYMENT_COLUMNS, PAYOUT_COLUMNS, PLEDGE_COLUMNS } from '../../../src/admin/export-service.ts';
-import { createExportSlots } from '../../../src/admin/export-slots.ts';
+} from '../../../src/payments/export-repository.ts';
+import { createExportService, PAYMENT_COLUMNS, PAYOUT_COLUMNS, PLEDGE_COLUMNS } from '../../../src/payments/export-service.ts';
+import { createExportSlots } from '../../../src/payments/export-slots.ts';
 import { errorHandler } from '../../../src/http/error-handler.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { buildApp, listen } from '../../helpers/app.ts';

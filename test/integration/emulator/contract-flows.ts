@@ -3,7 +3,7 @@
  * object it makes, so that the schema contract test sees each kind of response and webhook.
  */
 import Stripe from 'stripe';
-import { createCheckoutGateway } from '../../../src/stripe/checkout-gateway.ts';
+import { createCheckoutGateway } from '../../../src/stripe/stripe-checkout-gateway.ts';
 import { donationSessionParams, monthlySessionParams, type Harness } from 'stripe-emulator/test-harness';
 
 type Helper = Harness['helper'];

@@ -3,8 +3,9 @@
 // (fees are then recorded as unknown, never a reason to fail).
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Conflict, NotFound } from '../../../src/errors.ts';
 import { createLogger } from '../../../src/logger.ts';
-import { createLedgerGateway } from '../../../src/stripe/ledger-gateway.ts';
+import { createLedgerGateway } from '../../../src/stripe/stripe-ledger-gateway.ts';
 import { createInboxStore } from '../../../src/webhooks/inbox-transaction.ts';
 import { createWebhookInbox } from '../../../src/webhooks/webhook-inbox.ts';
 import { buildApp, captureLogs, unreachableStripe } from '../../helpers/app.ts';
@@ -248,7 +249,7 @@ describe('exactly once', () => {
     expect(await replayer.replay(event.id)).toEqual({ status: 'processed' });
     expect((await inbox(db))[0]).toMatchObject({ status: 'processed', attempts: 3, lastError: null });
     expect(await payments(db)).toHaveLength(1);
-    await expect(replayer.replay(event.id)).rejects.toMatchObject({ status: 409 });
-    await expect(replayer.replay('evt_missing')).rejects.toMatchObject({ status: 404 });
+    await expect(replayer.replay(event.id)).rejects.toBeInstanceOf(Conflict);
+    await expect(replayer.replay('evt_missing')).rejects.toBeInstanceOf(NotFound);
   });
 });

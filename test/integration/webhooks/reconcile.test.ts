@@ -5,10 +5,10 @@ import { promisify } from 'node:util';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.ts';
-import { createLedgerGateway } from '../../../src/stripe/ledger-gateway.ts';
+import { createLedgerGateway } from '../../../src/stripe/stripe-ledger-gateway.ts';
 import { createInboxStore } from '../../../src/webhooks/inbox-transaction.ts';
 import { eventHandlers } from '../../../src/webhooks/event-handlers.ts';
-import { reconcile } from '../../../src/webhooks/reconcile-service.ts';
+import { recoverMissedEvents } from '../../../src/webhooks/event-recovery-service.ts';
 import { createWebhookInbox } from '../../../src/webhooks/webhook-inbox.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { insertCampaign } from '../../helpers/factories.ts';
@@ -22,7 +22,7 @@ const run = promisify(execFile);
 function reconciler() {
   const logger = createLogger('silent');
   const gateway = createLedgerGateway(h.stripe);
-  return (since: Date) => reconcile({ db, gateway, inbox: createWebhookInbox({ store: createInboxStore(db), gateway, logger, scope: { livemode: false } }), logger }, { since });
+  return (since: Date) => recoverMissedEvents({ db, gateway, inbox: createWebhookInbox({ store: createInboxStore(db), gateway, logger, scope: { livemode: false } }), logger }, { since });
 }
 
 beforeAll(async () => {

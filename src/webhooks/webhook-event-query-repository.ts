@@ -1,6 +1,7 @@
-// Reading the webhook inbox for staff (the inbox's own repository, in src/webhooks, writes it).
+// Reading the webhook inbox for staff (the inbox's own repository, webhook-event-repository.ts, writes it).
 import type { Database } from '../db/client.ts';
 import type { Prisma, WebhookEventStatus } from '../generated/prisma/client.ts';
+import { keysetQuery, type Position } from '../listing.ts';
 
 export interface WebhookEventSummary {
   id: string;
@@ -21,7 +22,7 @@ export function createWebhookEventQueryRepository({ prisma }: Pick<Database, 'pr
     /** Newest received first; `after` is the last row of the previous page. */
     async page(
       filter: { status?: WebhookEventStatus; type?: string },
-      after: { receivedAt: Date; id: string } | null,
+      after: Position | null,
       limit: number,
     ): Promise<WebhookEventSummary[]> {
       const where: Prisma.WebhookEventWhereInput = {
@@ -29,11 +30,7 @@ export function createWebhookEventQueryRepository({ prisma }: Pick<Database, 'pr
         ...(filter.type ? { type: filter.type } : {}),
       };
       return prisma.webhookEvent.findMany({
-        where: after
-          ? { AND: [where, { OR: [{ receivedAt: { lt: after.receivedAt } }, { receivedAt: after.receivedAt, id: { lt: after.id } }] }] }
-          : where,
-        orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
-        take: limit,
+        ...keysetQuery('receivedAt', where, after, limit),
         // Never the payload: it holds donors' personal data and is large.
         select: {
           id: true, type: true, status: true, attempts: true, lastError: true, source: true, objectId: true,

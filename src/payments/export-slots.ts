@@ -2,7 +2,7 @@
 // its client downloads; without a cap, a few more exports than connections would queue staff's
 // other work behind them (and, before the admin pool existed, everyone's). Beyond the cap: a 429
 // that says so, rather than a request hanging until the pool gives up.
-import { AppError } from '../http/app-error.ts';
+import { LimitReached } from '../errors.ts';
 
 export interface ExportSlots {
   /** Takes a slot (or throws 429); the returned function gives it back, once however often called. */
@@ -16,9 +16,7 @@ export function createExportSlots(limit: number): ExportSlots {
   return {
     acquire() {
       if (running >= limit) {
-        throw new AppError(429, 'too_many_exports', `${limit} exports are already running; try again when one has finished`, undefined, {
-          'Retry-After': '30',
-        });
+        throw new LimitReached('too_many_exports', `${limit} exports are already running; try again when one has finished`, 30);
       }
       running++;
       let released = false;

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from '../../../src/admin/cursor.ts';
-import { money, neutralise } from '../../../src/admin/csv.ts';
-import { compareCharge } from '../../../src/admin/reconciliation-service.ts';
-import type { LedgerPayment, StripeChargeFacts } from '../../../src/admin/reconciliation.ts';
+import { decodeCursor, encodeCursor } from '../../../src/listing.ts';
+import { money, neutralise } from '../../../src/payments/csv.ts';
+import { compareCharge } from '../../../src/payments/reconciliation-report-service.ts';
+import type { LedgerPayment, StripeChargeFacts } from '../../../src/payments/reconciliation-report.ts';
 
 describe('neutralise', () => {
   it('prefixes cells a spreadsheet would read as a formula', () => {

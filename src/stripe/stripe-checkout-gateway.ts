@@ -1,30 +1,9 @@
-// Checkout Sessions for pledges: the pledge service says what to sell, this module says it in
-// Stripe's terms. Only src/stripe/ imports the SDK.
+// Checkout Sessions for pledges: the pledge service says what to sell (its port,
+// src/pledges/checkout-gateway.ts), this adapter says it in Stripe's terms. Only src/stripe/ imports
+// the SDK's code; other folders at most name its types (the test in test/unit/architecture holds it).
 import type Stripe from 'stripe';
-import { toStripeAppError } from './stripe-errors.ts';
-
-export interface CheckoutRequest {
-  pledgeId: string;
-  campaignSlug: string;
-  campaignTitle: string;
-  amount: number;
-  currency: string;
-  frequency: 'once' | 'monthly';
-  email: string;
-  successUrl: string;
-  cancelUrl: string;
-  expiresAt: Date;
-  idempotencyKey: string;
-}
-
-export interface CheckoutSessionRef {
-  id: string;
-  url: string;
-}
-
-export interface CheckoutGateway {
-  createCheckoutSession(request: CheckoutRequest): Promise<CheckoutSessionRef>;
-}
+import type { CheckoutGateway } from '../pledges/checkout-gateway.ts';
+import { callStripe } from './stripe-errors.ts';
 
 export function createCheckoutGateway(stripe: Stripe): CheckoutGateway {
   return {
@@ -54,13 +33,11 @@ export function createCheckoutGateway(stripe: Stripe): CheckoutGateway {
           ? { subscription_data: { metadata } }
           : { submit_type: 'donate' as const, payment_intent_data: { metadata, description: request.campaignTitle } }),
       };
-      try {
+      return callStripe(async () => {
         const session = await stripe.checkout.sessions.create(params, { idempotencyKey: request.idempotencyKey });
         if (!session.url) throw new Error(`checkout session ${session.id} has no url`);
         return { id: session.id, url: session.url };
-      } catch (error) {
-        throw toStripeAppError(error);
-      }
+      });
     },
   };
 }

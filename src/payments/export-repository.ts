@@ -18,6 +18,8 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { SLUG_PATTERN } from '../campaigns/campaign.ts';
 import type { Database } from '../db/client.ts';
+import { PLEDGE_STATUSES } from '../pledges/pledge.ts';
+import { PAYMENT_STATUSES } from './payment.ts';
 
 export interface ExportFilter {
   campaign?: string;
@@ -27,8 +29,8 @@ export interface ExportFilter {
 }
 
 // What the routes' schemas accept; checked again here because this is where SQL is written.
-const PAYMENT_STATUSES = new Set(['pending', 'succeeded', 'failed']);
-const PLEDGE_STATUSES = new Set(['pending', 'completed', 'failed', 'expired', 'cancelled']);
+const PAYMENT_STATUS = new Set<string>(PAYMENT_STATUSES);
+const PLEDGE_STATUS = new Set<string>(PLEDGE_STATUSES);
 const PAYOUT_STATUS = /^[a-z_]{1,32}$/;
 
 export class ExportFilterError extends Error {
@@ -54,6 +56,25 @@ function instantLiteral(value: Date, field: string): string {
 }
 
 /** `WHERE a AND b` of conditions on already-quoted literals. */
+const bySlug = (slug: string) => `c.slug = ${slug}`;
+const payoutOfCampaign = (slug: string) =>
+  `EXISTS (SELECT 1 FROM payments x JOIN campaigns c ON c.id = x.campaign_id WHERE x.stripe_payout_id = po.id AND c.slug = ${slug})`;
+const statusIs = (column: string, enumType?: string) => (status: string) => `${column} = ${status}${enumType ? `::"${enumType}"` : ''}`;
+
+/** An export's filter as SQL conditions, each value checked and quoted as a literal. */
+function filterConditions(
+  f: ExportFilter,
+  on: { campaign: (slug: string) => string; status: (status: string) => string; allowed: Set<string> | RegExp; time: string },
+): Array<string | false> {
+  const allowed = (s: string) => (on.allowed instanceof RegExp ? on.allowed.test(s) : on.allowed.has(s));
+  return [
+    f.campaign !== undefined && on.campaign(slugLiteral(f.campaign)),
+    f.status !== undefined && on.status(statusLiteral(f.status, allowed)),
+    f.from !== undefined && `${on.time} >= ${instantLiteral(f.from, 'from')}`,
+    f.to !== undefined && `${on.time} < ${instantLiteral(f.to, 'to')}`,
+  ];
+}
+
 function where(conditions: Array<string | false | undefined>): string {
   const parts = conditions.filter((c): c is string => typeof c === 'string');
   return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
@@ -86,12 +107,7 @@ export function paymentsCopySql(f: ExportFilter): string {
     FROM payments p
     JOIN pledges pl ON pl.id = p.pledge_id
     JOIN campaigns c ON c.id = p.campaign_id
-    ${where([
-      f.campaign !== undefined && `c.slug = ${slugLiteral(f.campaign)}`,
-      f.status !== undefined && `p.status = ${statusLiteral(f.status, (s) => PAYMENT_STATUSES.has(s))}::"PaymentStatus"`,
-      f.from !== undefined && `p.paid_at >= ${instantLiteral(f.from, 'from')}`,
-      f.to !== undefined && `p.paid_at < ${instantLiteral(f.to, 'to')}`,
-    ])}
+    ${where(filterConditions(f, { campaign: bySlug, status: statusIs('p.status', 'PaymentStatus'), allowed: PAYMENT_STATUS, time: 'p.paid_at' }))}
     ORDER BY p.paid_at NULLS LAST, p.id
   ) TO STDOUT WITH (FORMAT csv, HEADER true)`;
 }
@@ -108,12 +124,7 @@ export function pledgesCopySql(f: ExportFilter): string {
       ${text('pl.subscription_status')} AS subscription_status
     FROM pledges pl
     JOIN campaigns c ON c.id = pl.campaign_id
-    ${where([
-      f.campaign !== undefined && `c.slug = ${slugLiteral(f.campaign)}`,
-      f.status !== undefined && `pl.status = ${statusLiteral(f.status, (s) => PLEDGE_STATUSES.has(s))}::"PledgeStatus"`,
-      f.from !== undefined && `pl.created_at >= ${instantLiteral(f.from, 'from')}`,
-      f.to !== undefined && `pl.created_at < ${instantLiteral(f.to, 'to')}`,
-    ])}
+    ${where(filterConditions(f, { campaign: bySlug, status: statusIs('pl.status', 'PledgeStatus'), allowed: PLEDGE_STATUS, time: 'pl.created_at' }))}
     ORDER BY pl.created_at, pl.id
   ) TO STDOUT WITH (FORMAT csv, HEADER true)`;
 }
@@ -142,13 +153,7 @@ export function payoutsCopySql(f: ExportFilter): string {
         count(p.id) FILTER (WHERE p.fee IS NULL OR p.net IS NULL)::int AS unknown_fees
       FROM payouts po
       LEFT JOIN payments p ON p.stripe_payout_id = po.id
-      ${where([
-        f.campaign !== undefined &&
-          `EXISTS (SELECT 1 FROM payments x JOIN campaigns c ON c.id = x.campaign_id WHERE x.stripe_payout_id = po.id AND c.slug = ${slugLiteral(f.campaign)})`,
-        f.status !== undefined && `po.status = ${statusLiteral(f.status, (s) => PAYOUT_STATUS.test(s))}`,
-        f.from !== undefined && `po.arrival_date >= ${instantLiteral(f.from, 'from')}`,
-        f.to !== undefined && `po.arrival_date < ${instantLiteral(f.to, 'to')}`,
-      ])}
+      ${where(filterConditions(f, { campaign: payoutOfCampaign, status: statusIs('po.status'), allowed: PAYOUT_STATUS, time: 'po.arrival_date' }))}
       GROUP BY po.id
     ) s
     ORDER BY s.arrival_date, s.id

@@ -2,7 +2,8 @@
 // costs and a pledge created while paging is never shown twice or skipped.
 import type { Database } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { PledgeStatus } from '../pledges/pledge.ts';
+import { keysetQuery, type Position } from '../listing.ts';
+import type { Frequency, PledgeStatus } from './pledge.ts';
 
 export interface PledgeFilter {
   campaign?: string;
@@ -11,14 +12,14 @@ export interface PledgeFilter {
   to?: Date;
 }
 
-export interface AdminPledgeRow {
+export interface PledgeListRow {
   id: string;
   campaign: string;
   status: PledgeStatus;
   amount: number;
   coveredFee: number;
   currency: string;
-  frequency: 'once' | 'monthly';
+  frequency: Frequency;
   email: string;
   name: string | null;
   anonymous: boolean;
@@ -31,21 +32,17 @@ export interface AdminPledgeRow {
   completedAt: Date | null;
 }
 
-export function createAdminPledgeRepository({ prisma }: Pick<Database, 'prisma'>) {
+export function createPledgeListRepository({ prisma }: Pick<Database, 'prisma'>) {
   return {
     /** Newest first; `after` is the last row of the previous page. */
-    async page(filter: PledgeFilter, after: { createdAt: Date; id: string } | null, limit: number): Promise<AdminPledgeRow[]> {
+    async page(filter: PledgeFilter, after: Position | null, limit: number): Promise<PledgeListRow[]> {
       const where: Prisma.PledgeWhereInput = {
         ...(filter.campaign ? { campaign: { slug: filter.campaign } } : {}),
         ...(filter.status ? { status: filter.status } : {}),
         ...(filter.from || filter.to ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
       };
       const rows = await prisma.pledge.findMany({
-        where: after
-          ? { AND: [where, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] }
-          : where,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: limit,
+        ...keysetQuery('createdAt', where, after, limit),
         select: {
           id: true, status: true, amount: true, coveredFee: true, currency: true, frequency: true, email: true, name: true,
           anonymous: true, message: true, dedication: true, checkoutSessionId: true, stripeSubscriptionId: true,
@@ -57,4 +54,4 @@ export function createAdminPledgeRepository({ prisma }: Pick<Database, 'prisma'>
   };
 }
 
-export type AdminPledgeRepository = ReturnType<typeof createAdminPledgeRepository>;
+export type PledgeListRepository = ReturnType<typeof createPledgeListRepository>;

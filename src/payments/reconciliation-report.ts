@@ -1,28 +1,8 @@
 // The reconciliation report's vocabulary, free of Stripe's and Prisma's types: what Stripe says
 // about a charge, what the database says about a payment, and a difference between the two.
-export type DisputeState = 'none' | 'open' | 'won' | 'lost';
+import type { DisputeState } from './reconciliation-gateway.ts';
 
-export interface StripeChargeFacts {
-  chargeId: string;
-  paymentIntentId: string | null;
-  status: 'succeeded' | 'pending' | 'failed';
-  currency: string;
-  amount: number;
-  amountRefunded: number;
-  created: Date;
-  balanceTransactionId: string | null;
-  /** Null while Stripe has no balance transaction for the charge (or it is in another currency). */
-  fee: number | null;
-  net: number | null;
-  dispute: { id: string; status: DisputeState; amount: number } | null;
-}
-
-export interface StripeChargeSource {
-  /** Charges created in [from, to), plus those whose charge balance transaction falls in it. */
-  chargesBetween(from: Date, to: Date): Promise<{ charges: StripeChargeFacts[]; balanceTransactions: number }>;
-  /** One charge by id, else by payment intent; null when Stripe has no such charge. */
-  findCharge(ref: { chargeId: string | null; paymentIntentId: string | null }): Promise<StripeChargeFacts | null>;
-}
+export type { DisputeState, StripeChargeFacts } from './reconciliation-gateway.ts';
 
 export interface LedgerPayment {
   id: string;
@@ -52,11 +32,10 @@ export type DifferenceKind =
   | 'fee_mismatch'
   | 'fee_unknown';
 
-export interface StripeSide {
-  chargeId: string;
+/** The figures both sides of a difference state, to be compared. */
+interface ChargeFigures {
   paymentIntentId: string | null;
   balanceTransactionId: string | null;
-  disputeId: string | null;
   status: string;
   amount: number;
   amountRefunded: number;
@@ -65,19 +44,16 @@ export interface StripeSide {
   disputeStatus: DisputeState;
 }
 
-export interface DatabaseSide {
+export interface StripeSide extends ChargeFigures {
+  chargeId: string;
+  disputeId: string | null;
+}
+
+export interface DatabaseSide extends ChargeFigures {
   paymentId: string;
   pledgeId: string;
   chargeId: string | null;
-  paymentIntentId: string | null;
   invoiceId: string | null;
-  balanceTransactionId: string | null;
-  status: string;
-  amount: number;
-  amountRefunded: number;
-  fee: number | null;
-  net: number | null;
-  disputeStatus: DisputeState;
 }
 
 export interface Difference {

@@ -3,9 +3,10 @@
 // sides so finance can look each one up, in Stripe's dashboard and in the exports.
 import type {
   CurrencyTotals, DatabaseSide, Difference, DifferenceKind, LedgerPayment, ReconciliationReport, StripeChargeFacts,
-  StripeChargeSource, StripeSide,
-} from './reconciliation.ts';
-import type { ReconciliationRepository } from './reconciliation-repository.ts';
+  StripeSide,
+} from './reconciliation-report.ts';
+import type { ReconciliationGateway } from './reconciliation-gateway.ts';
+import type { ReconciliationRepository } from './reconciliation-report-repository.ts';
 import { money, neutralise } from './csv.ts';
 
 export const DIFFERENCE_KINDS: DifferenceKind[] = [
@@ -85,7 +86,7 @@ function emptyTotals(currency: string): CurrencyTotals {
 }
 
 export function createReconciliationService(deps: {
-  stripe: StripeChargeSource;
+  stripe: ReconciliationGateway;
   payments: ReconciliationRepository;
   clock?: () => Date;
 }) {

@@ -1,32 +1,14 @@
-// What the reconciliation report reads from Stripe: the charges (with their balance transactions
-// and disputes) that moved money in a window. Lists auto-page through the SDK. Only src/stripe
-// imports the SDK; the comparison rules are in src/admin/reconciliation-service.ts.
+// What the reconciliation report reads from Stripe (its port: src/payments/reconciliation-gateway.ts):
+// the charges (with their balance transactions and disputes) that moved money in a window. Lists
+// auto-page through the SDK.
 import Stripe from 'stripe';
-import type { DisputeState, StripeChargeFacts, StripeChargeSource } from '../admin/reconciliation.ts';
-import { toStripeAppError } from './stripe-errors.ts';
-
-const idOf = (value: string | { id: string } | null | undefined): string | null =>
-  value == null ? null : typeof value === 'string' ? value : value.id;
+import type { ReconciliationGateway, StripeChargeFacts } from '../payments/reconciliation-gateway.ts';
+import { disputeState, idOf } from './stripe-refs.ts';
+import { callStripe } from './stripe-errors.ts';
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-function disputeState(status: Stripe.Dispute.Status): DisputeState | 'inquiry' {
-  if (status === 'won') return 'won';
-  if (status === 'lost') return 'lost';
-  // An inquiry (warning_*) withdraws no money: for the books there is no dispute.
-  if (status.startsWith('warning_')) return 'inquiry';
-  return 'open';
-}
-
-export function createReconciliationGateway(stripe: Stripe): StripeChargeSource {
-  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (error) {
-      throw toStripeAppError(error);
-    }
-  };
-
+export function createReconciliationGateway(stripe: Stripe): ReconciliationGateway {
   async function facts(charge: Stripe.Charge): Promise<StripeChargeFacts> {
     const bt = charge.balance_transaction;
     const known = bt && typeof bt !== 'string' && bt.currency === charge.currency ? bt : null;
@@ -67,7 +49,7 @@ export function createReconciliationGateway(stripe: Stripe): StripeChargeSource 
 
   return {
     chargesBetween: (from, to) =>
-      call(async () => {
+      callStripe(async () => {
         const created = { gte: seconds(from), lt: seconds(to) };
         const charges = new Map<string, Stripe.Charge>();
         for await (const charge of stripe.charges.list({ created, limit: 100, expand: ['data.balance_transaction'] })) {
@@ -88,7 +70,7 @@ export function createReconciliationGateway(stripe: Stripe): StripeChargeSource 
       }),
 
     findCharge: (ref) =>
-      call(async () => {
+      callStripe(async () => {
         const missingIsNull = async <T>(fn: () => Promise<T>): Promise<T | null> => {
           try {
             return await fn();

@@ -7,7 +7,7 @@ import type Stripe from 'stripe';
 import type { Database } from '../db/client.ts';
 import { createPaymentRepository } from '../payments/payment-repository.ts';
 import { createPledgeLedgerRepository } from '../payments/pledge-ledger-repository.ts';
-import type { LedgerGateway } from '../stripe/ledger-gateway.ts';
+import type { LedgerGateway } from '../payments/ledger-gateway.ts';
 import { eventHandlers } from './event-handlers.ts';
 import { createWebhookEventRepository, type InboxStatus } from './webhook-event-repository.ts';
 import type { WebhookInbox } from './webhook-inbox.ts';
@@ -20,13 +20,13 @@ const DAY_MS = 86_400_000;
 const SESSION_LIFETIME_MS = DAY_MS;
 const FEE_BATCH = 500;
 
-export interface ReconcileProgress {
+export interface RecoveryProgress {
   stage: 'events' | 'sessions' | 'fees';
   done: number;
   total?: number;
 }
 
-export interface ReconcileSummary {
+export interface RecoverySummary {
   since: Date;
   events: { listed: number; alreadyStored: number; applied: Record<string, number> };
   sessions: { checked: number; applied: number };
@@ -34,7 +34,7 @@ export interface ReconcileSummary {
   inbox: Record<InboxStatus, number>;
 }
 
-export interface ReconcileDeps {
+export interface RecoveryDeps {
   db: Pick<Database, 'prisma'>;
   gateway: LedgerGateway;
   inbox: WebhookInbox;
@@ -42,17 +42,17 @@ export interface ReconcileDeps {
   clock?: () => Date;
 }
 
-export async function reconcile(
-  deps: ReconcileDeps,
-  options: { since: Date; onProgress?: (p: ReconcileProgress) => void },
-): Promise<ReconcileSummary> {
+export async function recoverMissedEvents(
+  deps: RecoveryDeps,
+  options: { since: Date; onProgress?: (p: RecoveryProgress) => void },
+): Promise<RecoverySummary> {
   const now = (deps.clock ?? (() => new Date()))();
   const oldest = new Date(now.getTime() - EVENT_RETENTION_DAYS * DAY_MS);
   const since = options.since < oldest ? oldest : options.since;
   if (since !== options.since) deps.logger.warn({ requested: options.since, since }, 'Stripe keeps 30 days of events: starting there');
   const progress = options.onProgress ?? (() => {});
   const events = createWebhookEventRepository(deps.db.prisma);
-  const summary: ReconcileSummary = {
+  const summary: RecoverySummary = {
     since,
     events: { listed: 0, alreadyStored: 0, applied: {} },
     sessions: { checked: 0, applied: 0 },
@@ -95,9 +95,9 @@ export async function reconcile(
   for (const [i, payment] of missing.entries()) {
     try {
       const paymentIntentId = payment.paymentIntentId ?? (payment.invoiceId ? await deps.gateway.invoicePaymentIntent(payment.invoiceId) : null);
-      const facts = paymentIntentId ? await deps.gateway.chargeFacts(paymentIntentId) : null;
+      const facts = paymentIntentId ? await deps.gateway.chargeSettlement(paymentIntentId) : null;
       if (facts && facts.fee !== null) {
-        await payments.fillFacts(payment.id, facts);
+        await payments.fillSettlement(payment.id, facts);
         summary.fees.filled++;
       } else {
         summary.fees.unavailable++;
@@ -110,7 +110,7 @@ export async function reconcile(
   }
 
   summary.inbox = await events.counts();
-  deps.logger.info({ summary }, 'reconciliation finished');
+  deps.logger.info({ summary }, 'recovery of missed events finished');
   return summary;
 }
 

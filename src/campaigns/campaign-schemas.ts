@@ -1,16 +1,9 @@
-// Every admin request shape, in one place: the routes validate with these and the OpenAPI
-// document is generated from them, so the two cannot drift apart.
+// What staff may send to create or change a campaign (POST/PATCH /api/admin/campaigns); the
+// routes validate with these and the OpenAPI document is generated from them.
 import { z } from 'zod';
-import { isValidTimeZone, SLUG_PATTERN, zonedTimeToUtc as zonedToUtc } from '../campaigns/campaign.ts';
-import { campaignSlug, text } from '../pledges/pledge-schemas.ts';
+import { isValidTimeZone, SLUG_PATTERN, zonedTimeToUtc as zonedToUtc } from './campaign.ts';
+import { text } from '../pledges/pledge-schemas.ts';
 import { isChargeableAmount, isSupportedCurrency, minimumChargeOf, STRIPE_MAX_AMOUNT } from '../money/currency.ts';
-
-// ---- instants -------------------------------------------------------------------------------
-
-/** An ISO 8601 instant with its offset, or a plain date (midnight UTC): for filters. */
-export const instant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], 'must be an ISO 8601 date or date-time (2026-12-01 or 2026-12-01T00:00:00Z)')
-  .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s));
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
@@ -34,8 +27,6 @@ export function resolveMoment(value: string, timeZone: string, edge: 'start' | '
   if (LOCAL_DATE_TIME.test(value)) return zonedToUtc(value.length === 16 ? `${value}:00` : value, timeZone);
   return new Date(value);
 }
-
-// ---- campaigns ------------------------------------------------------------------------------
 
 export const currencySchema = z
   .string()
@@ -103,75 +94,7 @@ export function presetProblems(presets: number[], currency: string): string | nu
   return null;
 }
 
-export const slugParams = z.object({ slug: campaignSlug });
-
-// ---- listings and exports -------------------------------------------------------------------
-
-const limit = z.coerce.number('must be a number').int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200');
-const pledgeStatus = z.enum(['pending', 'completed', 'failed', 'expired', 'cancelled'], 'must be pending, completed, failed, expired or cancelled');
-const paymentStatus = z.enum(['pending', 'succeeded', 'failed'], 'must be pending, succeeded or failed');
-const cursor = z.string().max(200).regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor from this API');
-
-const window = {
-  from: instant.optional(),
-  to: instant.optional(),
-};
-
-const inOrder = (o: { from?: Date; to?: Date }) => !(o.from && o.to && o.from >= o.to);
-const orderMessage = { message: 'must be after from', path: ['to'] };
-
-export const pledgeListQuery = z
-  .strictObject({
-    campaign: campaignSlug.optional(),
-    status: pledgeStatus.optional(),
-    ...window,
-    cursor: cursor.optional(),
-    limit: limit.optional().default(50),
-  })
-  .refine(inOrder, orderMessage);
-
-export const pledgeExportQuery = z
-  .strictObject({ campaign: campaignSlug.optional(), status: pledgeStatus.optional(), ...window })
-  .refine(inOrder, orderMessage);
-
-export const paymentExportQuery = z
-  .strictObject({ campaign: campaignSlug.optional(), status: paymentStatus.optional(), ...window })
-  .refine(inOrder, orderMessage);
-
-export const payoutExportQuery = z
-  .strictObject({
-    campaign: campaignSlug.optional(),
-    status: z.string().max(32).regex(/^[a-z_]+$/, 'must be a payout status such as paid').optional(),
-    ...window,
-  })
-  .refine(inOrder, orderMessage);
-
-export const reconciliationQuery = z
-  .strictObject({
-    from: instant,
-    to: instant,
-    format: z.enum(['json', 'csv'], 'must be json or csv').optional().default('json'),
-  })
-  .refine(inOrder, orderMessage)
-  .refine((o) => o.to.getTime() - o.from.getTime() <= 92 * 86_400_000, { message: 'the window may span at most 92 days', path: ['to'] });
-
-export const webhookEventListQuery = z.strictObject({
-  status: z.enum(['received', 'processed', 'ignored', 'failed', 'deferred'], 'must be received, processed, ignored, failed or deferred').optional(),
-  type: z.string().max(100).regex(/^[a-z_.]+$/, 'must be a Stripe event type').optional(),
-  cursor: cursor.optional(),
-  limit: limit.optional().default(50),
+/** A campaign named in a path (/campaigns/:slug): public pages, the API and staff's changes alike. */
+export const slugParams = z.object({
+  slug: z.string().max(64).regex(SLUG_PATTERN, 'must be lowercase letters, digits and single hyphens'),
 });
-
-export const webhookEventParams = z.object({
-  id: z.string().regex(/^(evt|reconcile)_[A-Za-z0-9_]{1,240}$/, 'must be an event id from the inbox (evt_...)'),
-});
-
-export const reconcileRequest = z.strictObject({
-  since: instant,
-});
-
-export type PledgeListQuery = z.infer<typeof pledgeListQuery>;
-export type PledgeExportQuery = z.infer<typeof pledgeExportQuery>;
-export type PaymentExportQuery = z.infer<typeof paymentExportQuery>;
-export type PayoutExportQuery = z.infer<typeof payoutExportQuery>;
-export type WebhookEventListQuery = z.infer<typeof webhookEventListQuery>;

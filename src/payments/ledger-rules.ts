@@ -1,6 +1,7 @@
-// Everything a webhook handler may do to the books, bound to the inbox's transaction: the
-// payment rules and, beside them, one focused piece per lifecycle (refunds, disputes, dunning,
-// payouts), each in its own file.
+// The ledger's rules bound to one inbox transaction: everything a webhook handler may write to the
+// books. payment-service.ts holds the payment rules; beside them, one focused piece per lifecycle
+// (refunds, bank debits, disputes, dunning), each in its own file. The ledger as a whole (inbox,
+// recovery, replay) is assembled in src/webhooks/ledger.ts, which hands these to every event.
 import type { Logger } from 'pino';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { createBankDebitRepository } from './bank-debit-repository.ts';
@@ -15,9 +16,9 @@ import { createPledgeLedgerRepository } from './pledge-ledger-repository.ts';
 import { createRefundRepository } from './refund-repository.ts';
 import { createRefundLedger, type RefundLedger } from './refunds.ts';
 
-export type Ledger = PaymentService & RefundLedger & BankDebitLedger & DisputeLedger & DunningLedger;
+export type LedgerRules = PaymentService & RefundLedger & BankDebitLedger & DisputeLedger & DunningLedger;
 
-export function createLedgerFactory(client: Prisma.TransactionClient): (logger: Logger) => Ledger {
+export function createLedgerRules(client: Prisma.TransactionClient): (logger: Logger) => LedgerRules {
   const payments = createPaymentRepository(client);
   const pledges = createPledgeLedgerRepository(client);
   const refunds = createRefundRepository(client);

@@ -1,13 +1,12 @@
 // Staff's campaign rules: the cross-field checks a single-field schema cannot make (window order,
 // presets against the currency's Stripe minimum), on the merged result for a partial update.
-import { toCampaignView, type CampaignView } from '../campaigns/campaign-service.ts';
-import type { Campaign } from '../campaigns/campaign.ts';
-import { AppError, type ErrorDetail } from '../http/app-error.ts';
-import type { AdminCampaignRepository, CampaignWrite } from './admin-campaign-repository.ts';
-import { DuplicateSlugError } from './admin-campaign-repository.ts';
-import { presetProblems, resolveMoment, type CreateCampaignRequest, type UpdateCampaignRequest } from './admin-schemas.ts';
+import { Conflict, NotFound, ValidationFailed, type ErrorDetail } from '../errors.ts';
+import type { Campaign } from './campaign.ts';
+import { DuplicateSlugError, type CampaignRepository, type NewCampaign as CampaignWrite } from './campaign-repository.ts';
+import { presetProblems, resolveMoment, type CreateCampaignRequest, type UpdateCampaignRequest } from './campaign-schemas.ts';
+import { toCampaignView, type CampaignView } from './campaign-service.ts';
 
-export function createAdminCampaignService(deps: { campaigns: AdminCampaignRepository; clock?: () => Date }) {
+export function createCampaignManagementService(deps: { campaigns: CampaignRepository; clock?: () => Date }) {
   const now = deps.clock ?? (() => new Date());
 
   function check(c: Pick<CampaignWrite, 'startsAt' | 'endsAt' | 'presetAmounts' | 'currency'>): void {
@@ -15,7 +14,7 @@ export function createAdminCampaignService(deps: { campaigns: AdminCampaignRepos
     if (!(c.endsAt.getTime() > c.startsAt.getTime())) details.push({ field: 'endsAt', message: 'must be after startsAt' });
     const presets = presetProblems(c.presetAmounts, c.currency);
     if (presets) details.push({ field: 'presetAmounts', message: presets });
-    if (details.length) throw AppError.validation(details);
+    if (details.length) throw new ValidationFailed(details);
   }
 
   return {
@@ -35,14 +34,14 @@ export function createAdminCampaignService(deps: { campaigns: AdminCampaignRepos
       try {
         return toCampaignView(await deps.campaigns.create(campaign), now());
       } catch (error) {
-        if (error instanceof DuplicateSlugError) throw AppError.conflict(`A campaign with slug '${request.slug}' already exists`);
+        if (error instanceof DuplicateSlugError) throw new Conflict(`A campaign with slug '${request.slug}' already exists`);
         throw error;
       }
     },
 
     async update(slug: string, request: UpdateCampaignRequest): Promise<CampaignView> {
       const current: Campaign | null = await deps.campaigns.findBySlug(slug);
-      if (!current) throw AppError.notFound(`Campaign '${slug}'`);
+      if (!current) throw new NotFound(`Campaign '${slug}'`);
       const timezone = request.timezone ?? current.timezone;
       const changes: Partial<CampaignWrite> = {
         ...(request.title !== undefined ? { title: request.title } : {}),
@@ -57,7 +56,7 @@ export function createAdminCampaignService(deps: { campaigns: AdminCampaignRepos
       // Pledges and payments are in the campaign's currency: switching it under them would mix
       // currencies in one total.
       if (changes.currency && changes.currency !== current.currency && (await deps.campaigns.hasPledges(current.id))) {
-        throw AppError.conflict(`Campaign '${slug}' already has pledges in ${current.currency}; its currency cannot change`);
+        throw new Conflict(`Campaign '${slug}' already has pledges in ${current.currency}; its currency cannot change`);
       }
       check({ ...current, ...changes });
       return toCampaignView(await deps.campaigns.update(current.id, changes), now());
@@ -65,4 +64,4 @@ export function createAdminCampaignService(deps: { campaigns: AdminCampaignRepos
   };
 }
 
-export type AdminCampaignService = ReturnType<typeof createAdminCampaignService>;
+export type CampaignManagementService = ReturnType<typeof createCampaignManagementService>;

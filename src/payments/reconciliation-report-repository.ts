@@ -1,6 +1,6 @@
 // The database side of the reconciliation report.
 import type { Database } from '../db/client.ts';
-import type { LedgerPayment } from './reconciliation.ts';
+import type { LedgerPayment } from './reconciliation-report.ts';
 
 const SELECT = `
   SELECT id::text, pledge_id::text AS "pledgeId", status::text, currency, amount, fee, net,

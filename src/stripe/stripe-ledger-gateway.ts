@@ -1,36 +1,14 @@
-// What the ledger reads back from Stripe: a charge's fee (its balance transaction), the payment
-// intent behind an invoice, what a payout carried, and for reconciliation the event history and
-// Checkout Sessions. Failures come out as AppError (503 = transient, see stripe-errors.ts).
+// What the ledger reads back from Stripe (its port: src/payments/ledger-gateway.ts). Failures come
+// out as the domain's PaymentProvider* errors (see stripe-errors.ts).
 import type Stripe from 'stripe';
-import type { ChargeFacts, PayoutContents } from '../payments/payment.ts';
-import { toStripeAppError } from './stripe-errors.ts';
-
-export interface LedgerGateway {
-  /** The settled charge of a payment intent and its fee; null while nothing has been charged. */
-  chargeFacts(paymentIntentId: string): Promise<ChargeFacts | null>;
-  /** The payment intent that paid an invoice (since basil it sits in `invoice.payments`). */
-  invoicePaymentIntent(invoiceId: string): Promise<string | null>;
-  payoutContents(payoutId: string): Promise<PayoutContents>;
-  /** Every event created since `since`, oldest first (Stripe keeps 30 days). */
-  eventsSince(since: Date, onPage?: (count: number) => void): Promise<Stripe.Event[]>;
-  checkoutSession(id: string): Promise<Stripe.Checkout.Session>;
-}
-
-const idOf = (value: string | { id: string } | null | undefined): string | null =>
-  value == null ? null : typeof value === 'string' ? value : value.id;
+import type { LedgerGateway, PayoutContents } from '../payments/ledger-gateway.ts';
+import { callStripe } from './stripe-errors.ts';
+import { idOf } from './stripe-refs.ts';
 
 export function createLedgerGateway(stripe: Stripe): LedgerGateway {
-  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (error) {
-      throw toStripeAppError(error);
-    }
-  };
-
   return {
-    chargeFacts: (paymentIntentId) =>
-      call(async () => {
+    chargeSettlement: (paymentIntentId) =>
+      callStripe(async () => {
         const pi = await stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge.balance_transaction'] });
         const charge = pi.latest_charge;
         if (!charge || typeof charge === 'string' || charge.status !== 'succeeded') return null;
@@ -46,14 +24,14 @@ export function createLedgerGateway(stripe: Stripe): LedgerGateway {
       }),
 
     invoicePaymentIntent: (invoiceId) =>
-      call(async () => {
+      callStripe(async () => {
         const invoice = await stripe.invoices.retrieve(invoiceId, { expand: ['payments'] });
         const paid = invoice.payments?.data.find((p) => p.status === 'paid') ?? invoice.payments?.data[0];
         return idOf(paid?.payment.payment_intent ?? null);
       }),
 
     payoutContents: (payoutId) =>
-      call(async () => {
+      callStripe(async () => {
         const contents: PayoutContents = { chargeIds: [], paymentIntentIds: [], balanceTransactionIds: [], items: [], carried: 0 };
         for await (const bt of stripe.balanceTransactions.list({ payout: payoutId, limit: 100, expand: ['data.source'] })) {
           // A failed or cancelled payout's money, back in the balance and sent again in this one.
@@ -79,7 +57,7 @@ export function createLedgerGateway(stripe: Stripe): LedgerGateway {
       }),
 
     eventsSince: (since, onPage) =>
-      call(async () => {
+      callStripe(async () => {
         const events: Stripe.Event[] = [];
         for await (const event of stripe.events.list({ created: { gte: Math.floor(since.getTime() / 1000) }, limit: 100 })) {
           events.push(event);
@@ -90,6 +68,6 @@ export function createLedgerGateway(stripe: Stripe): LedgerGateway {
         return events.reverse();
       }),
 
-    checkoutSession: (id) => call(() => stripe.checkout.sessions.retrieve(id)),
+    checkoutSession: (id) => callStripe(() => stripe.checkout.sessions.retrieve(id)),
   };
 }
