@@ -6,6 +6,7 @@ import { createDatabase } from '../src/db/client.ts';
 import { locateDatabaseOrExit } from '../src/db/database-url.ts';
 import { applyMigrations } from '../src/db/migrator.ts';
 import { createLogger } from '../src/logger.ts';
+import { manageLinksFor, noticesFor } from '../src/receipts/index.ts';
 import { createLedgerGateway } from '../src/stripe/stripe-ledger-gateway.ts';
 import { createStripeClient, stripeOptionsFromConfig } from '../src/stripe/stripe-client.ts';
 import type { RecoveryProgress } from '../src/webhooks/event-recovery-service.ts';
@@ -69,7 +70,9 @@ function showProgress(p: RecoveryProgress): void {
 try {
   await applyMigrations(location.url);
   const gateway = createLedgerGateway(createStripeClient(stripeOptionsFromConfig(stripeConfig, secretKey)));
-  const ledger = createLedger({ db, gateway, logger, scope: scopeFor({ ...config.stripe, secretKey }) });
+  const ledger = createLedger({
+    db, gateway, logger, scope: scopeFor({ ...config.stripe, secretKey }), notices: noticesFor(config, manageLinksFor(config, db), logger),
+  });
   const summary = await ledger.recoverMissedEvents({ since, onProgress: showProgress });
   if (tty) process.stderr.write('\r\x1b[2K');
   const applied = Object.entries(summary.events.applied).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';

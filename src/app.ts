@@ -33,6 +33,8 @@ import { createPaymentRepository } from './payments/payment-repository.ts';
 import { createPledgeRepository } from './pledges/pledge-repository.ts';
 import { countPledgeRefusals, PLEDGES_PATH, pledgeRoutes } from './pledges/pledge-routes.ts';
 import { createPledgeService } from './pledges/pledge-service.ts';
+import { donorManageRoutes, staffMonthlySection } from './manage/index.ts';
+import { manageLinksFor, noticesFor, staffMailSections } from './receipts/index.ts';
 import { createStripeGateways } from './stripe/stripe-gateways.ts';
 import { scopeFor } from './webhooks/event-scope.ts';
 import { createLedger } from './webhooks/ledger.ts';
@@ -95,10 +97,15 @@ export function createApp(deps: AppDeps): express.Express {
   const progress = createProgressReader({ load: (slug) => campaigns.progressWithId(slug), hub: deps.progressHub });
   const web = webRoutes({
     campaigns, pledges, progress, logger, publicUrl: config.publicUrl, embedFrameAncestors: config.embedFrameAncestors,
+    receiptsByEmail: config.email.enabled,
   });
   const fees =
     deps.fees ?? createFeeFiller({ gateway: gateways.ledger, store: createPaymentRepository(db.prisma), logger });
-  const ledger = createLedger({ db, gateway: gateways.ledger, logger, fees, metrics, scope: scopeFor(config.stripe), clock: deps.clock });
+  const manageLinks = manageLinksFor(config, db, deps.clock);
+  const ledger = createLedger({
+    db, gateway: gateways.ledger, logger, fees, metrics, scope: scopeFor(config.stripe), clock: deps.clock,
+    notices: noticesFor(config, manageLinks, logger, deps.clock),
+  });
   metrics.watchWebhookBacklog(() => ledger.events.oldestWaiting());
 
   const app = express();
@@ -112,7 +119,8 @@ export function createApp(deps: AppDeps): express.Express {
         directives: {
           // The donation form answers with a 303 to Checkout; browsers hold redirects after a
           // form post to form-action too.
-          'form-action': ["'self'", deps.checkoutOrigin],
+          // ... and the manage page's card button to Stripe's customer portal.
+          'form-action': ["'self'", deps.checkoutOrigin, 'https://billing.stripe.com'],
         },
       },
       // Nothing about a donor's page leaks to other sites, yet a browser still tells us the
@@ -138,8 +146,10 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(adminApi(admin, { logger, clock: deps.clock }));
   app.use(metricsRoutes(metrics, adminAuth(admin.keys)));
-  const attention = createStaffAttention(db.admin);
-  app.use(adminDashboardRoutes({ admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock, attention }));
+  app.use(adminDashboardRoutes({
+    admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock,
+    attention: createStaffAttention(db.admin), sections: [staffMonthlySection(db), ...staffMailSections(config, db)],
+  }));
   app.use(
     pledgeRoutes({
       pledges,
@@ -147,6 +157,7 @@ export function createApp(deps: AppDeps): express.Express {
       formHandler: web.formHandler,
     }),
   );
+  app.use(donorManageRoutes({ config, db, subscriptions: gateways.subscriptions, links: manageLinks, clock: deps.clock }));
   app.use(web.router);
 
   app.use(web.notFound);

@@ -71,6 +71,12 @@ const envSchema = z
       emptyToUndefined,
       z.string().trim().min(1).max(500).default('No goods or services were provided in exchange for this contribution.'),
     ),
+    // Email (src/email/): receipts, refund notices, statements and manage links go out over SMTP.
+    SMTP_URL: optional(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })),
+    MAIL_FROM: optional(z.string().trim().min(3).max(320)),
+    RECEIPTS: z.preprocess(emptyToUndefined, onOff.default('on')),
+    // Signs the donors' manage links; unset, a random secret is kept in the database (app_secrets).
+    MANAGE_LINK_SECRET: optional(z.string().min(32, 'must be at least 32 characters').max(512)),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -83,6 +89,10 @@ const envSchema = z
     if (env.NODE_ENV !== 'production') return;
     for (const key of ['DATABASE_URL', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
       if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
+    }
+    // Receipts are a legal duty for a US nonprofit: going without them must be a decision.
+    if (!env.SMTP_URL && env.RECEIPTS === 'on') {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production (or set RECEIPTS=off to run without email)' });
     }
   });
 
@@ -121,6 +131,18 @@ export interface Config {
   trustProxy: number;
   logLevel: Env['LOG_LEVEL'];
   org: OrgConfig;
+  email: EmailConfig;
+}
+
+export interface EmailConfig {
+  /** smtp(s)://user:pass@host:port; undefined outside production: an embedded catcher (src/email/smtp-catcher.ts). */
+  smtpUrl: string | undefined;
+  /** The From header: `Name <address>`. */
+  from: string;
+  /** RECEIPTS=off: nothing is written to the outbox and no sender runs. */
+  enabled: boolean;
+  /** HMAC key of the manage links; undefined: one kept in the database. */
+  manageLinkSecret: string | undefined;
 }
 
 /** The organisation behind the campaigns: pages and receipts read it from here. */
@@ -196,7 +218,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { defa
       accentColor: e.ORG_ACCENT_COLOR,
       receiptStatement: e.RECEIPT_STATEMENT,
     },
+    email: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM ?? defaultSender(e.ORG_NAME, e.PUBLIC_URL ?? 'http://localhost'),
+      enabled: e.RECEIPTS === 'on',
+      manageLinkSecret: e.MANAGE_LINK_SECRET,
+    },
   };
+}
+
+/** `"Org" <receipts@host>` of the public address, quoted so that any name is a valid header. */
+function defaultSender(orgName: string, publicUrl: string): string {
+  const host = new URL(publicUrl).hostname;
+  const domain = host.includes('.') ? host : `${host}.localdomain`;
+  return `"${orgName.replace(/["\\]/g, '')}" <receipts@${domain}>`;
 }
 
 /** Whether the in-process Stripe emulator stands in for Stripe (never in production). */

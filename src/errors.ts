@@ -50,6 +50,16 @@ export class Conflict extends DomainError {
   }
 }
 
+/** A link or token that grants nothing: never valid, or valid once and `expired` now. */
+export class LinkRefused extends DomainError {
+  constructor(
+    readonly expired: boolean,
+    message: string,
+  ) {
+    super(expired ? 'link_expired' : 'link_invalid', message);
+  }
+}
+
 /** A limit of ours is reached for now; the same request later may pass. */
 export class LimitReached extends DomainError {
   constructor(

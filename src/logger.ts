@@ -8,6 +8,10 @@ export const REDACT_PATHS = [
   '*.secretKey',
   '*.webhookSecret',
   '*.password',
+  '*.smtpUrl',
+  '*.manageLinkSecret',
+  'config.email.smtpUrl',
+  'config.email.manageLinkSecret',
   'config.stripe',
 ];
 

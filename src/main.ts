@@ -9,6 +9,7 @@ import { createDatabase } from './db/client.ts';
 import { locateDatabase } from './db/database-url.ts';
 import { applyMigrationsIsolated } from './db/migrate-isolated.ts';
 import { createHttpServer } from './http/server.ts';
+import { startEmail } from './email/email-setup.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { startMetricsServer } from './metrics/metrics-routes.ts';
@@ -90,6 +91,9 @@ async function main(): Promise<void> {
 
     const payments = await setUpStripe(config, logger);
     cleanups.push(() => payments.stop());
+
+    const email = await startEmail(config, db, logger);
+    cleanups.push(() => email.stop());
 
     const progressHub = createProgressHub({ url: location.url, logger });
     cleanups.push(() => progressHub.close());

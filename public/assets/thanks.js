@@ -10,10 +10,8 @@
 
   function giveUp() {
     var note = status.querySelector('[data-waiting-note]');
-    if (note) {
-      note.textContent = 'Stripe has not confirmed your donation yet. This can take a few minutes; ' +
-        'your receipt will arrive by email, and you can close this page.';
-    }
+    // The server wrote the words (they depend on whether receipts go out by email).
+    if (note && note.getAttribute('data-given-up')) note.textContent = note.getAttribute('data-given-up');
   }
   function next() {
     if (attempt >= schedule.length) return giveUp();

@@ -2,7 +2,7 @@
 // a stack trace. Unexpected errors are logged in full and answered with a generic 500.
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import {
-  Conflict, DomainError, LimitReached, NotFound, PaymentProviderRefused, PaymentProviderUnavailable, ValidationFailed,
+  Conflict, DomainError, LimitReached, LinkRefused, NotFound, PaymentProviderRefused, PaymentProviderUnavailable, ValidationFailed,
 } from '../errors.ts';
 import { AppError } from './app-error.ts';
 import { redactUrl } from './request-logging.ts';
@@ -51,6 +51,7 @@ function fromDomainError(error: DomainError): AppError {
   if (error instanceof ValidationFailed) return new AppError(400, error.code, error.message, error.details);
   if (error instanceof NotFound) return new AppError(404, error.code, error.message);
   if (error instanceof Conflict) return new AppError(409, error.code, error.message);
+  if (error instanceof LinkRefused) return new AppError(error.expired ? 410 : 403, error.code, error.message);
   if (error instanceof LimitReached) return new AppError(429, error.code, error.message, undefined, retryAfter(error.retryAfterSeconds));
   if (error instanceof PaymentProviderUnavailable) {
     return new AppError(503, error.code, error.message, undefined, retryAfter(error.retryAfterSeconds));

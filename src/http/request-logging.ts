@@ -18,7 +18,9 @@ declare module 'node:http' {
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 // Secrets a caller may paste into a URL by mistake (?key=dk_live_...): the URL is logged, they are not.
 const SECRET_IN_URL = /(dk_live_|whsec_|[sr]k_(live|test)_)[A-Za-z0-9_+/=%-]+/g;
-export const redactUrl = (url: string | undefined) => url?.replace(SECRET_IN_URL, '$1[redacted]');
+// A donor's manage link is their credential to change their gift: its token is never logged.
+const MANAGE_TOKEN = /(\/manage\/)[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;
+export const redactUrl = (url: string | undefined) => url?.replace(SECRET_IN_URL, '$1[redacted]').replace(MANAGE_TOKEN, '$1[redacted]');
 
 function levelFor(statusCode: number): Level {
   if (statusCode >= 500) return 'error';

@@ -11,23 +11,27 @@ import { createDisputeLedger, type DisputeLedger } from './disputes.ts';
 import { createDunningRepository } from '../pledges/dunning-repository.ts';
 import { createDunningLedger, type DunningLedger } from '../pledges/dunning.ts';
 import { createPaymentRepository } from './payment-repository.ts';
-import { createPaymentService, deferFor, type PaymentService } from './payment-service.ts';
+import { createPaymentService, deferFor, type PaymentNotices, type PaymentService } from './payment-service.ts';
 import { createPledgeLedgerRepository } from './pledge-ledger-repository.ts';
 import { createRefundRepository } from './refund-repository.ts';
 import { createRefundLedger, type RefundLedger } from './refunds.ts';
 
 export type LedgerRules = PaymentService & RefundLedger & BankDebitLedger & DisputeLedger & DunningLedger;
 
-export function createLedgerRules(client: Prisma.TransactionClient): (logger: Logger) => LedgerRules {
+/** The donor notices (receipts, refund notices, src/receipts/) bound to the same transaction. */
+export type NoticesFactory = (client: Prisma.TransactionClient) => PaymentNotices;
+
+export function createLedgerRules(client: Prisma.TransactionClient, noticesFor?: NoticesFactory): (logger: Logger) => LedgerRules {
   const payments = createPaymentRepository(client);
   const pledges = createPledgeLedgerRepository(client);
   const refunds = createRefundRepository(client);
   const debits = createBankDebitRepository(client);
   const disputes = createDisputeRepository(client);
   const dunning = createDunningRepository(client);
+  const notices = noticesFor?.(client);
   return (logger) => ({
-    ...createPaymentService({ payments, pledges, logger }),
-    ...createRefundLedger({ refunds, deferFor }),
+    ...createPaymentService({ payments, pledges, logger, notices }),
+    ...createRefundLedger({ refunds, deferFor, notices }),
     ...createBankDebitLedger({ debits, deferFor }),
     ...createDisputeLedger({ disputes, payments, deferFor }),
     ...createDunningLedger({ dunning, pledges }),

@@ -71,8 +71,24 @@ export function deferFor(ref: PaymentRef): LedgerOutcome {
   return ignored('names no payment intent or charge');
 }
 
-export function createPaymentService(deps: { payments: PaymentRepository; pledges: PledgeLedgerRepository; logger: Logger }) {
-  const { payments, pledges, logger } = deps;
+/**
+ * What the donor is told about their money (src/receipts/), written in this same transaction so
+ * that a payment and its receipt commit together; each decides from the committed row whether
+ * anything is due (a settled, unflagged payment; a refund that succeeded) and writes it at most once.
+ */
+export interface PaymentNotices {
+  paymentRecorded(ref: { paymentIntentId: string | null; invoiceId: string | null }): Promise<void>;
+  /** One refund that went through (its own event, src/payments/refunds.ts), told once per refund. */
+  refundSucceeded(refund: PaymentRef & { refundId: string }): Promise<void>;
+}
+
+export function createPaymentService(deps: {
+  payments: PaymentRepository;
+  pledges: PledgeLedgerRepository;
+  logger: Logger;
+  notices?: PaymentNotices;
+}) {
+  const { payments, pledges, logger, notices } = deps;
 
   async function pledgeForSession(sessionId: string, hint: string | null): Promise<LedgerPledge | null> {
     const bySession = await pledges.findBySessionId(sessionId);
@@ -127,6 +143,7 @@ export function createPaymentService(deps: { payments: PaymentRepository; pledge
         invoiceId: null,
         paidAt: status === 'succeeded' ? c.at : null,
       });
+      await notices?.paymentRecorded({ paymentIntentId: c.paymentIntentId, invoiceId: null });
       await pledges.advance(pledge.id, status === 'failed' ? 'failed' : 'completed');
       return processed;
     },
@@ -139,6 +156,8 @@ export function createPaymentService(deps: { payments: PaymentRepository; pledge
     },
 
     async recordRefund(ref: PaymentRef, amountRefunded: number): Promise<LedgerOutcome> {
+      // No notice here: Stripe counts a pending refund in amount_refunded, and it may still fail.
+      // The refund's own events tell the donor (recordRefundState).
       if (await payments.mergeRefund(ref, amountRefunded)) return processed;
       return deferFor(ref);
     },
@@ -163,6 +182,7 @@ export function createPaymentService(deps: { payments: PaymentRepository; pledge
         invoiceId: inv.invoiceId,
         paidAt: inv.paidAt,
       });
+      await notices?.paymentRecorded({ paymentIntentId: inv.paymentIntentId, invoiceId: inv.invoiceId });
       return processed;
     },
 
@@ -174,12 +194,31 @@ export function createPaymentService(deps: { payments: PaymentRepository; pledge
       return processed;
     },
 
-    async recordSubscriptionEnded(subscriptionId: string, pledgeIdHint: string | null, at: Date): Promise<LedgerOutcome> {
+    async recordSubscriptionEnded(subscriptionId: string, pledgeIdHint: string | null, at: Date, by: string | null = null): Promise<LedgerOutcome> {
       const pledge = await pledgeForSubscription(subscriptionId, pledgeIdHint);
       if (!pledge) return deferUntilLinked(subscriptionId);
       await pledges.link(pledge.id, { subscriptionId });
       await pledges.setSubscriptionState(pledge.id, 'canceled', at);
+      await pledges.markCancelled(pledge.id, at, by);
       await pledges.advance(pledge.id, 'cancelled');
+      return processed;
+    },
+
+    /** customer.subscription.updated: a new amount or a pause, as the donor set it (src/manage/). */
+    async recordSubscriptionChanged(
+      subscriptionId: string,
+      pledgeIdHint: string | null,
+      change: { amount: number; currency: string; coveredFee: number | null; paused: boolean; at: Date },
+    ): Promise<LedgerOutcome> {
+      const pledge = await pledgeForSubscription(subscriptionId, pledgeIdHint);
+      if (!pledge) return deferUntilLinked(subscriptionId);
+      if (change.currency !== pledge.currency) return ignored(`currency ${change.currency} differs from the pledge's ${pledge.currency}`);
+      await pledges.applySubscriptionChange(pledge.id, {
+        amount: change.amount,
+        coveredFee: change.coveredFee ?? pledge.coveredFee,
+        paused: change.paused,
+        at: change.at,
+      });
       return processed;
     },
 

@@ -46,6 +46,26 @@ export function createPledgeLedgerRepository(client: Client) {
         WHERE id = ${id}::uuid`;
     },
 
+    /**
+     * The donor changed the monthly gift (amount, pause): the subscription's state as of `at`
+     * replaces the pledge's, unless a later state was applied already or the pledge is cancelled.
+     */
+    async applySubscriptionChange(id: string, change: { amount: number; coveredFee: number; paused: boolean; at: Date }): Promise<void> {
+      await client.$executeRaw`
+        UPDATE pledges SET amount = ${change.amount}, covered_fee = LEAST(${change.coveredFee}::int, ${change.amount}::int),
+          paused_at = CASE WHEN ${change.paused} THEN COALESCE(paused_at, ${change.at}) ELSE NULL END,
+          subscription_changed_at = ${change.at}, updated_at = now()
+        WHERE id = ${id}::uuid AND status <> 'cancelled'
+          AND (subscription_changed_at IS NULL OR subscription_changed_at <= ${change.at})`;
+    },
+
+    /** Who ended a monthly gift and when, for staff: the first report stands. */
+    async markCancelled(id: string, at: Date, by: string | null): Promise<void> {
+      await client.$executeRaw`
+        UPDATE pledges SET cancelled_at = COALESCE(cancelled_at, ${at}), cancelled_by = COALESCE(cancelled_by, ${by}), updated_at = now()
+        WHERE id = ${id}::uuid`;
+    },
+
     /** Pledges still waiting on Checkout, for recovery to ask Stripe about their sessions. */
     pendingWithSession(createdSince: Date): Promise<Array<{ id: string; checkoutSessionId: string }>> {
       return client.$queryRaw`

@@ -33,8 +33,9 @@ export async function recomputeRefunded(client: Client, ref: PaymentRef): Promis
 
 export function createRefundRepository(client: Client) {
   return {
-    async merge(r: RefundFacts): Promise<void> {
-      await client.$executeRaw`
+    /** Merges the refund and answers its status as now stored (a late, older event does not move it back). */
+    async merge(r: RefundFacts): Promise<string> {
+      const rows = await client.$queryRaw<Array<{ status: string }>>`
         INSERT INTO refunds AS x (id, stripe_charge_id, stripe_payment_intent_id, amount, currency, status, failure_reason, stripe_created_at)
         VALUES (${r.id}, ${r.chargeId}, ${r.paymentIntentId}, ${r.amount}, ${r.currency}, ${r.status}, ${r.failureReason}, ${r.createdAt})
         ON CONFLICT (id) DO UPDATE SET
@@ -42,7 +43,9 @@ export function createRefundRepository(client: Client) {
           failure_reason = COALESCE(x.failure_reason, EXCLUDED.failure_reason),
           stripe_charge_id = COALESCE(x.stripe_charge_id, EXCLUDED.stripe_charge_id),
           stripe_payment_intent_id = COALESCE(x.stripe_payment_intent_id, EXCLUDED.stripe_payment_intent_id),
-          updated_at = now()`;
+          updated_at = now()
+        RETURNING x.status`;
+      return rows[0]!.status;
     },
     recomputeRefunded: (ref: PaymentRef) => recomputeRefunded(client, ref),
   };

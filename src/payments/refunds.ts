@@ -3,7 +3,7 @@
 // and a card refund can fail too, and then Stripe takes it back off the charge and sends
 // refund.updated / refund.failed / charge.refund.updated (never another charge.refunded). The
 // money comes back to the campaign: the payment's refunded amount follows each refund's state.
-import type { LedgerOutcome } from './payment-service.ts';
+import type { LedgerOutcome, PaymentNotices } from './payment-service.ts';
 import type { RefundRepository } from './refund-repository.ts';
 import type { PaymentRef } from './payment-repository.ts';
 
@@ -20,14 +20,23 @@ export interface RefundFacts {
   createdAt: Date;
 }
 
-export function createRefundLedger(deps: { refunds: RefundRepository; deferFor(ref: PaymentRef): LedgerOutcome }) {
+export function createRefundLedger(deps: {
+  refunds: RefundRepository;
+  deferFor(ref: PaymentRef): LedgerOutcome;
+  notices?: Pick<PaymentNotices, 'refundSucceeded'>;
+}) {
   return {
-    /** One refund as Stripe reports it, in any of its states; kept even before its payment is known. */
+    /**
+     * One refund as Stripe reports it, in any of its states; kept even before its payment is known.
+     * The donor hears of a refund once, when it has succeeded: a pending one may still fail, and a
+     * failed one has given nothing back (nor may it leave a notice with a wrong net).
+     */
     async recordRefundState(refund: RefundFacts): Promise<LedgerOutcome> {
-      await deps.refunds.merge(refund);
+      const status = await deps.refunds.merge(refund);
       const ref = { paymentIntentId: refund.paymentIntentId, chargeId: refund.chargeId };
-      if (await deps.refunds.recomputeRefunded(ref)) return { status: 'processed' };
-      return deps.deferFor(ref);
+      if (!(await deps.refunds.recomputeRefunded(ref))) return deps.deferFor(ref);
+      if (status === 'succeeded') await deps.notices?.refundSucceeded({ refundId: refund.id, ...ref });
+      return { status: 'processed' };
     },
   };
 }

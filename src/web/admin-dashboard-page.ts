@@ -5,6 +5,7 @@ import type { Campaign } from '../campaigns/campaign.ts';
 import type { Progress } from '../campaigns/campaign-service.ts';
 import { formatMoney } from '../money/currency.ts';
 import { attentionPanels, type AttentionModel } from './attention-panels.ts';
+import { adminTabs } from './admin-tabs.ts';
 import { html } from './html.ts';
 import { page } from './layout.ts';
 import { dailyChart } from './svg-chart.ts';
@@ -39,6 +40,7 @@ export function dashboardPage(m: DashboardModel): string {
   const body = html`
 <header class="admin-bar"><h1>Dashboard</h1>
 <form method="post" action="/admin/sign-out">${csrf}<button type="submit" class="secondary">Sign out (${m.label})</button></form></header>
+${adminTabs('dashboard')}
 ${m.notice ? html`<p class="notice" role="status">${m.notice}</p>` : ''}
 ${m.campaigns.map(
   ({ campaign, progress, series }) => html`<section class="card" aria-labelledby="c-${campaign.slug}">

@@ -35,6 +35,8 @@ export interface DashboardDeps {
   clock?: () => Date;
   /** Disputes waiting on an answer; without it the dashboard leaves the panel out. */
   attention?: StaffAttention;
+  /** More tabs (the Emails tab...), mounted under /admin behind the session. */
+  sections?: Router[];
 }
 
 export function adminDashboardRoutes(deps: DashboardDeps): Router {
@@ -137,6 +139,7 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
   });
 
   router.use('/admin', signedIn, csvExportRoutes(deps.admin.exports, deps.logger, now));
+  for (const section of deps.sections ?? []) router.use('/admin', signedIn, section);
   router.use('/admin', dashboardErrors());
   return router;
 }

@@ -15,6 +15,8 @@ export type ThanksModel = DonationStatus & {
   checkAgainUrl?: string;
   /** With JavaScript: when thanks.js asks again, in seconds after landing, one after another. */
   pollSeconds?: number[];
+  /** Receipts go out by email (RECEIPTS=on): only then does the page promise one. */
+  receiptsByEmail?: boolean;
 };
 
 const HEADLINES: Record<DonationStatus['state'], string> = {
@@ -55,28 +57,32 @@ function longDate(date: Date, timeZone = 'UTC'): string {
   }
 }
 
+/** What is left to say once the page stops asking; thanks.js shows it (data-given-up) in place. */
+const closeNote = (receiptsByEmail = false) =>
+  `This can take a few minutes; ${receiptsByEmail ? 'your receipt will arrive by email, and ' : ''}you can close this page.`;
+
 function detail(m: ThanksModel): SafeHtml {
   const total = m.total !== undefined && m.currency ? money(m.total, m.currency, m.frequency === 'monthly') : 'your gift';
   const to = m.campaignTitle ?? 'our newsroom';
   switch (m.state) {
     case 'paid':
-      return html`<p>Your donation to ${to} has been received. A receipt is on its way to your inbox.</p>
+      return html`<p>Your donation to ${to} has been received.${m.receiptsByEmail ? ' A receipt is on its way to your inbox.' : ''}</p>
 ${m.nextChargeOn && m.total !== undefined && m.currency
   ? html`<p>Your next gift of <strong>${money(m.total, m.currency)}</strong> will be taken on <strong>${longDate(m.nextChargeOn, m.campaignTimezone)}</strong>.</p>`
   : ''}`;
     case 'processing':
-      return html`<p>Your donation of <strong>${total}</strong> was made by bank debit, which takes a few days to clear. We will email you when it clears; nothing else is needed from you.</p>`;
+      return html`<p>Your donation of <strong>${total}</strong> was made by bank debit, which takes a few days to clear.${m.receiptsByEmail ? ' We will email you when it clears;' : ''} Nothing else is needed from you.</p>`;
     case 'pending':
       return m.stillWaiting
-        ? html`<p data-waiting-note>Stripe has not confirmed your donation of <strong>${total}</strong> yet. This can take a few minutes; your receipt will arrive by email, and you can close this page.</p>
+        ? html`<p data-waiting-note>Stripe has not confirmed your donation of <strong>${total}</strong> yet. ${closeNote(m.receiptsByEmail)}</p>
 <p><a href="${m.checkAgainUrl ?? ''}">Check again</a></p>`
-        : html`<p data-waiting-note>Stripe is confirming your donation of <strong>${total}</strong>. This page updates by itself in a moment; your receipt will arrive by email.</p>`;
+        : html`<p data-waiting-note data-given-up="Stripe has not confirmed your donation yet. ${closeNote(m.receiptsByEmail)}">Stripe is confirming your donation of <strong>${total}</strong>. This page updates by itself in a moment${m.receiptsByEmail ? '; your receipt will arrive by email' : ''}.</p>`;
     case 'failed':
       return html`<p>Your bank declined the payment of <strong>${total}</strong>. You have not been charged.</p>`;
     case 'flagged':
       return html`<p>Stripe reports a charge of <strong>${m.received ? money(m.received.amount, m.received.currency) : 'another amount'}</strong>, not the <strong>${total}</strong> you chose to give. We have not counted it yet: our team has been alerted, will check it, and will contact you by email if anything is needed. Please quote the reference below if you write to us.</p>`;
     default:
-      return html`<p>If you completed a donation, your receipt will arrive by email.</p>`;
+      return html`<p>${m.receiptsByEmail ? 'If you completed a donation, your receipt will arrive by email.' : 'If you completed a donation, it will show on the campaign page once Stripe confirms it.'}</p>`;
   }
 }
 

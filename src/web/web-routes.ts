@@ -26,12 +26,14 @@ export interface WebDeps {
   progress: ProgressReader;
   pledges: PledgeService;
   logger: Logger;
+  /** RECEIPTS=on: the thank-you page may promise a receipt by email. */
+  receiptsByEmail: boolean;
 }
 
 const formToken = () => randomBytes(18).toString('base64url');
 
 // The thank-you page's reloads without JavaScript: about two minutes in all, then it stops and
-// says the receipt will come by email (thanks.js polls on the same schedule).
+// says what is left to do (thanks.js polls on the same schedule).
 export const THANKS_REFRESH_SECONDS = [2, 2, 3, 3, 5, 5, 10, 10, 15, 15, 30, 30];
 
 export function webRoutes(deps: WebDeps): { router: Router; formHandler: RequestHandler; notFound: RequestHandler } {
@@ -94,7 +96,7 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
     const sessionId = typeof req.query.session_id === 'string' ? req.query.session_id : '';
     const known = /^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId);
     const status = known ? await deps.pledges.donationState(sessionId) : { state: 'unknown' as const };
-    const model: ThanksModel = { ...status };
+    const model: ThanksModel = { ...status, receiptsByEmail: deps.receiptsByEmail };
     if (known && status.state === 'pending') {
       // Without JavaScript the page reloads itself, less often as time goes on, then stops.
       const asked = typeof req.query.check === 'string' && /^\d{1,2}$/.test(req.query.check) ? Number(req.query.check) : 0;

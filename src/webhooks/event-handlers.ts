@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { PaymentProviderRefused } from '../errors.ts';
 import { subjectOf, type CheckoutFacts } from '../payments/payment-service.ts';
 import type { LedgerGateway } from '../payments/ledger-gateway.ts';
+import { cancelledBy, subscriptionUpdated } from './subscription-change-handler.ts';
 import type { EventHandler, HandlerMap } from './event-handler.ts';
 import { lifecycleHandlers } from './lifecycle-handlers.ts';
 import { PermanentEventError } from './webhook-errors.ts';
@@ -96,7 +97,9 @@ const invoicePaid: EventHandler<Stripe.Invoice, InvoicePrepared> = {
 const subscriptionDeleted: EventHandler<Stripe.Subscription> = {
   subjects: (sub) => [subjectOf.subscription(sub.id)],
   apply: (sub, { ledger, event }) =>
-    ledger.recordSubscriptionEnded(sub.id, sub.metadata?.pledge_id ?? null, fromUnix(sub.ended_at ?? sub.canceled_at ?? event.created)),
+    ledger.recordSubscriptionEnded(
+      sub.id, sub.metadata?.pledge_id ?? null, fromUnix(sub.ended_at ?? sub.canceled_at ?? event.created), cancelledBy(sub),
+    ),
 };
 
 // Every payout event (created, updated, paid, failed, canceled): the payout as it now stands and
@@ -133,6 +136,7 @@ export const eventHandlers: HandlerMap = {
   'charge.refunded': chargeRefunded,
   'invoice.paid': invoicePaid,
   'customer.subscription.deleted': subscriptionDeleted,
+  'customer.subscription.updated': subscriptionUpdated,
   'payout.created': payoutState,
   'payout.updated': payoutState,
   'payout.paid': payoutState,

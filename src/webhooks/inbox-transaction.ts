@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { createLedgerRules, type LedgerRules } from '../payments/ledger-rules.ts';
+import { createLedgerRules, type LedgerRules, type NoticesFactory } from '../payments/ledger-rules.ts';
 import { createWebhookEventRepository, type WebhookEventRepository } from './webhook-event-repository.ts';
 
 export interface InboxTransaction {
@@ -30,6 +30,9 @@ export interface InboxStore {
 
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
 
+/** Binds the donor notices (receipts, refund notices) to the inbox's transaction. */
+export type { NoticesFactory };
+
 // Each start adds the subjects found held elsewhere; a chain of deferred events is short, so a
 // few starts suffice, and past them the event fails transiently (Stripe retries it).
 const MAX_STARTS = 5;
@@ -44,13 +47,13 @@ class StartAgain extends Error {
 
 const lockKey = (subject: string) => Prisma.sql`hashtextextended(${subject}, 0)`;
 
-function bind(client: Prisma.TransactionClient, upFront: string[]): InboxTransaction {
+function bind(client: Prisma.TransactionClient, upFront: string[], notices?: NoticesFactory): InboxTransaction {
   let savepoints = 0;
   let began = false;
   let held = new Set<string>();
   return {
     events: createWebhookEventRepository(client),
-    ledger: createLedgerRules(client),
+    ledger: createLedgerRules(client, notices),
     async lock(subjects) {
       const missing = [...new Set(began ? subjects : [...subjects, ...upFront])].filter((s) => !held.has(s)).sort();
       if (!began) {
@@ -87,13 +90,13 @@ function bind(client: Prisma.TransactionClient, upFront: string[]): InboxTransac
   };
 }
 
-export function createInboxStore(db: Pick<Database, 'prisma'>): InboxStore {
+export function createInboxStore(db: Pick<Database, 'prisma'>, options: { notices?: NoticesFactory } = {}): InboxStore {
   return {
     async transaction(fn) {
       let upFront: string[] = [];
       for (let start = 1; ; start++) {
         try {
-          return await db.prisma.$transaction((client) => fn(bind(client, upFront)), TRANSACTION_OPTIONS);
+          return await db.prisma.$transaction((client) => fn(bind(client, upFront, options.notices)), TRANSACTION_OPTIONS);
         } catch (error) {
           if (!(error instanceof StartAgain) || start >= MAX_STARTS) throw error;
           upFront = error.subjects;

@@ -8,7 +8,7 @@ import type { FeeFiller } from '../payments/fee-filler.ts';
 import type { LedgerGateway } from '../payments/ledger-gateway.ts';
 import { recoverMissedEvents, type RecoveryProgress } from './event-recovery-service.ts';
 import type { EventScope } from './event-scope.ts';
-import { createInboxStore } from './inbox-transaction.ts';
+import { createInboxStore, type NoticesFactory } from './inbox-transaction.ts';
 import { createWebhookInbox } from './webhook-inbox.ts';
 import type { WebhookOperations } from './webhook-operations.ts';
 
@@ -21,8 +21,10 @@ export function createLedger(deps: {
   fees?: FeeFiller;
   metrics?: Pick<Metrics, 'webhookEvent'>;
   clock?: () => Date;
+  /** What the donor is told in the same transaction as the money (receipts, refund notices). */
+  notices?: NoticesFactory;
 }) {
-  const store = createInboxStore(deps.db);
+  const store = createInboxStore(deps.db, { notices: deps.notices });
   const inbox = createWebhookInbox({ store, gateway: deps.gateway, logger: deps.logger, fees: deps.fees, metrics: deps.metrics, scope: deps.scope });
   const recover = (options: { since: Date; onProgress?: (p: RecoveryProgress) => void }) =>
     recoverMissedEvents({ db: deps.db, gateway: deps.gateway, inbox, logger: deps.logger, clock: deps.clock }, options);

@@ -86,22 +86,9 @@ function invoiceFailure(actionRequired: boolean): EventHandler<Stripe.Invoice> {
   };
 }
 
-/** customer.subscription.updated: active again, past_due, or unpaid once the retries ran out. */
-const subscriptionUpdated: EventHandler<Stripe.Subscription> = {
-  subjects: (sub) => [subjectOf.subscription(sub.id)],
-  apply: (sub, { ledger }) =>
-    ledger.recordSubscriptionStatus(
-      sub.id,
-      typeof sub.metadata?.pledge_id === 'string' ? sub.metadata.pledge_id : null,
-      String(sub.status),
-      fromUnix(sub.items?.data?.[0]?.current_period_start ?? sub.created),
-    ),
-};
-
 export const lifecycleHandlers: HandlerMap = {
   'invoice.payment_failed': invoiceFailure(false),
   'invoice.payment_action_required': invoiceFailure(true),
-  'customer.subscription.updated': subscriptionUpdated,
   'charge.dispute.created': disputeState,
   'charge.dispute.updated': disputeState,
   'charge.dispute.funds_withdrawn': disputeState,

@@ -15,11 +15,13 @@ import path from 'node:path';
 import pg from 'pg';
 import { mapConcurrent } from '../../bench/lib/pool.ts';
 import { applyMigrations } from '../../src/db/migrator.ts';
+import { startSmtpCatcher, type SmtpCatcher } from '../../src/email/smtp-catcher.ts';
 import { createStripeClient } from '../../src/stripe/stripe-client.ts';
 import { runChecks, type CheckResult } from './lib/checks.ts';
 import { startChaosPostgres, type ChaosPostgres } from './lib/postgres.ts';
 import { killAllChildren, sleep } from './lib/processes.ts';
 import { appEnv, CHAOS_SECRET_KEY, reservePorts, startApp, startEmulator, type AppInstance, type Emulator } from './lib/stack.ts';
+import { checkReceipts, waitOutboxDrained } from './lib/receipts.ts';
 import { readStripeRecord } from './lib/stripe-record.ts';
 import { makePlans, MIX, rng, runDonation, type CampaignSpec, type Outcome } from './lib/workload.ts';
 
@@ -71,6 +73,7 @@ async function main(): Promise<number> {
   };
 
   let emulator: Emulator | null = null;
+  let smtp: SmtpCatcher | null = null;
   const apps: AppInstance[] = [];
   let results: CheckResult[] = [];
   let ok = false;
@@ -99,7 +102,9 @@ async function main(): Promise<number> {
     emulator = await phase('start', () => startEmulator(appUrls, chaos, logDir));
     const stripeEmulator = emulator;
     say(`Stripe emulator on ${emulator.url}: each event delivered 2-3 times, shuffled, ${MAX_IN_FLIGHT} at once, retries after ${RETRY_DELAYS_MS.join('/')} ms`);
-    apps.push(...(await phase('start', () => Promise.all(ports.map((p, i) => startApp(`app-${'ab'[i]}`, p, db.url, stripeEmulator.url, logDir))))));
+    smtp = await phase('start', () => startSmtpCatcher({ keep: 1_000_000 }));
+    const smtpUrl = smtp.url;
+    apps.push(...(await phase('start', () => Promise.all(ports.map((p, i) => startApp(`app-${'ab'[i]}`, p, db.url, stripeEmulator.url, logDir, smtpUrl))))));
     say(`app instances: ${apps.map((a) => a.url).join(', ')} (NODE_ENV=production)`);
 
     // --- the night ------------------------------------------------------------------------------
@@ -156,7 +161,7 @@ async function main(): Promise<number> {
     say(`deliveries finished: ${emulator.stats.delivered} delivered, ${emulator.stats.failedAttempts} failed attempts retried, ${emulator.stats.gaveUp} given up`);
     const inboxBefore = await withDb(db.url, (c) => inboxCounts(c));
     say(`inbox before reconcile: ${fmtCounts(inboxBefore)}`);
-    const reconcileOutput = await phase('reconcile', () => runReconcile(apps[0]!.port, db.url, emulator!.url, new Date(t0 - 86_400_000)));
+    const reconcileOutput = await phase('reconcile', () => runReconcile(apps[0]!.port, db.url, emulator!.url, smtpUrl, new Date(t0 - 86_400_000)));
     say(`reconcile:\n${reconcileOutput.trimEnd().replace(/^/gm, '    ')}`);
     await phase('reconcile', async () => {
       await emulator!.flush();
@@ -168,6 +173,10 @@ async function main(): Promise<number> {
     results = await phase('check', () =>
       withDb(db.url, (c) => runChecks({ db: c, record, outcomes, campaigns: CAMPAIGNS.map((x) => x.slug), appUrls })),
     );
+    await phase('receipts', () => withDb(db.url, (c) => waitOutboxDrained(c)));
+    const receipts = await withDb(db.url, (c) => checkReceipts(c, smtp!.messages));
+    say(receipts.figures);
+    results.push(receipts.result);
     const inboxAfter = await withDb(db.url, (c) => inboxCounts(c));
 
     printFigures({ outcomes, record, emulator, inboxAfter, incidents, pledgeRetries, apps, phases });
@@ -183,6 +192,7 @@ async function main(): Promise<number> {
   } finally {
     await Promise.all(apps.map((a) => a.stop().catch(() => {})));
     await emulator?.child.stop().catch(() => {});
+    await smtp?.close().catch(() => {});
     await postgres?.stop().catch(() => {});
     killAllChildren();
     if (ok && !process.env.CHAOS_KEEP_LOGS) await rm(logDir, { recursive: true, force: true });
@@ -244,10 +254,10 @@ async function waitQuiet(url: string, timeoutMs = 60_000): Promise<void> {
 }
 
 /** scripts/reconcile.ts with the app's environment, as an operator would run it. */
-function runReconcile(appPort: number, databaseUrl: string, emulatorUrl: string, since: Date): Promise<string> {
+function runReconcile(appPort: number, databaseUrl: string, emulatorUrl: string, smtpUrl: string, since: Date): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/reconcile.ts', '--since', since.toISOString()], {
-      env: { ...process.env, ...appEnv(appPort, databaseUrl, emulatorUrl) },
+      env: { ...process.env, ...appEnv(appPort, databaseUrl, emulatorUrl, smtpUrl) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

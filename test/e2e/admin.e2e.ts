@@ -114,6 +114,14 @@ it('every button and link on the dashboard reaches the page a user expects', asy
   used.push('button:Replay');
   await e2e.screenshot(page, 'admin-after-replay');
 
+  // The tabs: each leads to its page, and back to the dashboard.
+  for (const [tab, heading] of [['Monthly donors', 'Monthly donors'], ['Emails', 'Emails'], ['Campaigns', 'Dashboard']] as const) {
+    await page.locator('nav.tabs').first().getByRole('link', { name: tab }).click();
+    await page.waitForSelector(`h1:text("${heading}")`);
+    used.push(`a:${tab}`);
+    if (tab !== 'Campaigns') await page.goto(`${e2e.app.url}/admin`);
+  }
+
   // Sign out, keeping a copy of the cookie as someone might (a shared machine, a stolen jar).
   const before: Cookie[] = await page.context().cookies();
   expect(before.map((k) => k.name)).toContain('admin_session');

@@ -27,6 +27,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 /** Empties every table but the migration history, between tests of one file. */
 export async function truncateAll(db: Database): Promise<void> {
   await db.pool.query(`
-    TRUNCATE campaigns, campaign_total_shards, pledges, payments, payouts, webhook_events, admin_keys
+    TRUNCATE campaigns, campaign_total_shards, pledges, payments, payouts, webhook_events, admin_keys, email_outbox
     RESTART IDENTITY CASCADE`);
 }

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
 async function startBuiltApp(dir: string): Promise<void> {
   const postgres = await startChaosPostgres(() => {});
   try {
-    const [appPort, stripePort] = await reservePorts(2);
+    const [appPort, stripePort, smtpPort] = await reservePorts(3);
     const app = startChild('app', path.join(dir, 'dist/src/main.js'), [], {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
@@ -86,6 +86,8 @@ async function startBuiltApp(dir: string): Promise<void> {
       STRIPE_API_HOST: '127.0.0.1',
       STRIPE_API_PORT: String(stripePort),
       STRIPE_API_PROTOCOL: 'http',
+      // Production needs a mail server; nothing listens there either: starting must not need it.
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
     }, { logDir: dir, cwd: dir });
     const started = await waitForHttp(`http://127.0.0.1:${appPort}/readyz`, app, 90_000).then(() => '', (err: Error) => err.message);
     check('the built app starts in production from the production install (/readyz 200)', started === '', started);

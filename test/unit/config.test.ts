@@ -67,6 +67,7 @@ describe('config', () => {
       'DATABASE_URL: is required in production',
       'STRIPE_SECRET_KEY: is required in production',
       'STRIPE_WEBHOOK_SECRET: is required in production',
+      'SMTP_URL: is required in production (or set RECEIPTS=off to run without email)',
     ]);
   });
 
@@ -76,6 +77,7 @@ describe('config', () => {
       DATABASE_URL: 'postgresql://db.internal:5432/donations',
       STRIPE_SECRET_KEY: 'sk_live_abc123',
       STRIPE_WEBHOOK_SECRET: 'whsec_abc123',
+      SMTP_URL: 'smtp://mail.internal:587',
     });
     expect(usesStripeEmulator(config)).toBe(false);
   });

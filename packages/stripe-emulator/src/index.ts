@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import Stripe from 'stripe';
 import { createCheckoutPageRouter } from './checkout-page.ts';
+import { createPortalPageRouter, registerPortalRoutes, type PortalSessions } from './routes-portal.ts';
 import type { EmulatorContext, EmulatorLogger, FeeModel } from './context.ts';
 import { createEmitter } from './events.ts';
 import { sweepExpiredSessions } from './flows-checkout.ts';
@@ -126,9 +127,12 @@ export function createStripeEmulator(opts: EmulatorOptions): StripeEmulator {
   registerBillingRoutes(api, ctx);
   registerTestHelperRoutes(api, ctx);
   registerLifecycleHelperRoutes(api, ctx);
+  const portal: PortalSessions = new Map();
+  registerPortalRoutes(api, ctx, portal);
   router.use(notFoundHandler);
   app.use('/v1', router);
   app.use(createCheckoutPageRouter(ctx));
+  app.use(createPortalPageRouter(ctx, portal));
   app.use(notFoundHandler);
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;

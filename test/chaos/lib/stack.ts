@@ -112,7 +112,7 @@ export interface AppInstance {
   stop(): Promise<void>;
 }
 
-export function appEnv(port: number, databaseUrl: string, emulatorUrl: string): Record<string, string> {
+export function appEnv(port: number, databaseUrl: string, emulatorUrl: string, smtpUrl: string): Record<string, string> {
   const stripe = new URL(emulatorUrl);
   return {
     NODE_ENV: 'production',
@@ -123,6 +123,8 @@ export function appEnv(port: number, databaseUrl: string, emulatorUrl: string): 
     DATABASE_URL: databaseUrl,
     STRIPE_SECRET_KEY: CHAOS_SECRET_KEY,
     STRIPE_WEBHOOK_SECRET: CHAOS_WEBHOOK_SECRET,
+    // Production mode needs a mail server: the runner's SMTP catcher, which counts the receipts.
+    SMTP_URL: smtpUrl,
     STRIPE_API_HOST: stripe.hostname,
     STRIPE_API_PORT: stripe.port,
     STRIPE_API_PROTOCOL: 'http',
@@ -137,8 +139,10 @@ export async function reservePorts(n: number): Promise<number[]> {
   return [...ports];
 }
 
-export async function startApp(name: string, port: number, databaseUrl: string, emulatorUrl: string, logDir: string): Promise<AppInstance> {
-  const env = appEnv(port, databaseUrl, emulatorUrl);
+export async function startApp(
+  name: string, port: number, databaseUrl: string, emulatorUrl: string, logDir: string, smtpUrl: string,
+): Promise<AppInstance> {
+  const env = appEnv(port, databaseUrl, emulatorUrl, smtpUrl);
   const url = `http://127.0.0.1:${port}`;
   const launch = async () => {
     const child = startChild(name, 'src/main.ts', [], env, { logDir });

@@ -6,7 +6,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { THANKS_REFRESH_SECONDS } from '../../../src/web/web-routes.ts';
-import { buildApp } from '../../helpers/app.ts';
+import { buildApp, testConfig } from '../../helpers/app.ts';
 import { createTestDatabase, truncateAll, type TestDatabase } from '../../helpers/database.ts';
 import { insertCampaign } from '../../helpers/factories.ts';
 import { deliver } from '../webhooks/webhook-harness.ts';
@@ -154,5 +154,43 @@ describe('while Stripe is still confirming', () => {
       const res = await thanks(pledge.checkoutSessionId, `&check=${check}`);
       expect(res.text, check).toContain('<h1 data-state="pending">');
     }
+  });
+});
+
+describe('the receipt it promises', () => {
+  const promise = /receipt is on its way|receipt will arrive by email|We will email you/;
+
+  /** Each state's page: paid, processing, pending (first and after the last reload), unknown. */
+  async function pages(target: ReturnType<typeof buildApp>) {
+    const get = (sessionId: string | null, query = '') =>
+      request(target).get(`/donate/thanks?session_id=${sessionId}${query}`).expect(200).then((r) => r.text);
+    const paid = await pledgeFor({ amount: 2500 });
+    await completed(paid, { amount_total: 2500, amount_subtotal: 2500 });
+    const processing = await pledgeFor({ amount: 3000 });
+    await completed(processing, { amount_total: 3000, amount_subtotal: 3000, payment_status: 'unpaid' });
+    const pending = await pledgeFor({ amount: 2000 });
+    return {
+      paid: await get(paid.checkoutSessionId),
+      processing: await get(processing.checkoutSessionId),
+      pending: await get(pending.checkoutSessionId),
+      givenUp: await get(pending.checkoutSessionId, `&check=${THANKS_REFRESH_SECONDS.length}`),
+      unknown: await get('nope'),
+    };
+  }
+
+  it('with RECEIPTS=on every state tells the donor an email is coming', async () => {
+    const seen = await pages(app);
+    expect(seen.paid).toContain('A receipt is on its way to your inbox.');
+    for (const [state, text] of Object.entries(seen)) expect(text, state).toMatch(promise);
+    expect(seen.pending).toContain('data-given-up="Stripe has not confirmed your donation yet. This can take a few minutes; your receipt will arrive by email, and you can close this page."');
+  });
+
+  it('with RECEIPTS=off no state promises an email the service will not send', async () => {
+    const silent = buildApp(db, { config: testConfig({ RECEIPTS: 'off' }) });
+    const seen = await pages(silent);
+    expect(seen.paid).toContain('data-state="paid"');
+    expect(seen.paid).toContain('has been received.');
+    for (const [state, text] of Object.entries(seen)) expect(text, state).not.toMatch(promise);
+    expect(seen.pending).toContain('data-given-up="Stripe has not confirmed your donation yet. This can take a few minutes; you can close this page."');
   });
 });

@@ -85,10 +85,17 @@ describe('the webhook secret', () => {
     expectAbsent(lines, emulated.webhookSecret);
 
     const secretKey = 'sk_live_51Hsecretsecretsecret0123456789';
-    const real = await setUpStripe(testConfig({ STRIPE_SECRET_KEY: secretKey, NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' }), logger);
+    const real = await setUpStripe(testConfig({ STRIPE_SECRET_KEY: secretKey, NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', RECEIPTS: 'off' }), logger);
     await real.stop();
-    logger.info({ config: testConfig({ STRIPE_SECRET_KEY: secretKey }) }, 'config as a careless line would log it');
+    const smtpPassword = 'smtp-password-0123456789';
+    const linkSecret = 'manage-link-secret-0123456789-abcdef';
+    logger.info(
+      { config: testConfig({ STRIPE_SECRET_KEY: secretKey, SMTP_URL: `smtp://mailer:${smtpPassword}@mail.example.org:587`, MANAGE_LINK_SECRET: linkSecret }) },
+      'config as a careless line would log it',
+    );
     expectAbsent(lines, secretKey);
+    expectAbsent(lines, smtpPassword);
+    expectAbsent(lines, linkSecret);
     expectAbsent(lines, TEST_WEBHOOK_SECRET);
   });
 });

@@ -68,7 +68,8 @@ describe('reconcile', () => {
     const first = await reconciler()(since);
     expect(first.events.alreadyStored).toBe(0);
     // 4 checkouts completed, 1 settled bank debit (its charge pending, then its fee), 1 refund,
-    // 1 dispute, 2 invoices paid, 1 payout: every event Stripe made of a type the service handles.
+    // 1 dispute, 2 invoices paid, 1 payout, 2 subscription updates (active at the start, the
+    // renewal's new period): every event Stripe made of a type the service handles.
     const handled = h.emulator.events.filter((e) => e.type in eventHandlers).length;
     expect(handled).toBeGreaterThanOrEqual(10);
     expect(first.events.listed).toBe(handled);

@@ -7,6 +7,7 @@ import type { StripeEmulator, EmulatorOptions } from 'stripe-emulator';
 import { buildApp, emulatorStripe, listen, startEmulator, TEST_WEBHOOK_SECRET, testConfig } from '../../helpers/app.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
 import type { Logger } from 'pino';
+import type { Config } from '../../../src/config.ts';
 
 export interface Harness {
   emulator: StripeEmulator;
@@ -18,17 +19,20 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(db: TestDatabase, options: Partial<EmulatorOptions> & { logger?: Logger } = {}): Promise<Harness> {
+export async function startHarness(
+  db: TestDatabase,
+  options: Partial<EmulatorOptions> & { logger?: Logger; config?: Config } = {},
+): Promise<Harness> {
   let handler: http.RequestListener = (_req, res) => res.writeHead(503).end();
   const server = await listen((req, res) => handler(req, res));
-  const { logger, ...emulatorOptions } = options;
+  const { logger, config, ...emulatorOptions } = options;
   const emulator = await startEmulator({ webhookUrls: [`${server.url}/webhooks/stripe`], deliverWebhooks: true, ...emulatorOptions });
   const stripe = emulatorStripe(emulator);
   const app = buildApp(db, {
     stripe,
     webhookSecret: TEST_WEBHOOK_SECRET,
     checkoutOrigin: emulator.url,
-    config: testConfig(),
+    config: config ?? testConfig(),
     ...(logger ? { logger } : {}),
   });
   handler = app as unknown as http.RequestListener;

@@ -1,0 +1,61 @@
+// The only code that speaks SMTP: nodemailer over SMTP_URL (or the embedded catcher's address).
+// The outbox sender depends on the MailTransport port, never on nodemailer.
+import nodemailer from 'nodemailer';
+
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** `<id@domain>`, kept by the outbox so that every attempt carries the same one. */
+  messageId: string;
+}
+
+export interface MailTransport {
+  /** Resolves with the server's answer (`250 ... queued as X`); rejects with a SendError. */
+  send(mail: OutgoingMail): Promise<string>;
+  close(): void;
+}
+
+/** An SMTP refusal or a connection failure; `permanent` for 5xx answers, which a retry cannot change. */
+export class SendError extends Error {
+  constructor(message: string, readonly permanent: boolean, readonly response: string | null) {
+    super(message);
+    this.name = 'SendError';
+  }
+}
+
+const SEND_TIMEOUT_MS = 30_000;
+
+export function createSmtpTransport(smtpUrl: string): MailTransport {
+  const transporter = nodemailer.createTransport({
+    url: smtpUrl,
+    // One connection reused for a burst of receipts, a handful at most.
+    pool: true,
+    maxConnections: 2,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: SEND_TIMEOUT_MS,
+  });
+  return {
+    async send(mail) {
+      try {
+        const info = await transporter.sendMail({
+          from: mail.from,
+          to: mail.to,
+          subject: mail.subject,
+          html: mail.html,
+          text: mail.text,
+          messageId: mail.messageId,
+        });
+        return String(info.response ?? '250 OK');
+      } catch (error) {
+        const e = error as { responseCode?: number; response?: string; message?: string };
+        const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600;
+        throw new SendError(e.message ?? String(error), permanent, e.response ?? null);
+      }
+    },
+    close: () => transporter.close(),
+  };
+}

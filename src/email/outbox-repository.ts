@@ -1,0 +1,90 @@
+// The email_outbox table. Writes take any client, so a message is queued inside the transaction
+// of the fact that causes it; claiming uses FOR UPDATE SKIP LOCKED, so several senders (one per
+// app instance) never take the same row and never wait for each other.
+import { randomUUID } from 'node:crypto';
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { ClaimedEmail, EmailRow, NewEmail } from './outbox.ts';
+
+type Client = Prisma.TransactionClient;
+
+/** Queues the message unless one with its dedupe key exists; true when this call wrote it. */
+export async function enqueueEmail(client: Client, email: NewEmail, domain: string): Promise<boolean> {
+  const id = randomUUID();
+  const n = await client.$executeRaw`
+    INSERT INTO email_outbox (id, dedupe_key, kind, to_address, subject, html, text, message_id)
+    VALUES (${id}::uuid, ${email.dedupeKey}, ${email.kind}, ${email.to}, ${email.subject}, ${email.html}, ${email.text},
+      ${`<${id}@${domain}>`})
+    ON CONFLICT (dedupe_key) DO NOTHING`;
+  return n > 0;
+}
+
+export async function emailExists(client: Client, dedupeKey: string): Promise<boolean> {
+  const rows = await client.$queryRaw<unknown[]>`SELECT 1 FROM email_outbox WHERE dedupe_key = ${dedupeKey}`;
+  return rows.length > 0;
+}
+
+const ROW = (alias: string) => `${alias}.id::text, ${alias}.kind, ${alias}.to_address AS "to", ${alias}.subject, ${alias}.status::text AS status,
+  ${alias}.attempts, ${alias}.smtp_response AS "smtpResponse", ${alias}.last_error AS "lastError",
+  ${alias}.created_at AS "createdAt", ${alias}.sent_at AS "sentAt"`;
+
+export function createOutboxRepository(client: Client) {
+  return {
+    /**
+     * Takes up to `limit` messages due now, and any whose sender died mid-send (lease over), for
+     * `leaseMs`: another sender leaves them alone until then.
+     */
+    claim(limit: number, leaseMs: number): Promise<ClaimedEmail[]> {
+      return client.$queryRaw<ClaimedEmail[]>`
+        UPDATE email_outbox o SET status = 'sending', attempts = o.attempts + 1,
+          lease_until = now() + make_interval(secs => ${leaseMs / 1000}::float8)
+        FROM (
+          SELECT id FROM email_outbox
+          WHERE (status = 'queued' AND next_attempt_at <= now()) OR (status = 'sending' AND lease_until < now())
+          ORDER BY next_attempt_at LIMIT ${limit}
+          FOR UPDATE SKIP LOCKED
+        ) due
+        WHERE o.id = due.id
+        RETURNING o.id::text, o.to_address AS "to", o.subject, o.html, o.text, o.message_id AS "messageId", o.attempts`;
+    },
+
+    async markSent(id: string, response: string): Promise<void> {
+      await client.$executeRaw`
+        UPDATE email_outbox SET status = 'sent', sent_at = now(), smtp_response = ${response.slice(0, 1000)},
+          last_error = NULL, lease_until = NULL
+        WHERE id = ${id}::uuid AND status = 'sending'`;
+    },
+
+    async markRetry(id: string, error: string, response: string | null, delayMs: number): Promise<void> {
+      await client.$executeRaw`
+        UPDATE email_outbox SET status = 'queued', last_error = ${error.slice(0, 1000)}, smtp_response = ${response?.slice(0, 1000) ?? null},
+          next_attempt_at = now() + make_interval(secs => ${delayMs / 1000}::float8), lease_until = NULL
+        WHERE id = ${id}::uuid AND status = 'sending'`;
+    },
+
+    async markFailed(id: string, error: string, response: string | null): Promise<void> {
+      await client.$executeRaw`
+        UPDATE email_outbox SET status = 'failed', last_error = ${error.slice(0, 1000)}, smtp_response = ${response?.slice(0, 1000) ?? null},
+          lease_until = NULL
+        WHERE id = ${id}::uuid AND status = 'sending'`;
+    },
+
+    /** Newest first, for the dashboard's Emails tab. */
+    list(limit: number, to?: string): Promise<EmailRow[]> {
+      return client.$queryRawUnsafe<EmailRow[]>(
+        `SELECT ${ROW('o')} FROM email_outbox o WHERE ($1::text IS NULL OR lower(o.to_address) = lower($1)) ORDER BY o.created_at DESC, o.id LIMIT $2`,
+        to ?? null,
+        limit,
+      );
+    },
+
+    async find(id: string): Promise<(EmailRow & { html: string; text: string; messageId: string }) | null> {
+      const rows = await client.$queryRawUnsafe<Array<EmailRow & { html: string; text: string; messageId: string }>>(
+        `SELECT ${ROW('o')}, o.html, o.text, o.message_id AS "messageId" FROM email_outbox o WHERE o.id = $1::uuid`,
+        id,
+      );
+      return rows[0] ?? null;
+    },
+  };
+}
+
+export type OutboxRepository = ReturnType<typeof createOutboxRepository>;

@@ -1,0 +1,58 @@
+// The ledger's PaymentNotices: queues a receipt for each settled, unflagged payment and a notice
+// for each refund that succeeded, in the transaction that recorded it. The dedupe keys (one receipt
+// per payment, one notice per Stripe refund) make a redelivered webhook, a replay or a reconcile
+// write nothing new, whichever instance applies it.
+import type { Logger } from 'pino';
+import type { OrgConfig } from '../config.ts';
+import { emailExists, enqueueEmail } from '../email/outbox-repository.ts';
+import { lintEmail } from '../email/mail-lint.ts';
+import type { EmailKind } from '../email/outbox.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { RECEIPT_LINK_DAYS, type ManageLinks } from '../manage/manage-links.ts';
+import type { PaymentNotices } from '../payments/payment-service.ts';
+import { renderReceipt, renderRefundNotice, type RenderedEmail } from './receipt-content.ts';
+import { findPaymentForNotice } from './receipt-repository.ts';
+
+export interface NoticeDeps {
+  org: OrgConfig;
+  /** Domain of MAIL_FROM, for Message-IDs. */
+  domain: string;
+  links: ManageLinks;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+export const receiptKey = (paymentId: string) => `receipt:${paymentId}`;
+export const refundKey = (refundId: string) => `refund:${refundId}`;
+
+export function receiptNotices(deps: NoticeDeps): (client: Prisma.TransactionClient) => PaymentNotices {
+  const now = deps.clock ?? (() => new Date());
+
+  async function queue(client: Prisma.TransactionClient, dedupeKey: string, kind: EmailKind, to: string, email: RenderedEmail) {
+    const problems = lintEmail(email);
+    if (problems.length) deps.logger.warn({ dedupeKey, problems }, 'email template fails the spam check');
+    if (await enqueueEmail(client, { dedupeKey, kind, to, ...email }, deps.domain)) {
+      deps.logger.info({ dedupeKey, kind }, 'email queued');
+    }
+  }
+
+  return (client) => ({
+    async paymentRecorded(ref) {
+      const p = await findPaymentForNotice(client, ref);
+      // A failed, pending (bank debit not cleared) or flagged payment gets no receipt.
+      if (!p || p.status !== 'succeeded' || p.flag) return;
+      const key = receiptKey(p.paymentId);
+      if (await emailExists(client, key)) return;
+      const manageUrl = p.frequency === 'monthly' ? await deps.links.url(p.email, RECEIPT_LINK_DAYS * 86_400_000) : undefined;
+      await queue(client, key, 'receipt', p.email, renderReceipt(p, { org: deps.org, manageUrl }));
+    },
+
+    async refundSucceeded(refund) {
+      const p = await findPaymentForNotice(client, refund);
+      if (!p || p.status !== 'succeeded' || p.flag || p.amountRefunded <= 0) return;
+      const key = refundKey(refund.refundId);
+      if (await emailExists(client, key)) return;
+      await queue(client, key, 'refund', p.email, renderRefundNotice(p, { org: deps.org, at: now() }));
+    },
+  });
+}
