@@ -30,10 +30,12 @@ import { metricsRoutes } from './metrics/metrics-routes.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { createFeeFiller, type FeeFiller } from './payments/fee-filler.ts';
 import { createPaymentRepository } from './payments/payment-repository.ts';
+import { createPaymentQueryRepository } from './payments/payment-query-repository.ts';
+import { createRefundService } from './payments/refund-service.ts';
 import { createPledgeRepository } from './pledges/pledge-repository.ts';
 import { countPledgeRefusals, PLEDGES_PATH, pledgeRoutes } from './pledges/pledge-routes.ts';
 import { createPledgeService } from './pledges/pledge-service.ts';
-import { donorManageRoutes, staffMonthlySection } from './manage/index.ts';
+import { donorManageRoutes } from './manage/index.ts';
 import { manageLinksFor, noticesFor, staffMailSections } from './receipts/index.ts';
 import { createStripeGateways } from './stripe/stripe-gateways.ts';
 import { scopeFor } from './webhooks/event-scope.ts';
@@ -96,7 +98,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   const progress = createProgressReader({ load: (slug) => campaigns.progressWithId(slug), hub: deps.progressHub });
   const web = webRoutes({
-    campaigns, pledges, progress, logger, publicUrl: config.publicUrl, embedFrameAncestors: config.embedFrameAncestors,
+    campaigns, pledges, progress, logger, publicUrl: config.publicUrl, embedFrameAncestors: config.embedFrameAncestors, org: config.org,
     receiptsByEmail: config.email.enabled,
   });
   const fees =
@@ -121,6 +123,8 @@ export function createApp(deps: AppDeps): express.Express {
           // form post to form-action too.
           // ... and the manage page's card button to Stripe's customer portal.
           'form-action': ["'self'", deps.checkoutOrigin, 'https://billing.stripe.com'],
+          // The organisation's logo and a campaign's image may live on the organisation's site.
+          'img-src': ["'self'", 'data:', 'https:'],
         },
       },
       // Nothing about a donor's page leaks to other sites, yet a browser still tells us the
@@ -146,9 +150,12 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(adminApi(admin, { logger, clock: deps.clock }));
   app.use(metricsRoutes(metrics, adminAuth(admin.keys)));
+  const staffPayments = createPaymentQueryRepository(db.admin.pool);
   app.use(adminDashboardRoutes({
-    admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock,
-    attention: createStaffAttention(db.admin), sections: [staffMonthlySection(db), ...staffMailSections(config, db)],
+    admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock, org: config.org, timeZone: config.org.timeZone,
+    payments: staffPayments, attention: createStaffAttention(db.admin),
+    refunds: createRefundService({ payments: staffPayments, gateway: gateways.refunds }),
+    sections: [...staffMailSections(config, db)],
   }));
   app.use(
     pledgeRoutes({
@@ -162,7 +169,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(web.notFound);
   app.use(apiNotFound);
-  app.use(htmlErrorPages);
+  app.use(htmlErrorPages(config.org));
   app.use(errorHandler);
   return app;
 }

@@ -1,8 +1,11 @@
 // Progressive enhancement of the donation form. Without this file the form works as plain HTML;
 // with it: the "other amount" field follows the preset buttons, the fee note shows the exact
-// extra, fields are checked as the server checks them, and a second click cannot submit twice.
+// extra, the button states the gift ("Donate $51.81 monthly"), switching to monthly shows the
+// monthly presets, fields are checked as the server checks them, and a second click cannot
+// submit twice.
 (function () {
   'use strict';
+  document.documentElement.classList.add('js');
   var form = document.querySelector('[data-donate-form]');
   if (!form) return;
   var d = form.dataset;
@@ -16,6 +19,8 @@
   var feeNote = form.querySelector('[data-fee-note]');
   var submit = form.querySelector('[data-submit]');
   var email = form.querySelector('#email');
+  var coverFees = form.querySelector('input[name=coverFees]');
+  var makeMonthly = form.querySelector('[data-make-monthly]');
 
   function parseAmount(text) {
     var m = /^\s*[$€£¥₩]?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*$/.exec(text || '');
@@ -27,7 +32,7 @@
   }
   function format(minor) {
     try {
-      return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency, minimumFractionDigits: decimals, maximumFractionDigits: decimals })
+      return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency, minimumFractionDigits: minor % Math.pow(10, decimals) === 0 ? 0 : decimals, maximumFractionDigits: decimals })
         .format(minor / Math.pow(10, decimals));
     } catch (e) {
       return (minor / Math.pow(10, decimals)).toFixed(decimals) + ' ' + currency;
@@ -78,22 +83,60 @@
     showError(email, 'email-error', ok ? '' : 'Must be a valid email address');
     return ok;
   }
+  function monthly() {
+    var radio = form.querySelector('input[name=frequency]:checked');
+    return !!radio && radio.value === 'monthly';
+  }
   function updateFeeNote() {
     var amount = chosenAmount();
     if (!feeNote) return;
     feeNote.textContent = amount && amount >= min ? '(+' + format(grossUp(amount) - amount) + ', ' + format(grossUp(amount)) + ' in all)' : '';
   }
+  function buttonLabel() {
+    var amount = chosenAmount();
+    if (!amount || amount < min || amount > max) return 'Donate';
+    var total = coverFees && coverFees.checked ? grossUp(amount) : amount;
+    return 'Donate ' + format(total) + (monthly() ? ' monthly' : '');
+  }
+  function update() {
+    updateFeeNote();
+    if (!form.dataset.busy) submit.textContent = buttonLabel();
+  }
+  // With monthly presets of its own, a switch of frequency moves the choice to the preset in the
+  // same place of the other row, so that the amount chosen is always one the donor can see.
+  function followFrequency() {
+    if (!form.hasAttribute('data-monthly-presets')) return;
+    var shown = form.querySelectorAll('[data-kind=' + (monthly() ? 'monthly' : 'once') + '] input');
+    var hidden = form.querySelectorAll('[data-kind=' + (monthly() ? 'once' : 'monthly') + '] input');
+    var checked = form.querySelector('[data-kind=' + (monthly() ? 'once' : 'monthly') + '] input:checked');
+    if (!checked || !shown.length) return;
+    var index = Array.prototype.indexOf.call(hidden, checked);
+    var options = shown;
+    var next = options[Math.min(index, options.length - 1)];
+    if (next) next.checked = true;
+  }
 
   form.addEventListener('change', function (event) {
     var t = event.target;
     if (t.name === 'amount' && t.value !== 'custom') custom.value = '';
-    updateFeeNote();
+    if (t.name === 'frequency') followFrequency();
+    update();
   });
   custom.addEventListener('input', function () {
     var other = form.querySelector('input[name=amount][value=custom]');
     if (other && custom.value) other.checked = true;
-    updateFeeNote();
+    update();
   });
+  if (makeMonthly) {
+    makeMonthly.hidden = false;
+    makeMonthly.addEventListener('click', function () {
+      var radio = form.querySelector('#frequency-monthly');
+      radio.checked = true;
+      followFrequency();
+      update();
+      radio.focus();
+    });
+  }
   custom.addEventListener('blur', checkAmount);
   email.addEventListener('blur', checkEmail);
   form.addEventListener('submit', function (event) {
@@ -118,9 +161,9 @@
     delete form.dataset.busy;
     submit.disabled = false;
     submit.removeAttribute('aria-busy');
-    submit.textContent = 'Donate securely with Stripe';
+    update();
   });
-  updateFeeNote();
+  update();
   var summary = document.getElementById('error-summary');
   if (summary) summary.focus();
 })();

@@ -1,6 +1,7 @@
 // Live progress: follows /api/campaigns/:slug/progress/stream (Server-Sent Events, which
 // reconnect and resume by themselves) and updates every [data-progress] block on the page; polls
-// /progress instead when the stream is refused.
+// /progress instead when the stream is refused. Screen readers hear a short sentence when the
+// total moves (the block's live region), and a new gift brings the supporters list up to date.
 (function () {
   'use strict';
   var blocks = document.querySelectorAll('[data-progress][data-campaign]');
@@ -20,7 +21,28 @@
       return major.toFixed(decimals) + ' ' + currency;
     }
   }
+  // Same rule as the server (donation-page.ts barWidth): any gift shows at least 2%.
+  function barWidth(p) {
+    return p.raised > 0 ? Math.max(2, Math.min(100, p.percent)) : 0;
+  }
+  var supporters = document.querySelector('[data-supporters]');
+  function refreshSupporters() {
+    if (!supporters) return;
+    fetch('/campaigns/' + encodeURIComponent(slug) + '/supporters', { headers: { Accept: 'text/html' } })
+      .then(function (res) { return res.ok ? res.text() : null; })
+      .then(function (text) {
+        if (!text) return;
+        var next = new DOMParser().parseFromString(text, 'text/html').querySelector('[data-supporters]');
+        if (next) {
+          supporters.replaceWith(next);
+          supporters = next;
+        }
+      })
+      .catch(function () { /* the next gift tries again */ });
+  }
   function render(p) {
+    var before = Number(blocks[0].getAttribute('data-raised'));
+    var donationsBefore = Number(blocks[0].getAttribute('data-donations'));
     blocks.forEach(function (block) {
       var set = function (field, text) {
         block.querySelectorAll('[data-field=' + field + ']').forEach(function (el) { el.textContent = text; });
@@ -37,10 +59,14 @@
         var width = Math.min(100, p.percent);
         bar.setAttribute('aria-valuenow', String(Math.floor(width)));
         bar.setAttribute('aria-valuetext', p.percent + '% of the goal');
-        bar.firstElementChild.style.width = width + '%';
+        bar.firstElementChild.style.width = barWidth(p) + '%';
       }
       block.setAttribute('data-raised', String(p.raised));
+      block.setAttribute('data-donations', String(p.donations));
+      var announce = block.querySelector('[data-announce]');
+      if (announce && p.raised !== before) announce.textContent = money(p.raised) + ' raised, ' + p.percent + '% of the goal.';
     });
+    if (p.donations > donationsBefore) refreshSupporters();
   }
   var base = '/api/campaigns/' + encodeURIComponent(slug) + '/progress';
   // Polling, for when the stream is refused (the server caps live streams per address and in

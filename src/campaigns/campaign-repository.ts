@@ -1,9 +1,9 @@
 // Campaign persistence: the public reads and staff's writes. The only campaign code that knows Prisma.
 import type { Database } from '../db/client.ts';
 import { Prisma, type Campaign as CampaignRow } from '../generated/prisma/client.ts';
-import type { Campaign, CampaignTotals } from './campaign.ts';
+import type { Campaign, CampaignDraft, CampaignTotals } from './campaign.ts';
 
-export type NewCampaign = Omit<Campaign, 'id' | 'createdAt' | 'updatedAt'>;
+export type NewCampaign = CampaignDraft;
 
 export class DuplicateSlugError extends Error {}
 

@@ -46,6 +46,15 @@ const presetAmounts = z
   .array(z.number('must be whole numbers of minor units').int('must be whole numbers of minor units').positive('must be positive').max(STRIPE_MAX_AMOUNT), 'must be a list of amounts')
   .max(8, 'at most 8 preset amounts');
 
+/** An https address, or a path on this site (/assets/...): what a page may show as an image. */
+const imageUrl = z
+  .string()
+  .max(500, 'must be at most 500 characters')
+  .refine((s) => /^\/(?!\/)[^\s]*$/.test(s) || URL.canParse(s) && new URL(s).protocol === 'https:', 'must be an https URL or a path on this site such as /assets/campaign.svg')
+  .nullable();
+
+const impactLines = z.array(text(120).pipe(z.string().min(1, 'must not be empty')), 'must be a list of short lines').max(8, 'at most 8 impact lines');
+
 const campaignFields = {
   title: text(200).pipe(z.string().min(1, 'must not be empty')),
   description: text(5000, { multiline: true }),
@@ -55,6 +64,13 @@ const campaignFields = {
   startsAt: campaignMoment,
   endsAt: campaignMoment,
   presetAmounts,
+  imageUrl,
+  imageAlt: text(200),
+  story: text(20000, { multiline: true }),
+  presetImpacts: impactLines,
+  monthlyPresetAmounts: presetAmounts,
+  monthlyPresetImpacts: impactLines,
+  suggestMonthly: z.boolean('must be true or false'),
 };
 
 export const createCampaignSchema = z.strictObject({
@@ -63,6 +79,13 @@ export const createCampaignSchema = z.strictObject({
   description: campaignFields.description.optional().default(''),
   timezone: campaignFields.timezone.optional().default('UTC'),
   presetAmounts: presetAmounts.optional().default([]),
+  imageUrl: imageUrl.optional(),
+  imageAlt: campaignFields.imageAlt.optional(),
+  story: campaignFields.story.optional(),
+  presetImpacts: impactLines.optional(),
+  monthlyPresetAmounts: presetAmounts.optional(),
+  monthlyPresetImpacts: impactLines.optional(),
+  suggestMonthly: campaignFields.suggestMonthly.optional(),
 });
 
 /** Everything but the slug, which embeds and links rely on. */
@@ -76,6 +99,13 @@ export const updateCampaignSchema = z
     startsAt: campaignFields.startsAt,
     endsAt: campaignFields.endsAt,
     presetAmounts: campaignFields.presetAmounts,
+    imageUrl: campaignFields.imageUrl,
+    imageAlt: campaignFields.imageAlt,
+    story: campaignFields.story,
+    presetImpacts: campaignFields.presetImpacts,
+    monthlyPresetAmounts: campaignFields.monthlyPresetAmounts,
+    monthlyPresetImpacts: campaignFields.monthlyPresetImpacts,
+    suggestMonthly: campaignFields.suggestMonthly,
   })
   .partial()
   .refine((o) => Object.keys(o).length > 0, 'name at least one field to change');

@@ -18,6 +18,28 @@ export const END_OF_YEAR_CAMPAIGN: NewCampaign = {
   startsAt: zonedTimeToUtc('2026-12-01T00:00:00', TIMEZONE),
   endsAt: zonedTimeToUtc('2027-01-01T00:00:00', TIMEZONE),
   presetAmounts: [25_00, 50_00, 100_00, 250_00],
+  presetImpacts: [
+    'covers a public-records request',
+    'pays for a day of reporting',
+    'funds a week of fact-checking',
+    'sends a reporter to a city council meeting for a month',
+  ],
+  monthlyPresetAmounts: [10_00, 20_00, 35_00, 50_00],
+  monthlyPresetImpacts: [
+    'keeps our newsletter free for everyone',
+    'funds a local story every month',
+    'pays for a month of court coverage',
+    'sustains an investigation through the year',
+  ],
+  suggestMonthly: true,
+  imageUrl: '/assets/campaign-newsroom.svg',
+  imageAlt: 'Illustration: a city skyline with a newspaper in front of it',
+  story:
+    'For two years we reported without asking readers for money online. That is over: this December, ' +
+    'every gift goes straight into reporting on the people and places our readers live among.\n\n' +
+    'We answer to readers, not advertisers. No paywall, no sponsored stories: the reporting stays free ' +
+    'for everyone because some of you choose to pay for it.\n\n' +
+    'Reaching the goal keeps two reporters on the courts and city hall beat through 2027.',
 };
 
 /**
@@ -35,6 +57,11 @@ export function demoCampaign(now: Date): NewCampaign {
     startsAt: new Date(now.getTime() - 86_400_000),
     endsAt: new Date(now.getTime() + 365 * 86_400_000),
     presetAmounts: [10_00, 25_00, 50_00, 100_00],
+    presetImpacts: ['buys a reporter’s notebook', 'covers a public-records request', 'pays for a day of reporting', 'funds a week of fact-checking'],
+    monthlyPresetAmounts: [5_00, 10_00, 20_00],
+    imageUrl: '/assets/campaign-newsroom.svg',
+    imageAlt: 'Illustration: a city skyline with a newspaper in front of it',
+    story: 'This campaign only exists while the service runs with the Stripe emulator: no real money moves.',
   };
 }
 

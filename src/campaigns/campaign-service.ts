@@ -20,6 +20,13 @@ export function toCampaignView(campaign: Campaign, now: Date): CampaignView {
     startsAt: campaign.startsAt.toISOString(),
     endsAt: campaign.endsAt.toISOString(),
     presetAmounts: campaign.presetAmounts,
+    imageUrl: campaign.imageUrl,
+    imageAlt: campaign.imageAlt,
+    story: campaign.story,
+    presetImpacts: campaign.presetImpacts,
+    monthlyPresetAmounts: campaign.monthlyPresetAmounts,
+    monthlyPresetImpacts: campaign.monthlyPresetImpacts,
+    suggestMonthly: campaign.suggestMonthly,
     open: campaign.startsAt <= now && now < campaign.endsAt,
   };
 }

@@ -16,6 +16,13 @@ export const campaignViewSchema = z.object({
   startsAt: instant,
   endsAt: instant,
   presetAmounts: z.array(money),
+  imageUrl: z.string().nullable().describe('https URL or a path on this site; null for none'),
+  imageAlt: z.string(),
+  story: z.string().describe('plain text; blank lines separate paragraphs'),
+  presetImpacts: z.array(z.string()).describe('one line per preset amount, in the same order'),
+  monthlyPresetAmounts: z.array(money).describe('the presets shown for monthly gifts; empty: the one-time presets'),
+  monthlyPresetImpacts: z.array(z.string()),
+  suggestMonthly: z.boolean().describe('whether one-time donors are offered to make it monthly'),
   open: z.boolean(),
 });
 

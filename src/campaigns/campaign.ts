@@ -1,5 +1,5 @@
 // The campaign as the rest of the service sees it: plain values, money in integer minor units.
-export interface Campaign {
+export interface Campaign extends CampaignPage {
   id: string;
   slug: string;
   title: string;
@@ -13,6 +13,29 @@ export interface Campaign {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** What the donation page tells about a campaign beyond its numbers (all optional to staff). */
+export interface CampaignPage {
+  /** An https URL, or a path on this site such as /assets/campaign.svg. */
+  imageUrl: string | null;
+  imageAlt: string;
+  /** The longer story, plain text; blank lines separate paragraphs. */
+  story: string;
+  /** One short line per preset, in the presets' order ("$50 pays for a day of reporting"). */
+  presetImpacts: string[];
+  monthlyPresetAmounts: number[];
+  monthlyPresetImpacts: string[];
+  /** Offer one-time donors to make their gift monthly. */
+  suggestMonthly: boolean;
+}
+
+/** A campaign's page content when staff leave it out (the database's defaults). */
+export const CAMPAIGN_PAGE_DEFAULTS: CampaignPage = {
+  imageUrl: null, imageAlt: '', story: '', presetImpacts: [], monthlyPresetAmounts: [], monthlyPresetImpacts: [], suggestMonthly: true,
+};
+
+/** A campaign as written: its page content may be left to the defaults. */
+export type CampaignDraft = Omit<Campaign, 'id' | 'createdAt' | 'updatedAt' | keyof CampaignPage> & Partial<CampaignPage>;
 
 export interface CampaignTotals {
   raised: number;

@@ -1,19 +1,16 @@
 // The dashboard's Emails tab: what the outbox holds and what the SMTP server answered, and each
 // message as the donor sees it (its HTML in a sandboxed frame, its text part beside it).
 import { html } from '../web/html.ts';
-import { adminTabs } from '../web/admin-tabs.ts';
-import { page } from '../web/layout.ts';
+import { adminPage, type AdminFrame } from '../web/admin-frame.ts';
 import type { EmailRow } from './outbox.ts';
 
 const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '–');
 
-export function emailsPage(m: { rows: EmailRow[]; to?: string; catcher: boolean }): string {
-  return page({
+export function emailsPage(frame: AdminFrame, m: { rows: EmailRow[]; to?: string; catcher: boolean }): string {
+  return adminPage(frame, {
     title: 'Emails',
-    bodyClass: 'admin',
-    body: html`<header class="admin-bar"><h1>Emails</h1></header>
-${adminTabs('emails')}
-${m.catcher ? html`<p class="notice">No SMTP_URL is set: these messages went to the embedded SMTP catcher, not to the donors.</p>` : ''}
+    current: '/admin/emails',
+    body: html`${m.catcher ? html`<p class="notice">No SMTP_URL is set: these messages went to the embedded SMTP catcher, not to the donors.</p>` : ''}
 <form method="get" action="/admin/emails" class="filter"><label for="to">Recipient</label>
 <input id="to" name="to" type="email" value="${m.to ?? ''}"> <button type="submit">Filter</button></form>
 <section class="card"><h2>Statements</h2>
@@ -21,7 +18,7 @@ ${m.catcher ? html`<p class="notice">No SMTP_URL is set: these messages went to 
 <input id="s-email" name="email" type="email" required> <label for="s-year">Year</label>
 <input id="s-year" name="year" type="number" min="2000" max="2100" value="${new Date().getUTCFullYear()}" required>
 <button type="submit">Printable statement</button></form></section>
-<div class="scroll"><table>
+<div class="scroll" tabindex="0" role="region" aria-label="Table of emails"><table>
 <thead><tr><th scope="col">Queued</th><th scope="col">To</th><th scope="col">Subject</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col">SMTP answer</th></tr></thead>
 <tbody>${m.rows.map(
     (r) => html`<tr data-email="${r.id}"><td>${when(r.createdAt)}</td><td>${r.to}</td>
@@ -33,13 +30,11 @@ ${m.rows.length ? '' : html`<p class="muted">No emails yet.</p>`}`,
   });
 }
 
-export function emailPage(e: EmailRow & { text: string; messageId: string }): string {
-  return page({
-    title: e.subject,
-    bodyClass: 'admin',
-    body: html`<header class="admin-bar"><h1>Email</h1></header>
-${adminTabs('emails')}
-<p><a href="/admin/emails">All emails</a></p>
+export function emailPage(frame: AdminFrame, e: EmailRow & { text: string; messageId: string }): string {
+  return adminPage(frame, {
+    title: 'Email',
+    current: '/admin/emails',
+    body: html`<p><a href="/admin/emails">All emails</a></p>
 <dl class="totals email-meta"><div><dt>To</dt><dd>${e.to}</dd></div><div><dt>Subject</dt><dd data-subject>${e.subject}</dd></div>
 <div><dt>Status</dt><dd>${e.status}</dd></div><div><dt>Message-ID</dt><dd><code>${e.messageId}</code></dd></div>
 <div><dt>SMTP answer</dt><dd>${e.smtpResponse ?? e.lastError ?? '–'}</dd></div></dl>

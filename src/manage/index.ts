@@ -1,4 +1,5 @@
-// The manage domain composed from config: the donor's pages and the staff's monthly view.
+// The manage domain composed from config: the donor's pages. Staff see monthly donors on the
+// dashboard's Monthly donors page (src/web/admin-work-pages.ts).
 import type { Router } from 'express';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
@@ -8,7 +9,6 @@ import { createManageRepository } from './manage-repository.ts';
 import { manageRoutes } from './manage-routes.ts';
 import { createManageService } from './manage-service.ts';
 import type { SubscriptionGateway } from './subscription-gateway.ts';
-import { monthlyStaffRoutes } from './monthly-staff.ts';
 
 export function donorManageRoutes(deps: { config: Config; db: Pick<Database, 'prisma'>; subscriptions: SubscriptionGateway; links: ManageLinks; clock?: () => Date }): Router {
   const { config } = deps;
@@ -26,8 +26,4 @@ export function donorManageRoutes(deps: { config: Config; db: Pick<Database, 'pr
     clock: deps.clock,
   });
   return manageRoutes({ manage, publicUrl: config.publicUrl, timeZone: config.org.timeZone });
-}
-
-export function staffMonthlySection(db: Pick<Database, 'admin'>): Router {
-  return monthlyStaffRoutes(createManageRepository(db.admin.prisma));
 }

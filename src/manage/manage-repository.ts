@@ -1,19 +1,6 @@
-// What a donor's manage page and the staff's monthly view read.
+// What a donor's manage page reads.
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { DonorGift, DonorReceipt } from './manage.ts';
-
-export interface MonthlyDonor {
-  id: string;
-  email: string;
-  name: string | null;
-  campaignTitle: string;
-  amount: number;
-  currency: string;
-  state: 'active' | 'paused' | 'past_due' | 'cancelled';
-  cancelledAt: Date | null;
-  cancelledBy: string | null;
-  createdAt: Date;
-}
 
 export function createManageRepository(client: Prisma.TransactionClient) {
   return {
@@ -40,19 +27,6 @@ export function createManageRepository(client: Prisma.TransactionClient) {
       const rows = await client.$queryRaw<unknown[]>`
         SELECT 1 FROM pledges WHERE lower(email) = lower(${email}) AND status IN ('completed', 'cancelled') LIMIT 1`;
       return rows.length > 0;
-    },
-
-    /** Every monthly gift, newest first, with its state: the staff's view. */
-    monthlyDonors(limit: number): Promise<MonthlyDonor[]> {
-      return client.$queryRaw<MonthlyDonor[]>`
-        SELECT pl.id::text, pl.email, pl.name, c.title AS "campaignTitle", pl.amount, pl.currency,
-          CASE WHEN pl.status = 'cancelled' OR pl.subscription_status = 'canceled' THEN 'cancelled'
-               WHEN pl.paused_at IS NOT NULL THEN 'paused'
-               WHEN pl.subscription_status = 'past_due' THEN 'past_due' ELSE 'active' END AS state,
-          pl.cancelled_at AS "cancelledAt", pl.cancelled_by AS "cancelledBy", pl.created_at AS "createdAt"
-        FROM pledges pl JOIN campaigns c ON c.id = pl.campaign_id
-        WHERE pl.frequency = 'monthly' AND pl.status IN ('completed', 'cancelled')
-        ORDER BY pl.created_at DESC LIMIT ${limit}`;
     },
   };
 }

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { endWhenStalled } from '../http/stall-guard.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { CsvBytes, CsvExport, ExportService } from './export-service.ts';
-import { paymentExportQuery, payoutExportQuery, pledgeExportQuery } from './finance-schemas.ts';
+import { paymentExportQuery, payoutExportQuery, pledgeExportQuery, type CsvFormat } from './finance-schemas.ts';
 
 function csvHeaders(res: Response, filename: string): void {
   res.status(200);
@@ -46,29 +46,31 @@ export function sendCsv(res: Response, filename: string, csv: CsvExport, logger:
  * away, destroys the COPY stream, whose client is then discarded and the query ended. A client
  * that stays connected but stops reading is cut off after the export's stall time.
  */
-export function sendCsvBytes(res: Response, filename: string, csv: CsvBytes, logger: Logger): void {
+export function sendCsvBytes(res: Response, filename: string, csv: CsvBytes, logger: Logger, format: CsvFormat = 'csv'): void {
   csvHeaders(res, filename);
+  if (format === 'excel') res.write(UTF8_BOM);
   endWhenStalled(res, csv.stallAfterMs, () => logger.warn({ export: filename, stallAfterMs: csv.stallAfterMs }, 'export ended: the client stopped reading'));
   pipeline(csv.body, res, onStreamEnd(res, filename, logger));
 }
 
 export const stamp = (d: Date) => d.toISOString().slice(0, 10);
+const UTF8_BOM = '\uFEFF';
 
 export function csvExportRoutes(exports: ExportService, logger: Logger, now: () => Date): Router {
   const router = Router();
   router.get('/exports/payments.csv', async (req, res) => {
-    const filter = parseOrThrow(paymentExportQuery, req.query);
-    sendCsvBytes(res, `payments-${stamp(now())}.csv`, await exports.payments(filter), req.log ?? logger);
+    const { format, ...filter } = parseOrThrow(paymentExportQuery, req.query);
+    sendCsvBytes(res, `payments-${stamp(now())}.csv`, await exports.payments(filter), req.log ?? logger, format);
   });
 
   router.get('/exports/pledges.csv', async (req, res) => {
-    const filter = parseOrThrow(pledgeExportQuery, req.query);
-    sendCsvBytes(res, `pledges-${stamp(now())}.csv`, await exports.pledges(filter), req.log ?? logger);
+    const { format, ...filter } = parseOrThrow(pledgeExportQuery, req.query);
+    sendCsvBytes(res, `pledges-${stamp(now())}.csv`, await exports.pledges(filter), req.log ?? logger, format);
   });
 
   router.get('/exports/payouts.csv', async (req, res) => {
-    const filter = parseOrThrow(payoutExportQuery, req.query);
-    sendCsvBytes(res, `payouts-${stamp(now())}.csv`, await exports.payouts(filter), req.log ?? logger);
+    const { format, ...filter } = parseOrThrow(payoutExportQuery, req.query);
+    sendCsvBytes(res, `payouts-${stamp(now())}.csv`, await exports.payouts(filter), req.log ?? logger, format);
   });
   return router;
 }

@@ -7,12 +7,16 @@ import { PAYMENT_STATUSES } from './payment.ts';
 
 const paymentStatus = z.enum(PAYMENT_STATUSES, 'must be pending, succeeded or failed');
 
+/** `excel`: the same CSV after a UTF-8 byte order mark, so Excel reads "Seán" as UTF-8. */
+const csvFormat = z.enum(['csv', 'excel'], 'must be csv or excel').optional();
+export type CsvFormat = NonNullable<z.infer<typeof csvFormat>>;
+
 export const pledgeExportQuery = z
-  .strictObject({ campaign: campaignSlug.optional(), status: pledgeStatus.optional(), ...window })
+  .strictObject({ campaign: campaignSlug.optional(), status: pledgeStatus.optional(), ...window, format: csvFormat })
   .refine(inOrder, orderMessage);
 
 export const paymentExportQuery = z
-  .strictObject({ campaign: campaignSlug.optional(), status: paymentStatus.optional(), ...window })
+  .strictObject({ campaign: campaignSlug.optional(), status: paymentStatus.optional(), ...window, format: csvFormat })
   .refine(inOrder, orderMessage);
 
 export const payoutExportQuery = z
@@ -20,6 +24,7 @@ export const payoutExportQuery = z
     campaign: campaignSlug.optional(),
     status: z.string().max(32).regex(/^[a-z_]+$/, 'must be a payout status such as paid').optional(),
     ...window,
+    format: csvFormat,
   })
   .refine(inOrder, orderMessage);
 

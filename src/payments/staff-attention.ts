@@ -1,16 +1,15 @@
 // What needs a person: disputes and inquiries waiting on an answer (by their evidence deadline),
-// monthly gifts whose payments are failing; and the monthly revenue of the gifts that run.
+// monthly gifts whose payments are failing (with their dunning state).
 // Read on the admin pool, never the donors'.
 import type { Database } from '../db/client.ts';
 import { createDisputeRepository } from './dispute-repository.ts';
 import type { OpenDispute } from './disputes.ts';
 import { createDunningRepository } from '../pledges/dunning-repository.ts';
-import type { FailingMonthlyGift, MonthlyRevenue } from '../pledges/dunning.ts';
+import type { FailingMonthlyGift } from '../pledges/dunning.ts';
 
 export interface StaffAttention {
   openDisputes(): Promise<OpenDispute[]>;
   failingMonthly(): Promise<FailingMonthlyGift[]>;
-  monthlyRevenue(): Promise<MonthlyRevenue[]>;
 }
 
 const LIST_LIMIT = 50;
@@ -21,16 +20,5 @@ export function createStaffAttention(db: Pick<Database, 'prisma'>): StaffAttenti
   return {
     openDisputes: () => disputes.open(LIST_LIMIT),
     failingMonthly: () => dunning.failing(LIST_LIMIT),
-    monthlyRevenue: () => dunning.monthlyRevenue(),
   };
-}
-
-/** Everything the dashboard's attention panels show, read at once. */
-export async function readAttention(attention: StaffAttention) {
-  const [disputes, failingMonthly, monthlyRevenue] = await Promise.all([
-    attention.openDisputes(),
-    attention.failingMonthly(),
-    attention.monthlyRevenue(),
-  ]);
-  return { disputes, failingMonthly, monthlyRevenue };
 }

@@ -2,7 +2,7 @@
 // only grow; and for staff, the monthly gifts whose payments are failing, and the monthly revenue
 // of the gifts that are running.
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { FailingMonthlyGift, InvoiceAttemptFacts, MonthlyRevenue } from './dunning.ts';
+import type { FailingMonthlyGift, InvoiceAttemptFacts } from './dunning.ts';
 
 type Client = Prisma.TransactionClient;
 
@@ -38,15 +38,6 @@ export function createDunningRepository(client: Client) {
         WHERE p.frequency = 'monthly' AND p.subscription_status IN ('past_due', 'unpaid')
         ORDER BY p.subscription_status_at, p.id
         LIMIT ${limit}`;
-    },
-
-    /** What running monthly gifts bring each month (the gift, not the fee a donor covers), per currency. */
-    monthlyRevenue(): Promise<MonthlyRevenue[]> {
-      return client.$queryRaw<MonthlyRevenue[]>`
-        SELECT currency, COALESCE(sum(amount - covered_fee), 0)::int AS amount, count(*)::int AS donors
-        FROM pledges
-        WHERE frequency = 'monthly' AND status = 'completed' AND subscription_status = 'active'
-        GROUP BY currency ORDER BY currency`;
     },
   };
 }

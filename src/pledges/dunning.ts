@@ -33,12 +33,6 @@ export interface FailingMonthlyGift {
   since: Date | null;
 }
 
-export interface MonthlyRevenue {
-  currency: string;
-  amount: number;
-  donors: number;
-}
-
 /** Stripe's subscription statuses the pledge keeps; the others (incomplete, trialing...) say nothing new. */
 const TRACKED: Record<string, SubscriptionState> = { active: 'active', past_due: 'past_due', unpaid: 'unpaid' };
 

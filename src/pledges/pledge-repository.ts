@@ -12,7 +12,7 @@ void sameStatuses;
 
 const PLEDGE_FIELDS = {
   id: true, campaignId: true, amount: true, coveredFee: true, currency: true, frequency: true, coverFees: true,
-  email: true, name: true, anonymous: true, message: true, dedication: true, status: true, checkoutSessionId: true, checkoutUrl: true,
+  email: true, name: true, anonymous: true, showAmount: true, message: true, dedication: true, status: true, checkoutSessionId: true, checkoutUrl: true,
   stripeSubscriptionId: true, idempotencyKey: true, requestHash: true, createdAt: true, completedAt: true,
 } as const;
 
@@ -59,10 +59,13 @@ export function createPledgeRepository({ prisma }: Pick<Database, 'prisma'>) {
      */
     recentSupporters(campaignId: string, limit: number) {
       return prisma.pledge.findMany({
-        where: { campaignId, status: 'completed', anonymous: false, name: { not: null }, payments: { none: { flag: { not: null } } } },
+        where: { campaignId, status: 'completed', payments: { none: { flag: { not: null } } } },
         orderBy: [{ completedAt: 'desc' }, { id: 'desc' }],
         take: limit,
-        select: { name: true, message: true, dedication: true, completedAt: true },
+        select: {
+          name: true, anonymous: true, message: true, dedication: true, completedAt: true,
+          showAmount: true, amount: true, coveredFee: true, currency: true, frequency: true,
+        },
       });
     },
 

@@ -60,6 +60,8 @@ export const pledgeRequestSchema = z.strictObject({
     .max(STRIPE_MAX_AMOUNT, `must be at most ${STRIPE_MAX_AMOUNT}`),
   anonymous: z.boolean('must be true or false').optional().default(false),
   coverFees: z.boolean('must be true or false').optional().default(false),
+  // No default: a request without it hashes as before (Idempotency-Key replays stay the same request).
+  showAmount: z.boolean('must be true or false').optional().describe('show the amount on the public supporters list (default false)'),
 });
 
 export type PledgeRequest = z.infer<typeof pledgeRequestSchema>;
@@ -80,6 +82,7 @@ export const pledgeFormSchema = z.strictObject({
   custom_amount: z.string().max(32).optional(),
   anonymous: checkbox,
   coverFees: checkbox,
+  showAmount: checkbox,
   website: z.string().max(1000).optional(),
   form_token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
 });

@@ -65,6 +65,8 @@ export interface DonationStatus {
 
 export interface Supporter {
   name: string;
+  /** "$25" or "$10 a month": only when the donor allowed it. */
+  amount: string | null;
   message: string | null;
   dedication: string | null;
 }
@@ -214,7 +216,15 @@ export function createPledgeService(deps: PledgeServiceDeps) {
 
     async recentSupporters(campaignId: string, limit = 10): Promise<Supporter[]> {
       const rows = await deps.pledges.recentSupporters(campaignId, limit);
-      return rows.map((r) => ({ name: r.name!, message: r.message, dedication: r.dedication }));
+      // Anonymous (or nameless) gifts are listed too, under "Anonymous": the gift and its message
+      // are the donor's to share, their name is not.
+      return rows.map((r) => ({
+        name: r.anonymous || !r.name ? 'Anonymous' : r.name,
+        // What they chose to give, not the fee they covered on top.
+        amount: r.showAmount ? `${formatMoney(r.amount - r.coveredFee, r.currency)}${r.frequency === 'monthly' ? ' a month' : ''}` : null,
+        message: r.message,
+        dedication: r.dedication,
+      }));
     },
 
     /** What the donor coming back from Checkout should be told. */
@@ -278,6 +288,7 @@ export function createPledgeService(deps: PledgeServiceDeps) {
           email: request.email,
           name: request.name ?? null,
           anonymous: request.anonymous,
+          showAmount: request.showAmount ?? false,
           message: request.message ?? null,
           dedication: request.dedication ?? null,
           idempotencyKey: context.idempotencyKey ?? null,

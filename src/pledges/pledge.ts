@@ -19,6 +19,7 @@ export interface Pledge {
   email: string;
   name: string | null;
   anonymous: boolean;
+  showAmount: boolean;
   message: string | null;
   dedication: string | null;
   status: PledgeStatus;
@@ -33,7 +34,7 @@ export interface Pledge {
 
 export type NewPledge = Pick<
   Pledge,
-  'campaignId' | 'amount' | 'coveredFee' | 'currency' | 'frequency' | 'coverFees' | 'email' | 'name' | 'anonymous'
+  'campaignId' | 'amount' | 'coveredFee' | 'currency' | 'frequency' | 'coverFees' | 'email' | 'name' | 'anonymous' | 'showAmount'
   | 'message' | 'dedication' | 'idempotencyKey' | 'requestHash'
 >;
 

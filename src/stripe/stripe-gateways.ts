@@ -4,6 +4,7 @@ import type Stripe from 'stripe';
 import { createCheckoutGateway } from './stripe-checkout-gateway.ts';
 import { createLedgerGateway } from './stripe-ledger-gateway.ts';
 import { createReconciliationGateway } from './stripe-reconciliation-gateway.ts';
+import { createRefundGateway } from './stripe-refund-gateway.ts';
 import { createSubscriptionGateway } from './stripe-subscription-gateway.ts';
 import { createWebhookGateway } from './stripe-webhook-gateway.ts';
 
@@ -12,6 +13,7 @@ export function createStripeGateways(stripe: Stripe, webhookSecret: string) {
     checkout: createCheckoutGateway(stripe),
     ledger: createLedgerGateway(stripe),
     reconciliation: createReconciliationGateway(stripe),
+    refunds: createRefundGateway(stripe),
     subscriptions: createSubscriptionGateway(stripe),
     webhooks: createWebhookGateway(stripe, webhookSecret),
   };

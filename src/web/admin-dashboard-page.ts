@@ -4,20 +4,20 @@ import type { RecentPayment, DailyAmount } from '../admin/dashboard-repository.t
 import type { Campaign } from '../campaigns/campaign.ts';
 import type { Progress } from '../campaigns/campaign-service.ts';
 import { formatMoney } from '../money/currency.ts';
-import { attentionPanels, type AttentionModel } from './attention-panels.ts';
-import { adminTabs } from './admin-tabs.ts';
+import { adminPage, csrfField } from './admin-frame.ts';
 import { html } from './html.ts';
-import { page } from './layout.ts';
+import { page, type Org } from './layout.ts';
 import { dailyChart } from './svg-chart.ts';
 
-export function signInPage(message: { error?: string; notice?: string } = {}): string {
+export function signInPage(message: { error?: string; notice?: string; org?: Org } = {}): string {
   return page({
     title: 'Admin sign-in',
-    bodyClass: 'admin',
+    bodyClass: 'admin sign-in',
+    org: message.org,
     body: html`<h1>Admin sign-in</h1>
 ${message.error ? html`<p class="summary" role="alert">${message.error}</p>` : ''}
 ${message.notice ? html`<p class="notice" role="status">${message.notice}</p>` : ''}
-<form method="post" action="/admin/sign-in" class="donate">
+<form method="post" action="/admin/sign-in" class="donate card">
 <label for="key">Admin key <span class="hint">(from <code>npm run admin -- create-key</code>)</span></label>
 <input id="key" name="key" type="password" autocomplete="current-password" required spellcheck="false">
 <button type="submit">Sign in</button>
@@ -31,17 +31,15 @@ export interface DashboardModel {
   campaigns: Array<{ campaign: Campaign; progress: Progress; series: DailyAmount[] }>;
   payments: RecentPayment[];
   failedEvents: Array<{ id: string; type: string; attempts: number; lastError: string | null; receivedAt: string }>;
-  attention?: AttentionModel;
   notice?: string;
+  org?: Org;
+  /** The zone the dashboard's own times are shown in (the organisation's). */
+  timeZone: string;
 }
 
 export function dashboardPage(m: DashboardModel): string {
-  const csrf = html`<input type="hidden" name="csrf" value="${m.csrf}">`;
+  const csrf = csrfField(m.csrf);
   const body = html`
-<header class="admin-bar"><h1>Dashboard</h1>
-<form method="post" action="/admin/sign-out">${csrf}<button type="submit" class="secondary">Sign out (${m.label})</button></form></header>
-${adminTabs('dashboard')}
-${m.notice ? html`<p class="notice" role="status">${m.notice}</p>` : ''}
 ${m.campaigns.map(
   ({ campaign, progress, series }) => html`<section class="card" aria-labelledby="c-${campaign.slug}">
 <h2 id="c-${campaign.slug}">${campaign.title} <span class="muted">(${campaign.slug})</span></h2>
@@ -53,22 +51,19 @@ ${m.campaigns.map(
 <div><dt>Disputed</dt><dd data-total="disputed">${formatMoney(progress.disputed, progress.currency)}</dd></div>
 <div><dt>Donors</dt><dd>${progress.donors}</dd></div>
 </dl>
-${dailyChart(series, progress.currency, campaign.slug)}
+${dailyChart(series, progress.currency, campaign)}
 <p class="exports">Export:
 <a class="button" href="/admin/exports/payments.csv?campaign=${campaign.slug}" download>Payments CSV</a>
-<a class="button" href="/admin/exports/pledges.csv?campaign=${campaign.slug}" download>Pledges CSV</a></p>
+<a class="button" href="/admin/exports/pledges.csv?campaign=${campaign.slug}" download>Pledges CSV</a>
+<a class="button secondary" href="/admin/campaigns/${campaign.slug}/edit">Edit campaign</a></p>
 </section>`,
 )}
-${attentionPanels(m.attention)}
-<section class="card"><h2>All exports</h2>
-<p><a class="button" href="/admin/exports/payments.csv" download>Payments CSV</a>
-<a class="button" href="/admin/exports/pledges.csv" download>Pledges CSV</a>
-<a class="button" href="/admin/exports/payouts.csv" download>Payouts CSV</a></p></section>
+${exportForm(m.campaigns.map((c) => c.campaign))}
 <section class="card" aria-labelledby="recent"><h2 id="recent">Recent payments</h2>
-<div class="scroll"><table>
-<thead><tr><th scope="col">Paid</th><th scope="col">Campaign</th><th scope="col">Donor</th><th scope="col">Amount</th><th scope="col">Status</th></tr></thead>
+<div class="scroll" tabindex="0" role="region" aria-label="Table of recent payments"><table>
+<thead><tr><th scope="col">Paid (${m.timeZone})</th><th scope="col">Campaign</th><th scope="col">Donor</th><th scope="col">Amount</th><th scope="col">Status</th></tr></thead>
 <tbody>${m.payments.map(
-    (p) => html`<tr><td>${p.paidAt ? p.paidAt.toISOString().slice(0, 16).replace('T', ' ') : '–'}</td><td>${p.campaign}</td>
+    (p) => html`<tr><td><a href="/admin/payments/${p.id}">${p.paidAt ? localTime(p.paidAt, m.timeZone) : '–'}</a></td><td>${p.campaign}</td>
 <td>${p.name ?? ''}${p.anonymous ? ' (anonymous)' : ''}<br><span class="muted">${p.email}</span></td>
 <td>${formatMoney(p.amount, p.currency)}${p.frequency === 'monthly' ? ' / month' : ''}</td>
 <td>${p.status}${p.amountRefunded ? html`, refunded ${formatMoney(p.amountRefunded, p.currency)}` : ''}${
@@ -88,5 +83,32 @@ ${
     : html`<p class="muted">None: every event was applied.</p>`
 }
 </section>`;
-  return page({ title: 'Dashboard', bodyClass: 'admin', body });
+  return adminPage(m, { title: 'Dashboard', current: '/admin', body });
+}
+
+/** "2026-12-03 14:05" on the wall clock of `timeZone`: labelled with the zone where shown. */
+export function localTime(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(at);
+}
+
+/**
+ * One form for every export: a campaign, a range of whole days and a flavour of CSV. It goes
+ * through /admin/export, which drops the empty fields and turns the day range into instants.
+ */
+function exportForm(campaigns: Campaign[]) {
+  return html`<section class="card" aria-labelledby="exports-title"><h2 id="exports-title">Exports</h2>
+<form method="get" action="/admin/export" class="export-form">
+<div class="field"><label for="export-campaign">Campaign</label>
+<select id="export-campaign" name="campaign"><option value="">All campaigns</option>${campaigns.map(
+    (c) => html`<option value="${c.slug}">${c.title}</option>`,
+  )}</select></div>
+<div class="field"><label for="export-from">From <span class="hint">(day, UTC)</span></label><input id="export-from" name="from" type="date"></div>
+<div class="field"><label for="export-to">To <span class="hint">(day included, UTC)</span></label><input id="export-to" name="to" type="date"></div>
+<div class="field"><label for="export-format">Format</label>
+<select id="export-format" name="format"><option value="csv">CSV, UTF-8 (scripts)</option><option value="excel">CSV for Excel (UTF-8 with BOM)</option></select></div>
+<p class="export-buttons"><button type="submit" name="kind" value="payments">Payments CSV</button>
+<button type="submit" name="kind" value="pledges">Pledges CSV</button>
+<button type="submit" name="kind" value="payouts">Payouts CSV</button></p>
+<p class="hint">Times inside the files are UTC (ISO 8601, ending in Z). Leave the dates empty for everything.</p>
+</form></section>`;
 }

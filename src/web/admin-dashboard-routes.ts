@@ -15,10 +15,15 @@ import { webhookEventListQuery, webhookEventParams } from '../webhooks/webhook-a
 import { AppError } from '../http/app-error.ts';
 import { reportError } from '../http/error-handler.ts';
 import { parseOrThrow } from '../http/validation.ts';
-import { readAttention, type StaffAttention } from '../payments/staff-attention.ts';
+import type { StaffAttention } from '../payments/staff-attention.ts';
 import { dashboardPage, signInPage } from './admin-dashboard-page.ts';
 import { clearSessionCookie, csrfOk, fromThisSite, sessionToken, setSessionCookie } from './admin-session.ts';
 import { errorPage } from './error-pages.ts';
+import type { AdminFrame } from './admin-frame.ts';
+import { adminWorkRoutes } from './admin-work-routes.ts';
+import type { Org } from './layout.ts';
+import type { PaymentQueryRepository } from '../payments/payment-query-repository.ts';
+import type { RefundService } from '../payments/refund-service.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -33,8 +38,14 @@ export interface DashboardDeps {
   publicUrl: string;
   logger: Logger;
   clock?: () => Date;
-  /** Disputes waiting on an answer; without it the dashboard leaves the panel out. */
-  attention?: StaffAttention;
+  /** Staff's reads of payments and monthly donors, and refunds through Stripe. */
+  payments: PaymentQueryRepository;
+  refunds: RefundService;
+  org?: Org;
+  /** The zone the dashboard shows its times in. */
+  timeZone: string;
+  /** Open disputes and failing monthly gifts (src/payments/staff-attention.ts). */
+  attention: StaffAttention;
   /** More tabs (the Emails tab...), mounted under /admin behind the session. */
   sections?: Router[];
 }
@@ -57,7 +68,7 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
       if (token !== undefined) clearSessionCookie(res, secure(req));
       if (req.method === 'GET' && req.path === '/admin') {
         const notice = req.query.signed_out === '1' ? 'You have signed out.' : undefined;
-        return void res.status(200).type('html').send(signInPage({ notice }));
+        return void res.status(200).type('html').send(signInPage({ notice, org: deps.org }));
       }
       return next(new AppError(401, 'unauthorized', 'Sign in at /admin first'));
     }
@@ -117,7 +128,8 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
         campaigns: cards,
         payments: await deps.admin.dashboard.recentPayments(),
         failedEvents: failed.data,
-        ...(deps.attention ? { attention: await readAttention(deps.attention) } : {}),
+        org: deps.org,
+        timeZone: deps.timeZone,
         notice: replayed ? `Replayed ${replayed}: ${typeof req.query.result === 'string' ? req.query.result.slice(0, 200) : 'done'}` : undefined,
       }),
     );
@@ -138,8 +150,17 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
     res.redirect(303, `/admin?${new URLSearchParams({ replayed: id, result: describeReplay(result) })}`);
   });
 
+  router.use(adminWorkRoutes({
+    payments: deps.payments, refunds: deps.refunds, campaigns: deps.admin.campaigns, campaignReads: deps.campaigns,
+    attention: deps.attention, org: deps.org, timeZone: deps.timeZone, signedIn, csrf,
+  }));
   router.use('/admin', signedIn, csvExportRoutes(deps.admin.exports, deps.logger, now));
-  for (const section of deps.sections ?? []) router.use('/admin', signedIn, section);
+  // Other domains' tabs draw themselves inside the shared frame: they find it in res.locals.
+  const withFrame: RequestHandler = (req, res, next) => {
+    res.locals.adminFrame = { label: req.dashboardSession!.label, csrf: req.dashboardSession!.csrf, org: deps.org } satisfies AdminFrame;
+    next();
+  };
+  for (const section of deps.sections ?? []) router.use('/admin', signedIn, withFrame, section);
   router.use('/admin', dashboardErrors());
   return router;
 }

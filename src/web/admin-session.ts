@@ -17,8 +17,11 @@ const decodeOrNothing = (value: string): string | undefined => {
   }
 };
 
-export const sessionToken = (req: Request): string | undefined =>
-  parseCookie(req.headers.cookie ?? '', { decode: decodeOrNothing })[SESSION_COOKIE];
+/** One cookie of the request, decoded; undefined when absent or not valid percent-encoding. */
+export const readCookie = (req: Request, name: string): string | undefined =>
+  parseCookie(req.headers.cookie ?? '', { decode: decodeOrNothing })[name];
+
+export const sessionToken = (req: Request): string | undefined => readCookie(req, SESSION_COOKIE);
 
 export function setSessionCookie(res: Response, token: string, secure: boolean): void {
   res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: COOKIE_PATH, maxAge: SESSION_TTL_MS });

@@ -6,7 +6,7 @@ import { slugParams } from '../campaigns/campaign-schemas.ts';
 import type { AppError } from '../http/app-error.ts';
 import { reportError } from '../http/error-handler.ts';
 import { html, type SafeHtml } from './html.ts';
-import { page } from './layout.ts';
+import { page, type Org } from './layout.ts';
 
 export interface ErrorPageOptions {
   status: number;
@@ -14,10 +14,12 @@ export interface ErrorPageOptions {
   message: SafeHtml | string;
   /** Where the one button leads, and what it says. */
   back: { href: string; label: string };
+  org?: Org;
 }
 
 export function errorPage(o: ErrorPageOptions): string {
   return page({
+    org: o.org,
     title: o.title,
     body: html`<h1 data-status="${o.status}">${o.title}</h1>
 <p>${o.message}</p>
@@ -89,12 +91,12 @@ export function isBrowserRequest(req: Request): boolean {
 }
 
 /** Error middleware answering browser requests with a page; everything else goes on to JSON. */
-export const htmlErrorPages: ErrorRequestHandler = (error, req, res, next) => {
+export const htmlErrorPages = (org?: Org): ErrorRequestHandler => (error, req, res, next) => {
   if (res.headersSent || !isBrowserRequest(req)) return next(error);
   const appError = reportError(error, req);
   res.set(appError.headers ?? {});
   res.set('Cache-Control', 'no-store');
   // As the JSON handler does: whoever counts outcomes once it is sent (pledge refusals in /metrics).
   res.locals.errorCode = appError.code;
-  res.status(appError.status).type('html').send(errorPage({ status: appError.status, ...explain(appError, req.method === 'POST'), back: backTo(req) }));
+  res.status(appError.status).type('html').send(errorPage({ status: appError.status, ...explain(appError, req.method === 'POST'), back: backTo(req), org }));
 };

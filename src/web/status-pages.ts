@@ -5,7 +5,7 @@
 import { formatMoney } from '../money/currency.ts';
 import type { DonationStatus } from '../pledges/pledge-service.ts';
 import { html, type SafeHtml } from './html.ts';
-import { page } from './layout.ts';
+import { MANAGE_PATH, page, type Org } from './layout.ts';
 
 export type ThanksModel = DonationStatus & {
   /** Without JavaScript, while the state may still change: reload this URL after this many seconds. */
@@ -15,6 +15,7 @@ export type ThanksModel = DonationStatus & {
   checkAgainUrl?: string;
   /** With JavaScript: when thanks.js asks again, in seconds after landing, one after another. */
   pollSeconds?: number[];
+  org?: Org;
   /** Receipts go out by email (RECEIPTS=on): only then does the page promise one. */
   receiptsByEmail?: boolean;
 };
@@ -69,7 +70,8 @@ function detail(m: ThanksModel): SafeHtml {
       return html`<p>Your donation to ${to} has been received.${m.receiptsByEmail ? ' A receipt is on its way to your inbox.' : ''}</p>
 ${m.nextChargeOn && m.total !== undefined && m.currency
   ? html`<p>Your next gift of <strong>${money(m.total, m.currency)}</strong> will be taken on <strong>${longDate(m.nextChargeOn, m.campaignTimezone)}</strong>.</p>`
-  : ''}`;
+  : ''}
+${m.frequency === 'monthly' ? html`<p data-manage><a href="${MANAGE_PATH}">Manage your monthly gift</a>: change the amount, pause or cancel it whenever you like.</p>` : ''}`;
     case 'processing':
       return html`<p>Your donation of <strong>${total}</strong> was made by bank debit, which takes a few days to clear.${m.receiptsByEmail ? ' We will email you when it clears;' : ''} Nothing else is needed from you.</p>`;
     case 'pending':
@@ -90,6 +92,7 @@ export function thanksPage(model: ThanksModel): string {
   const back = model.campaignSlug ? `/campaigns/${model.campaignSlug}` : '/';
   const refresh = model.autoRefresh;
   return page({
+    org: model.org,
     title: HEADLINES[model.state],
     // Only without JavaScript: with it, thanks.js polls and the page never reloads under the donor.
     head: refresh ? html`<noscript><meta http-equiv="refresh" content="${refresh.afterSeconds};url=${refresh.url}"></noscript>` : undefined,
@@ -105,15 +108,22 @@ ${summary(model)}
   });
 }
 
-export function cancelledPage(formUrl: string): string {
+export function cancelledPage(formUrl: string, org?: Org): string {
   return page({
+    org,
     title: 'Donation cancelled',
     body: html`<h1>Your donation was cancelled</h1>
-<p>No payment was taken. Changed your mind, or something went wrong? Your amount is kept on the form.</p>
+<p>No payment was taken. Changed your mind, or something went wrong? What you entered is kept on the form.</p>
 <p><a class="button" href="${formUrl}">Back to the donation form</a></p>`,
   });
 }
 
-export function notFoundPage(): string {
-  return page({ title: 'Page not found', body: html`<h1>Page not found</h1><p><a href="/">Go to the donation page</a></p>` });
+export function notFoundPage(org?: Org): string {
+  return page({
+    org,
+    title: 'Page not found',
+    body: html`<div class="status-page"><p class="status-code" aria-hidden="true">404</p><h1>Page not found</h1>
+<p>There is nothing at this address. It may have moved, or the link may be mistyped.</p>
+<p><a class="button" href="/">Go to the donation page</a></p></div>`,
+  });
 }

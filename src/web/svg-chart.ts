@@ -1,40 +1,63 @@
 // A bar chart of daily amounts, drawn on the server as SVG: no script, no library, readable by
-// screen readers through its title and the data table beside it.
+// screen readers through its title. Positions are percentages of the chart's width and the SVG has
+// no viewBox, so its text keeps its real size on a phone instead of shrinking with the drawing.
 import type { DailyAmount } from '../admin/dashboard-repository.ts';
+import type { Campaign } from '../campaigns/campaign.ts';
 import { formatMoney } from '../money/currency.ts';
-import { html, raw, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from './html.ts';
+import { longMoment } from './donation-page.ts';
 
-const WIDTH = 640;
-const HEIGHT = 220;
-const PAD = { top: 16, right: 8, bottom: 28, left: 8 };
+const HEIGHT = 240;
+const TOP = 24;
+const BOTTOM = 28;
+const PLOT = HEIGHT - TOP - BOTTOM;
 
-export function dailyChart(series: DailyAmount[], currency: string, label: string): SafeHtml {
-  const max = Math.max(1, ...series.map((d) => d.raised));
-  const plotW = WIDTH - PAD.left - PAD.right;
-  const plotH = HEIGHT - PAD.top - PAD.bottom;
-  const slot = plotW / Math.max(1, series.length);
-  const bars = series
-    .map((d, i) => {
-      const h = Math.round((d.raised / max) * plotH);
-      const x = (PAD.left + i * slot + slot * 0.15).toFixed(1);
-      const y = PAD.top + plotH - h;
-      const tip = `${d.day}: ${formatMoney(d.raised, currency)} from ${d.donations} donation${d.donations === 1 ? '' : 's'}`;
-      return html`<rect class="chart-bar" x="${x}" y="${y}" width="${(slot * 0.7).toFixed(1)}" height="${h}" data-day="${d.day}" data-raised="${d.raised}"><title>${tip}</title></rect>`;
-    });
-  const ticks = series
-    .filter((_, i) => i === 0 || i === series.length - 1 || (series.length > 10 && i % 7 === 0))
-    .map((d) => {
-      const i = series.indexOf(d);
-      return html`<text x="${(PAD.left + i * slot + slot / 2).toFixed(1)}" y="${HEIGHT - 8}" text-anchor="middle">${d.day.slice(5)}</text>`;
-    });
+/** A round top for the y-axis (1, 2 or 5 times a power of ten) at or above the highest day. */
+export function axisTop(max: number): number {
+  if (max <= 0) return 0;
+  const power = 10 ** Math.floor(Math.log10(max));
+  return [1, 2, 5, 10].map((m) => m * power).find((v) => v >= max)!;
+}
+
+const pct = (n: number) => `${n.toFixed(2)}%`;
+
+export function dailyChart(series: DailyAmount[], currency: string, campaign: Pick<Campaign, 'slug' | 'startsAt' | 'timezone'>): SafeHtml {
   const total = series.reduce((sum, d) => sum + d.raised, 0);
+  const caption = html`<figcaption>Raised per day (${currency.toUpperCase()}), days in the campaign’s time zone (${campaign.timezone}).</figcaption>`;
+  if (!series.length || total === 0) {
+    const when = series.length
+      ? html`Nothing has been raised since the campaign opened on ${longMoment(campaign.startsAt, campaign.timezone)}.`
+      : html`The campaign opens on ${longMoment(campaign.startsAt, campaign.timezone)}; the chart starts on its first day.`;
+    return html`<figure class="chart chart-empty"><p><strong>No gifts yet.</strong> ${when}</p>${caption}</figure>`;
+  }
+  const max = Math.max(...series.map((d) => d.raised));
+  const top = axisTop(max) || 1;
+  const y = (amount: number) => TOP + PLOT - Math.round((amount / top) * PLOT);
+  const slot = 100 / series.length;
+  const grid = [0, top / 2, top].map(
+    (v) => html`<line x1="0" x2="100%" y1="${y(v)}" y2="${y(v)}" class="${v === 0 ? 'axis' : 'gridline'}"/>
+<text x="0" y="${y(v) - 4}" class="y-label">${formatMoney(Math.round(v), currency)}</text>`,
+  );
+  const bars = series.map((d, i) => {
+    const tip = `${d.day}: ${formatMoney(d.raised, currency)} from ${d.donations} donation${d.donations === 1 ? '' : 's'}`;
+    return html`<rect class="chart-bar" x="${pct(i * slot + slot * 0.15)}" y="${y(d.raised)}" width="${pct(slot * 0.7)}" height="${TOP + PLOT - y(d.raised)}" data-day="${d.day}" data-raised="${d.raised}"><title>${tip}</title></rect>`;
+  });
+  // First and last day always; on wide screens a label a week (CSS hides those on phones).
+  const ticks = series
+    .map((d, i) => ({ d, i, edge: i === 0 || i === series.length - 1 }))
+    .filter(({ i, edge }) => edge || (i % 7 === 0 && i < series.length - 3))
+    .map(({ d, i, edge }) => {
+      const anchor = series.length === 1 ? 'middle' : i === 0 ? 'start' : i === series.length - 1 ? 'end' : 'middle';
+      const x = anchor === 'start' ? pct(i * slot) : anchor === 'end' ? pct((i + 1) * slot) : pct(i * slot + slot / 2);
+      return html`<text x="${x}" y="${HEIGHT - 8}" text-anchor="${anchor}" class="${edge ? 'x-label' : 'x-label minor'}">${d.day.slice(5)}</text>`;
+    });
   return html`<figure class="chart">
-<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="chart-title-${label}" data-chart>
-<title id="chart-title-${label}">Raised per day, ${series[0]?.day ?? ''} to ${series.at(-1)?.day ?? ''}: ${formatMoney(total, currency)} in all; highest day ${formatMoney(max === 1 && total === 0 ? 0 : max, currency)}</title>
-${raw(`<line x1="${PAD.left}" y1="${PAD.top + plotH}" x2="${WIDTH - PAD.right}" y2="${PAD.top + plotH}" class="axis"/>`)}
+<svg width="100%" height="${HEIGHT}" role="img" aria-labelledby="chart-title-${campaign.slug}" data-chart>
+<title id="chart-title-${campaign.slug}">Raised per day, ${series[0]!.day} to ${series.at(-1)!.day}: ${formatMoney(total, currency)} in all; highest day ${formatMoney(max, currency)}</title>
+${grid}
 ${bars}
 ${ticks}
 </svg>
-<figcaption>Raised per day (${currency.toUpperCase()}), in the campaign’s time zone. Peak: ${formatMoney(max === 1 && total === 0 ? 0 : max, currency)}.</figcaption>
+${caption}
 </figure>`;
 }

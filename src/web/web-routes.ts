@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import express, { Router, type RequestHandler } from 'express';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { isOpen, type Campaign } from '../campaigns/campaign.ts';
+import type { Campaign } from '../campaigns/campaign.ts';
 import type { CampaignService } from '../campaigns/campaign-service.ts';
 import type { ProgressReader } from '../campaigns/progress-reader.ts';
 import { slugParams } from '../campaigns/campaign-schemas.ts';
@@ -14,7 +14,9 @@ import { formatMinor, parseMajorAmount } from '../money/currency.ts';
 import { pledgeFormFieldsSchema } from '../pledges/pledge-schemas.ts';
 import type { PledgeService } from '../pledges/pledge-service.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
-import { donationPage, type FormValues } from './donation-page.ts';
+import { campaignWindow, donationPage, supportersList, type FormValues } from './donation-page.ts';
+import { clearDraft, readDraft, saveDraft } from './donation-draft.ts';
+import type { Org } from './layout.ts';
 import { cancelledPage, notFoundPage, thanksPage, type ThanksModel } from './status-pages.ts';
 import { widgetPage } from './widget-page.ts';
 
@@ -26,6 +28,8 @@ export interface WebDeps {
   progress: ProgressReader;
   pledges: PledgeService;
   logger: Logger;
+  /** The organisation in every page's header and footer. */
+  org?: Org;
   /** RECEIPTS=on: the thank-you page may promise a receipt by email. */
   receiptsByEmail: boolean;
 }
@@ -38,18 +42,18 @@ export const THANKS_REFRESH_SECONDS = [2, 2, 3, 3, 5, 5, 10, 10, 15, 15, 30, 30]
 
 export function webRoutes(deps: WebDeps): { router: Router; formHandler: RequestHandler; notFound: RequestHandler } {
   const router = Router();
+  const secure = (req: express.Request) => req.secure || deps.publicUrl.startsWith('https://');
   router.use('/assets', express.static(path.join(PROJECT_ROOT, 'public/assets'), { maxAge: '1h', fallthrough: false }));
 
   async function renderDonation(
     campaign: Campaign,
     extra: { values?: FormValues; errors?: Record<string, string>; notice?: string } = {},
   ): Promise<string> {
-    const now = deps.campaigns.now();
     return donationPage({
       campaign,
       progress: (await deps.progress.get(campaign.slug)).progress,
-      open: isOpen(campaign, now),
-      upcoming: now < campaign.startsAt,
+      window: campaignWindow(campaign, deps.campaigns.now()),
+      org: deps.org,
       formToken: formToken(),
       limits: deps.pledges.limitsFor(campaign.currency),
       supporters: await deps.pledges.recentSupporters(campaign.id),
@@ -59,7 +63,7 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
 
   router.get('/', async (_req, res) => {
     const campaign = await deps.campaigns.current();
-    if (!campaign) return void res.status(404).type('html').send(notFoundPage());
+    if (!campaign) return void res.status(404).type('html').send(notFoundPage(deps.org));
     res.type('html').send(await renderDonation(campaign));
   });
 
@@ -67,14 +71,23 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
   async function campaignForPage(params: unknown, res: express.Response): Promise<Campaign | null> {
     const parsed = slugParams.safeParse(params);
     const campaign = parsed.success ? await deps.campaigns.find(parsed.data.slug) : null;
-    if (!campaign) res.status(404).type('html').send(notFoundPage());
+    if (!campaign) res.status(404).type('html').send(notFoundPage(deps.org));
     return campaign;
   }
 
   router.get('/campaigns/:slug', async (req, res) => {
     const campaign = await campaignForPage(req.params, res);
     if (!campaign) return;
-    res.type('html').send(await renderDonation(campaign, { values: prefill(req.query, campaign.currency) }));
+    // Back from a cancelled Checkout: the donor's own answers, from their own browser's cookie.
+    const draft = req.query.resume === '1' ? readDraft(req) : {};
+    res.type('html').send(await renderDonation(campaign, { values: { ...draft, ...prefill(req.query, campaign.currency) } }));
+  });
+
+  // The supporters list alone, for progress.js to put in place when a new gift lands.
+  router.get('/campaigns/:slug/supporters', async (req, res) => {
+    const campaign = await campaignForPage(req.params, res);
+    if (!campaign) return;
+    res.set('Cache-Control', 'no-cache').type('html').send(supportersList(await deps.pledges.recentSupporters(campaign.id), campaign.slug).value);
   });
 
   router.get('/embed/campaigns/:slug', async (req, res) => {
@@ -88,7 +101,7 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
       res.set('Content-Security-Policy', csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${deps.embedFrameAncestors.join(' ')}`));
     }
     res.type('html').send(
-      widgetPage({ title: campaign.title, slug: campaign.slug, progress, donateUrl: `${deps.publicUrl}/campaigns/${campaign.slug}` }),
+      widgetPage({ title: campaign.title, progress, window: campaignWindow(campaign, deps.campaigns.now()), org: deps.org, donateUrl: `${deps.publicUrl}/campaigns/${campaign.slug}` }),
     );
   });
 
@@ -106,7 +119,8 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
       if (check < THANKS_REFRESH_SECONDS.length) model.autoRefresh = { url: at(check + 1), afterSeconds: THANKS_REFRESH_SECONDS[check]! };
       else Object.assign(model, { stillWaiting: true, checkAgainUrl: at(0) });
     }
-    res.set('Cache-Control', 'no-store').type('html').send(thanksPage(model));
+    if (status.state !== 'unknown' && status.state !== 'pending') clearDraft(res, secure(req));
+    res.set('Cache-Control', 'no-store').type('html').send(thanksPage({ ...model, org: deps.org }));
   });
 
   router.get('/donate/cancelled', (req, res) => {
@@ -115,7 +129,8 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
     const back = new URL(slug ? `/campaigns/${slug}` : '/', 'http://x');
     if (typeof q.amount === 'string' && /^\d{1,9}$/.test(q.amount)) back.searchParams.set('amount', q.amount);
     if (q.frequency === 'monthly' || q.frequency === 'once') back.searchParams.set('frequency', q.frequency);
-    res.type('html').send(cancelledPage(`${back.pathname}${back.search}`));
+    back.searchParams.set('resume', '1');
+    res.type('html').send(cancelledPage(`${back.pathname}${back.search}`, deps.org));
   });
 
   const formHandler: RequestHandler = async (req, res) => {
@@ -143,11 +158,12 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
     if (amount === null) errors.amount ??= typed.trim() ? 'Enter an amount like 25 or 25.50' : 'Choose or enter an amount';
     // The pledge as the API takes it; the service judges it (an unreadable amount is sent as 0,
     // which it refuses too, so nothing is made while the form has problems of its own).
+    const checked = form.success ? form.data : values;
     const request = {
       campaign: slug, currency: body.currency, frequency: body.frequency, email: body.email, name: body.name,
-      message: body.message, dedication: body.dedication,
-      anonymous: form.success ? form.data.anonymous : values.anonymous,
-      coverFees: form.success ? form.data.coverFees : values.coverFees,
+      message: body.message, dedication: body.dedication, anonymous: checked.anonymous, coverFees: checked.coverFees,
+      // Left out unless ticked, so a form pledge hashes as the same request the API would send.
+      ...(checked.showAmount ? { showAmount: true } : {}),
       amount: amount ?? 0,
     };
     if (!form.success || amount === null) {
@@ -161,6 +177,7 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
         idempotencyKey: form.success && form.data.form_token ? `form-${form.data.form_token}` : undefined,
         clientAddress: req.ip,
       });
+      saveDraft(res, values, secure(req));
       res.redirect(303, pledge.checkoutUrl);
     } catch (error) {
       // The form cannot be drawn without the database: its outage gets the 503 page instead.
@@ -176,7 +193,7 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
 
   const notFound: RequestHandler = (req, res, next) => {
     if (req.method !== 'GET' || req.path.startsWith('/api/') || !req.accepts('html')) return next();
-    res.status(404).type('html').send(notFoundPage());
+    res.status(404).type('html').send(notFoundPage(deps.org));
   };
 
   return { router, formHandler, notFound };
@@ -203,6 +220,7 @@ function formValues(body: Record<string, unknown>): FormValues {
     dedication: str('dedication'),
     anonymous: body.anonymous === 'on',
     coverFees: body.coverFees === 'on',
+    showAmount: body.showAmount === 'on',
   };
 }
 

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Cookie, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { campaign, mintKey, payment, pledge } from '../integration/admin/admin-fixtures.ts';
+import { insertCampaign } from '../helpers/factories.ts';
 import { DESKTOP, PHONE, startE2E, type E2E } from './harness.ts';
 
 let e2e: E2E;
@@ -83,23 +84,46 @@ it('every button and link on the dashboard reaches the page a user expects', asy
 
   const exportLinks = page.locator('main a[href^="/admin/exports/"]');
   const hrefs = await exportLinks.evaluateAll((els) => els.map((e) => e.getAttribute('href')!));
-  expect(hrefs).toEqual([
-    '/admin/exports/payments.csv?campaign=spring', '/admin/exports/pledges.csv?campaign=spring',
-    '/admin/exports/payments.csv', '/admin/exports/pledges.csv', '/admin/exports/payouts.csv',
-  ]);
-  for (let i = 0; i < hrefs.length; i++) {
-    const link = exportLinks.nth(i);
-    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-    const kind = /exports\/(\w+)\.csv/.exec(hrefs[i]!)![1]!;
-    expect(download.suggestedFilename(), hrefs[i]).toMatch(new RegExp(`^${kind}-.*\\.csv$`));
-    const csv = await readFile((await download.path())!, 'utf8');
-    const header = csv.split('\n')[0]!;
-    expect(header, hrefs[i]).toMatch({ payments: /^payment_id,/, pledges: /^pledge_id,/, payouts: /^payout_id,/ }[kind]!);
+  expect(hrefs).toEqual(['/admin/exports/payments.csv?campaign=spring', '/admin/exports/pledges.csv?campaign=spring']);
+  /** Clicks something that downloads a CSV and checks the file; the page stays where it is. */
+  async function download(control: ReturnType<Page['locator']>, kind: string, expectBom = false) {
+    const [file] = await Promise.all([page.waitForEvent('download'), control.click()]);
+    expect(file.suggestedFilename(), kind).toMatch(new RegExp(`^${kind}-.*\\.csv$`));
+    const bytes = await readFile((await file.path())!);
+    expect(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf, `${kind} BOM`).toBe(expectBom);
+    const csv = bytes.toString('utf8').replace(/^\uFEFF/, '');
+    expect(csv.split('\n')[0], kind).toMatch({ payments: /^payment_id,/, pledges: /^pledge_id,/, payouts: /^payout_id,/ }[kind]!);
     if (kind === 'payments') expect(csv).toContain('25.00');
     if (kind === 'pledges') expect(csv).toContain('replay@example.org');
-    used.push(`a:${(await link.textContent())!.trim()}`);
     expect(page.url()).toBe(`${e2e.app.url}/admin`); // a download, not a navigation away
+    used.push(`${await control.evaluate((e) => e.tagName.toLowerCase())}:${(await control.textContent())!.trim()}`);
   }
+  for (let i = 0; i < hrefs.length; i++) await download(exportLinks.nth(i), /exports\/(\w+)\.csv/.exec(hrefs[i]!)![1]!);
+  // The export form: a campaign, a day range and CSV for Excel.
+  await page.getByLabel('Campaign', { exact: true }).selectOption('spring');
+  await page.getByLabel(/^From/).fill('2020-01-01');
+  await page.getByLabel(/^To/).fill('2099-12-31');
+  await page.getByLabel('Format').selectOption('excel');
+  for (const kind of ['payments', 'pledges', 'payouts']) {
+    await download(page.locator(`.export-form button[value=${kind}]`), kind, true);
+  }
+
+  // Every page the dashboard links to opens, then Back returns to the dashboard.
+  for (const link of await page.locator('main a[href^="/admin/"]:not([href^="/admin/exports/"])').all()) {
+    const name = (await link.textContent())!.trim().replace(/\s+/g, ' ');
+    const href = (await link.getAttribute('href'))!;
+    await link.click();
+    await page.waitForURL(`${e2e.app.url}${href}`);
+    expect(await page.locator('h1').first().textContent(), href).not.toBe('Dashboard');
+    expect(await page.locator('.summary, [data-status]').count(), href).toBe(0);
+    used.push(`a:${name}`);
+    await page.goBack();
+    await page.waitForURL(`${e2e.app.url}/admin`);
+  }
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await page.waitForURL(`${e2e.app.url}/admin`);
+  used.push('a:Overview');
+  expect(used.filter((u) => u.startsWith('a:'))).toEqual(expect.arrayContaining(['a:Payments', 'a:Monthly donors', 'a:New campaign', 'a:Edit campaign']));
 
   // Replay: the failed event is applied, the dashboard says so, and the payment shows.
   const replay = page.getByRole('button', { name: 'Replay' });
@@ -114,12 +138,11 @@ it('every button and link on the dashboard reaches the page a user expects', asy
   used.push('button:Replay');
   await e2e.screenshot(page, 'admin-after-replay');
 
-  // The tabs: each leads to its page, and back to the dashboard.
-  for (const [tab, heading] of [['Monthly donors', 'Monthly donors'], ['Emails', 'Emails'], ['Campaigns', 'Dashboard']] as const) {
-    await page.locator('nav.tabs').first().getByRole('link', { name: tab }).click();
+  // The navigation (its links are counted above): each section marks itself current, the Emails tab inside the same frame.
+  for (const [tab, heading] of [['Monthly donors', 'Monthly donors'], ['Emails', 'Emails'], ['Payments', 'Payments'], ['Overview', 'Dashboard']] as const) {
+    await page.locator('nav.admin-nav').getByRole('link', { name: tab }).click();
     await page.waitForSelector(`h1:text("${heading}")`);
-    used.push(`a:${tab}`);
-    if (tab !== 'Campaigns') await page.goto(`${e2e.app.url}/admin`);
+    expect(await page.locator('nav.admin-nav [aria-current=page]').textContent()).toBe(tab);
   }
 
   // Sign out, keeping a copy of the cookie as someone might (a shared machine, a stolen jar).
@@ -180,4 +203,91 @@ it('a form on another site cannot sign staff out or replay an event, even knowin
   } finally {
     evil.close();
   }
+});
+
+it('finance finds a payment, refunds part of it with a reason, and the total moves only when Stripe’s webhook lands', async () => {
+  await insertCampaign(e2e.db, { slug: 'refunds', goal: 100_000, presetAmounts: [2500, 5000] });
+  // A real donation through the pages, Checkout and the webhook.
+  const donor = await e2e.newPage();
+  await donor.goto(`${e2e.app.url}/campaigns/refunds`);
+  await donor.getByLabel('$50').check({ force: true });
+  await donor.getByLabel('Email').fill('refund-me@example.org');
+  await donor.getByLabel('Name').first().fill('Rita Refund');
+  await donor.getByRole('button', { name: /^Donate/ }).click();
+  await donor.waitForURL(/\/checkout\/cs_/);
+  await donor.locator('#pay').click();
+  await donor.waitForURL(/\/donate\/thanks/);
+  await e2e.settle();
+
+  const { key } = await mintKey(e2e.db, 'finance-ann');
+  const page = await e2e.newPage({ viewport: DESKTOP });
+  await signIn(page, key);
+  expect(await page.locator('[data-campaign=refunds] [data-total=raised]').textContent()).toBe('$50');
+  await page.getByRole('link', { name: 'Payments', exact: true }).click();
+  await page.getByLabel(/Search payments/).fill('rita');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForURL(/q=rita/);
+  expect(await page.locator('tbody tr').count()).toBe(1);
+  await e2e.screenshot(page, 'admin-payments-search-desktop');
+  // By Stripe id too.
+  const charge = (await e2e.db.prisma.payment.findFirstOrThrow()).stripeChargeId!;
+  await page.getByLabel(/Search payments/).fill(charge);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForURL(new RegExp(`q=${charge}`));
+  await page.locator('tbody tr a').click();
+  expect(await page.locator('main').textContent()).toContain(charge);
+  await e2e.screenshot(page, 'admin-payment-desktop');
+
+  await page.getByLabel(/^Amount/).fill('20');
+  await page.getByLabel(/^Reason/).fill('Donor asked: gave twice');
+  await page.getByRole('button', { name: /Review the refund/ }).click();
+  expect(await page.locator('h2').first().textContent()).toBe('Refund $20 to Rita Refund?');
+  await e2e.screenshot(page, 'admin-refund-confirm-desktop');
+  e2e.emulator.pauseDeliveries();
+  try {
+    await page.getByRole('button', { name: 'Refund $20' }).click();
+    await page.waitForURL(/notice=/);
+    expect(await page.getByRole('status').textContent()).toContain('when Stripe confirms it');
+    // Asked of Stripe and recorded with who and why; the ledger has not moved yet.
+    const asked = await e2e.db.prisma.refundRequest.findFirstOrThrow({ include: { adminKey: true } });
+    expect({ amount: asked.amount, reason: asked.reason, by: asked.adminKey.label }).toEqual({ amount: 2000, reason: 'Donor asked: gave twice', by: 'finance-ann' });
+    expect(asked.stripeRefundId).toMatch(/^re_/);
+    expect((await e2e.db.prisma.payment.findFirstOrThrow()).amountRefunded).toBe(0);
+  } finally {
+    e2e.emulator.resumeDeliveries();
+  }
+  await e2e.settle();
+  expect((await e2e.db.prisma.payment.findFirstOrThrow()).amountRefunded).toBe(2000);
+  await page.reload();
+  expect(await page.locator('[data-row=refunded] dd').textContent()).toBe('$20');
+  expect(await page.locator('#amount').inputValue()).toBe('30.00');
+  await e2e.screenshot(page, 'admin-payment-refunded-desktop');
+  await page.goto(`${e2e.app.url}/admin`);
+  expect(await page.locator('[data-campaign=refunds] [data-total=raised]').textContent()).toBe('$30');
+});
+
+it('staff create a campaign through the form, and its donation page shows what they wrote', async () => {
+  const { key } = await mintKey(e2e.db, 'e2e-campaigns');
+  const page = await e2e.newPage({ viewport: PHONE });
+  await signIn(page, key);
+  await page.getByRole('link', { name: 'New campaign' }).click();
+  await page.getByLabel(/^Address/).fill('spring-drive');
+  await page.getByLabel('Title', { exact: true }).fill('Spring drive');
+  await page.getByLabel(/^Summary/).fill('Fund the spring investigations.');
+  await page.getByLabel(/^Goal/).fill('20,000');
+  await page.getByLabel(/^Time zone/).fill('Europe/Dublin');
+  await page.getByLabel(/^Opens on/).fill('2026-01-01');
+  await page.getByLabel(/^Last day/).fill('2099-12-31');
+  await page.getByLabel(/^One-time presets/).fill('15, 40');
+  await page.getByLabel(/^Impact lines for one-time/).fill('buys a court transcript\npays for a day of reporting');
+  await page.getByLabel(/^Story/).fill('Paragraph one.\n\nParagraph two.');
+  await e2e.screenshot(page, 'admin-campaign-form-phone');
+  await page.getByRole('button', { name: 'Create the campaign' }).click();
+  await page.waitForURL(/\/admin\/campaigns\/spring-drive\/edit\?notice=/);
+  expect(await page.getByRole('status').textContent()).toContain('Saved.');
+  await page.goto(`${e2e.app.url}/campaigns/spring-drive`);
+  expect(await page.locator('h1').textContent()).toBe('Spring drive');
+  expect(await page.getByText('buys a court transcript').isVisible()).toBe(true);
+  expect(await page.locator('.story p').allTextContents()).toEqual(['Paragraph one.', 'Paragraph two.']);
+  expect(await page.locator('[data-submit]').textContent()).toBe('Donate $40');
 });

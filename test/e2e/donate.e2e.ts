@@ -28,7 +28,7 @@ async function toCheckout(page: Page, preset: string, email: string, url = formU
   await page.goto(url);
   await page.getByLabel(preset).check({ force: true });
   await page.getByLabel('Email').fill(email);
-  await page.getByRole('button', { name: /Donate securely/ }).click();
+  await page.getByRole('button', { name: /^Donate/ }).click();
   await page.waitForURL(/\/checkout\/cs_/);
 }
 
@@ -57,7 +57,9 @@ describe('donating in a browser', () => {
     await page.getByLabel(/Add the processing fee/).check();
     await page.getByLabel('Email').fill('ann@example.org');
     await page.getByLabel('Name').first().fill('Ann');
-    await page.getByRole('button', { name: /Donate securely/ }).click();
+    // The button states the gift: the $50 and the fee the donor chose to cover.
+    expect(await page.locator('[data-submit]').textContent()).toBe('Donate $51.81');
+    await page.getByRole('button', { name: /^Donate/ }).click();
     await page.waitForURL(/\/checkout\/cs_/);
     await expect.poll(() => page.locator('#amount').textContent()).toContain('51');
     await e2e.screenshot(page, 'emulator-checkout');
@@ -85,8 +87,9 @@ describe('donating in a browser', () => {
     await page.getByRole('radio', { name: 'Other' }).check();
     await page.getByLabel(/Other amount/).fill('12.50');
     await page.getByLabel('Email').fill('monthly@example.org');
+    expect(await page.locator('[data-submit]').textContent()).toBe('Donate $12.50 monthly');
     await e2e.screenshot(page, 'donation-page-desktop-monthly');
-    await page.getByRole('button', { name: /Donate securely/ }).click();
+    await page.getByRole('button', { name: /^Donate/ }).click();
     await page.waitForURL(/\/checkout\/cs_/);
     expect(await page.locator('#amount').textContent()).toMatch(/12\.50.*month/);
     await page.locator('#pay').click();
@@ -135,7 +138,7 @@ describe('donating in a browser', () => {
     await page.getByLabel('$10').check({ force: true });
     await page.getByLabel('Email').fill('penny@example.org');
     await page.getByLabel('Name').first().fill('Penny Wise');
-    await page.getByRole('button', { name: /Donate securely/ }).click();
+    await page.getByRole('button', { name: /^Donate/ }).click();
     await page.waitForURL(/\/checkout\/cs_/);
     const pledge = await e2e.db.prisma.pledge.findFirstOrThrow({ where: { email: 'penny@example.org' } });
     // Stripe reports a charge of $0.01 for this $10 session (signed, through the real webhook route).
@@ -167,13 +170,18 @@ describe('donating in a browser', () => {
     await donor.goto(formUrl());
     await donor.getByLabel('$25').check({ force: true });
     await donor.getByLabel('Email').fill('live@example.org');
-    await donor.getByRole('button', { name: /Donate securely/ }).click();
+    await donor.getByLabel('Name').first().fill('Lively Donor');
+    await donor.getByLabel(/Show the amount of my gift/).check();
+    await donor.getByRole('button', { name: /^Donate/ }).click();
     await donor.waitForURL(/\/checkout\/cs_/);
     await donor.locator('#pay').click();
     await donor.waitForURL(/\/donate\/thanks/);
 
     await expect.poll(() => raised.textContent(), { timeout: 5000 }).toBe('$25');
     expect(await watcher.locator('[data-field=donors]').first().textContent()).toBe('1');
+    // Screen readers hear the figures, once; the new gift shows in the supporters list.
+    expect(await watcher.locator('[data-announce]').textContent()).toBe('$25 raised, 2.5% of the goal.');
+    await expect.poll(() => watcher.locator('.supporters li').first().textContent(), { timeout: 5000 }).toBe('Lively Donor $25');
     await e2e.screenshot(watcher, 'thermometer-moved');
   });
 
@@ -183,7 +191,7 @@ describe('donating in a browser', () => {
     await page.getByRole('radio', { name: 'Other' }).check();
     await page.getByLabel(/Other amount/).fill('30');
     await page.getByLabel('Email').fill('nojs@example.org');
-    await page.getByRole('button', { name: /Donate securely/ }).click();
+    await page.getByRole('button', { name: /^Donate/ }).click();
     await page.waitForURL(/\/checkout\/cs_/);
     expect(await page.locator('#amount').textContent()).toContain('30');
   });
@@ -194,22 +202,34 @@ describe('donating in a browser', () => {
     await noJs.getByRole('radio', { name: 'Other' }).check();
     await noJs.getByLabel(/Other amount/).fill('0.10');
     await noJs.getByLabel('Email').fill('not an email');
-    await noJs.getByRole('button', { name: /Donate securely/ }).click();
+    await noJs.getByRole('button', { name: /^Donate/ }).click();
     await noJs.waitForSelector('#error-summary');
     expect(await noJs.locator('#amount-error').textContent()).toMatch(/at least \$0\.50/);
     expect(await noJs.locator('#email-error').textContent()).toMatch(/valid email/);
     expect(await noJs.getByLabel('Email').inputValue()).toBe('not an email');
+    // In page order, and the invalid fields really turn red (a specificity bug kept them grey).
+    expect(await noJs.locator('#error-summary a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['#custom_amount', '#email']);
+    const red = 'rgb(164, 22, 26)';
+    const border = (el: unknown) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopColor: string } }).getComputedStyle(el).borderTopColor;
+    expect(await noJs.locator('#email').evaluate(border)).toBe(red);
+    expect(await noJs.locator('#custom_amount').evaluate(border)).toBe(red);
     await e2e.screenshot(noJs, 'form-errors-server');
+    // Recovery: fix both, and the same form goes on to Checkout.
+    await noJs.getByLabel(/Other amount/).fill('15');
+    await noJs.getByLabel('Email').fill('fixed@example.org');
+    await noJs.getByRole('button', { name: /^Donate/ }).click();
+    await noJs.waitForURL(/\/checkout\/cs_/);
+    expect(await noJs.locator('#amount').textContent()).toContain('15');
 
     const js = await e2e.newPage({ viewport: PHONE });
     await js.goto(formUrl());
     await js.getByRole('radio', { name: 'Other' }).check();
     await js.getByLabel(/Other amount/).fill('abc');
     await js.getByLabel('Email').fill('x@y.org');
-    await js.getByRole('button', { name: /Donate securely/ }).click();
+    await js.getByRole('button', { name: /^Donate/ }).click();
     expect(await js.locator('#amount-error').textContent()).toMatch(/Enter an amount/);
     expect(js.url()).toBe(formUrl()); // nothing was sent
-    expect(await e2e.db.prisma.pledge.count()).toBe(0);
+    expect(await e2e.db.prisma.pledge.count({ where: { email: 'x@y.org' } })).toBe(0);
     await e2e.screenshot(js, 'form-errors-inline-phone');
   });
 
@@ -239,17 +259,65 @@ describe('donating in a browser', () => {
     await page.waitForURL(/\/donate\/thanks/);
   });
 
-  it('keeps the amount when the donor cancels on Checkout', async () => {
-    const page = await e2e.newPage();
+  for (const javaScriptEnabled of [true, false]) {
+    it(`keeps the amount, email, name and fee choice when the donor cancels on Checkout (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
+      const page = await e2e.newPage({ javaScriptEnabled });
+      await page.goto(formUrl());
+      await page.getByLabel('$10').check({ force: true });
+      await page.getByLabel(/Add the processing fee/).check();
+      await page.getByLabel('Email').fill('cancel@example.org');
+      await page.getByLabel('Name').first().fill('Cass');
+      await page.getByRole('button', { name: /^Donate/ }).click();
+      await page.waitForURL(/\/checkout\/cs_/);
+      await page.locator('#cancel').click();
+      await page.waitForURL(/\/donate\/cancelled/);
+      await e2e.screenshot(page, 'cancelled');
+      await page.getByRole('link', { name: /Back to the donation form/ }).click();
+      expect(await page.locator('input[name=amount]:checked').inputValue()).toBe('10.00');
+      expect(await page.getByLabel('Email').inputValue()).toBe('cancel@example.org');
+      expect(await page.getByLabel('Name').first().inputValue()).toBe('Cass');
+      expect(await page.getByLabel(/Add the processing fee/).isChecked()).toBe(true);
+    });
+  }
+
+  it('offers one-time donors to make it monthly; monthly has its own presets with impact lines', async () => {
+    await e2e.db.prisma.campaign.update({
+      where: { slug: 'winter' },
+      data: {
+        presetImpacts: ['buys a notebook', 'pays for a day of reporting', 'funds a week of fact-checking'],
+        monthlyPresetAmounts: [500, 2000], monthlyPresetImpacts: ['keeps the newsletter free', 'funds a local story a month'],
+      },
+    });
+    const page = await e2e.newPage({ viewport: PHONE });
     await page.goto(formUrl());
-    await page.getByLabel('$10').check({ force: true });
-    await page.getByLabel('Email').fill('cancel@example.org');
-    await page.getByRole('button', { name: /Donate securely/ }).click();
+    expect(await page.locator('[data-kind=once]').first().isVisible()).toBe(true);
+    expect(await page.locator('[data-kind=monthly]').first().isVisible()).toBe(false);
+    expect(await page.getByText('pays for a day of reporting').isVisible()).toBe(true);
+    expect(await page.locator('[data-submit]').textContent()).toBe('Donate $25');
+    await e2e.screenshot(page, 'donation-page-impacts-phone');
+    // The nudge: one click makes it monthly, on the monthly preset in the same place.
+    await page.getByRole('button', { name: 'Make it monthly' }).click();
+    expect(await page.getByRole('radio', { name: 'Monthly' }).isChecked()).toBe(true);
+    expect(await page.locator('[data-kind=once]').first().isVisible()).toBe(false);
+    expect(await page.locator('[data-nudge]').isVisible()).toBe(false);
+    expect(await page.locator('input[name=amount]:checked').inputValue()).toBe('20.00');
+    expect(await page.locator('[data-submit]').textContent()).toBe('Donate $20 monthly');
+    await page.getByLabel('Email').fill('nudged@example.org');
+    await e2e.screenshot(page, 'donation-page-monthly-presets-phone');
+    await page.getByRole('button', { name: /^Donate/ }).click();
     await page.waitForURL(/\/checkout\/cs_/);
-    await page.locator('#cancel').click();
-    await page.waitForURL(/\/donate\/cancelled/);
-    await e2e.screenshot(page, 'cancelled');
-    await page.getByRole('link', { name: /Back to the donation form/ }).click();
-    expect(await page.locator('input[name=amount]:checked').inputValue()).toBe('10.00');
+    const pledge = await e2e.db.prisma.pledge.findFirstOrThrow({ where: { email: 'nudged@example.org' } });
+    expect({ amount: pledge.amount, frequency: pledge.frequency }).toEqual({ amount: 2000, frequency: 'monthly' });
+  });
+
+  it('a campaign not open yet says when it opens, in its own time zone, and takes no gift', async () => {
+    await insertCampaign(e2e.db, { slug: 'later', startsAt: new Date('2031-03-01T05:00:00Z'), endsAt: new Date('2031-04-01T04:00:00Z') });
+    await e2e.db.prisma.campaign.update({ where: { slug: 'later' }, data: { timezone: 'America/New_York' } });
+    const page = await e2e.newPage({ viewport: PHONE });
+    await page.goto(`${e2e.app.url}/campaigns/later`);
+    expect(await page.locator('[data-window=upcoming]').first().textContent()).toContain('Opens Mar 1, 2031');
+    expect(await page.locator('main').textContent()).toContain('Donations open on Saturday, March 1, 2031 at 12:00 AM EST.');
+    expect(await page.getByRole('button', { name: /^Donate/ }).count()).toBe(0);
+    await e2e.screenshot(page, 'not-open-yet-phone');
   });
 });

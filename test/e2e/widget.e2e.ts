@@ -31,10 +31,29 @@ it('shows live progress inside an iframe on another origin, with a donate link',
   await page.goto(hostUrl);
   const frame = page.frameLocator('iframe');
   await expect.poll(() => frame.locator('[data-field=raised]').textContent()).toBe('$0');
-  expect(await frame.getByRole('link', { name: 'Donate' }).getAttribute('href')).toBe(`${e2e.app.url}/campaigns/widgets`);
+  const donate = frame.getByRole('link', { name: 'Donate (opens in a new tab)' });
+  expect(await donate.getAttribute('href')).toBe(`${e2e.app.url}/campaigns/widgets`);
+  expect(await donate.getAttribute('target')).toBe('_blank');
 
   await insertPayment(e2e.db, await insertPledge(e2e.db, campaign.id), { amount: 5000 });
   await expect.poll(() => frame.locator('[data-field=raised]').textContent(), { timeout: 5000 }).toBe('$50');
   expect(await frame.locator('[data-field=percent]').textContent()).toBe('50%');
   await e2e.screenshot(page, 'widget-in-iframe');
+});
+
+it('fits the 320 x 220 frame the README recommends, with a long title, and says when a campaign is not open', async () => {
+  await e2e.db.pool.query('TRUNCATE campaigns CASCADE');
+  await insertCampaign(e2e.db, { slug: 'widgets', goal: 25_000_000, startsAt: new Date(Date.now() + 5 * 86_400_000), endsAt: new Date(Date.now() + 40 * 86_400_000) });
+  await e2e.db.prisma.campaign.update({ where: { slug: 'widgets' }, data: { title: 'Keep independent journalism going: end of year 2026' } });
+  const page = await e2e.newPage();
+  await page.goto(hostUrl);
+  const frame = page.frames().find((f) => f.url().includes('/embed/'))!;
+  await frame.waitForSelector('[data-window=upcoming]');
+  expect(await frame.locator('[data-window=upcoming]').textContent()).toMatch(/^Opens \w{3} \d{1,2}, \d{4}$/);
+  const size = await frame.evaluate<{ height: number; width: number }>(
+    '({ height: document.documentElement.scrollHeight, width: document.documentElement.scrollWidth })',
+  );
+  expect(size.height).toBeLessThanOrEqual(220);
+  expect(size.width).toBeLessThanOrEqual(320);
+  await e2e.screenshot(page, 'widget-upcoming-in-iframe');
 });

@@ -32,6 +32,13 @@ describe('GET /api/campaigns', () => {
         startsAt: '2026-12-01T05:00:00.000Z',
         endsAt: '2027-01-01T05:00:00.000Z',
         presetAmounts: [2500, 5000, 10000, 25000],
+        imageUrl: '/assets/campaign-newsroom.svg',
+        imageAlt: END_OF_YEAR_CAMPAIGN.imageAlt,
+        story: END_OF_YEAR_CAMPAIGN.story,
+        presetImpacts: END_OF_YEAR_CAMPAIGN.presetImpacts,
+        monthlyPresetAmounts: [1000, 2000, 3500, 5000],
+        monthlyPresetImpacts: END_OF_YEAR_CAMPAIGN.monthlyPresetImpacts,
+        suggestMonthly: true,
         open: true,
       },
     ]);

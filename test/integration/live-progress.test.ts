@@ -133,13 +133,15 @@ describe('page not found', () => {
 });
 
 describe('supporters', () => {
-  it('lists named, completed donors with their messages, escaped, and never the anonymous', async () => {
+  it('lists completed donors with their messages, escaped, and the anonymous only as "Anonymous"', async () => {
     const campaign = await insertCampaign(db, { slug: 'thanks-all' });
     const named = await insertPledge(db, campaign.id);
     await db.prisma.pledge.update({
       where: { id: named.id },
       data: { status: 'completed', completedAt: new Date(), name: 'Zoë <script>alert(1)</script>', message: 'Go <b>team</b>' },
     });
+    const shown = await insertPledge(db, campaign.id, { amount: 5181, coveredFee: 181, frequency: 'monthly' });
+    await db.prisma.pledge.update({ where: { id: shown.id }, data: { status: 'completed', completedAt: new Date(0), name: 'Shown Amount', showAmount: true } });
     const hidden = await insertPledge(db, campaign.id);
     await db.prisma.pledge.update({ where: { id: hidden.id }, data: { status: 'completed', name: 'Secret Sam', anonymous: true } });
     const res = await request(servers[0]!.url).get('/campaigns/thanks-all').expect(200);
@@ -147,5 +149,14 @@ describe('supporters', () => {
     expect(res.text).toContain('Go &lt;b&gt;team&lt;/b&gt;');
     expect(res.text).not.toContain('<script>alert(1)');
     expect(res.text).not.toContain('Secret Sam');
+    expect(res.text).toContain('<li><strong>Anonymous</strong></li>');
+    // The amount only where the donor allowed it: the gift, not the fee they covered.
+    expect(res.text).toContain('<li><strong>Shown Amount</strong> <span class="gift">$50 a month</span></li>');
+    expect(res.text).not.toMatch(/Zoë[^<]*<\/strong> <span class="gift">/);
+    // The list alone, as progress.js fetches it when a gift lands.
+    const fragment = await request(servers[0]!.url).get('/campaigns/thanks-all/supporters').expect(200);
+    expect(fragment.text).toMatch(/^<section[^>]*data-supporters="thanks-all"/);
+    expect(fragment.text).toContain('Zoë &lt;script&gt;');
+    expect(fragment.text).not.toContain('Secret Sam');
   });
 });

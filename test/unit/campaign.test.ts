@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOpen, isValidTimeZone, zonedTimeToUtc } from '../../src/campaigns/campaign.ts';
+import { CAMPAIGN_PAGE_DEFAULTS, isOpen, isValidTimeZone, zonedTimeToUtc } from '../../src/campaigns/campaign.ts';
 import { END_OF_YEAR_CAMPAIGN } from '../../src/campaigns/campaign-seed.ts';
 import { toProgress } from '../../src/campaigns/campaign-service.ts';
 
@@ -34,7 +34,7 @@ describe('progress', () => {
   const campaign = {
     id: 'c', slug: 's', title: 't', description: '', goal: 30_000, currency: 'usd', timezone: 'UTC',
     startsAt: new Date('2026-12-01T00:00:00Z'), endsAt: new Date('2027-01-01T00:00:00Z'), presetAmounts: [],
-    createdAt: new Date(0), updatedAt: new Date(0),
+    createdAt: new Date(0), updatedAt: new Date(0), ...CAMPAIGN_PAGE_DEFAULTS,
   };
   const totals = { raised: 29_999, pending: 0, refunded: 0, disputed: 0, donors: 3, donations: 4, updatedAt: null };
 

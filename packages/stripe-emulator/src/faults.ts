@@ -4,12 +4,16 @@
  * (`setFailureMode`) and over HTTP (`/v1/test_helpers/faults`), so one standalone emulator shared
  * by several app instances fails for all of them at once. A fault acts like an outage in front of
  * Stripe's API: after the API key is checked, before the endpoint runs, so nothing is saved under
- * the request's idempotency key (a retry with the same key runs for real). Test helpers never fail.
+ * the request's idempotency key (a retry with the same key runs for real). With `lose_answer` the
+ * fault acts behind Stripe instead: the endpoint runs and its outcome is saved under the key, then
+ * the answer is lost as `status` says (a connection cut after Stripe did the work), so a retry with
+ * the same key gets the saved outcome and one with a new key does the work again. Test helpers
+ * never fail.
  */
 import type { Response } from 'express';
 import { invalidParam, missingParam, type StripeErrorBody } from './errors.ts';
 import { newId } from './ids.ts';
-import { optEnum, optInt, optString, type Params } from './params.ts';
+import { optBool, optEnum, optInt, optString, type Params } from './params.ts';
 
 export type FaultStatus = 429 | 500 | 401 | 'timeout';
 
@@ -24,6 +28,8 @@ export interface FaultSpec {
   count?: number;
   /** How long the fault lasts from now; undefined = until its count runs out or it is cleared. */
   durationMs?: number;
+  /** Run the request, then lose its answer (see above); false = fail before it runs. */
+  loseAnswer?: boolean;
 }
 
 /** A fault as the test helper shows it. */
@@ -37,6 +43,8 @@ export interface Fault {
   remaining: number | null;
   /** Unix seconds; null = no time limit. */
   expires_at: number | null;
+  /** The request runs and only its answer is lost. */
+  lose_answer: boolean;
   created: number;
 }
 
@@ -80,6 +88,7 @@ export function createFaultList(nowMs: () => number): FaultList {
         path: spec.path,
         remaining: spec.count ?? null,
         expires_at: expiresAtMs === null ? null : Math.ceil(expiresAtMs / 1000),
+        lose_answer: spec.loseAnswer ?? false,
         created: Math.floor(now / 1000),
       };
       entries.push({ fault, pattern: globToRegExp(spec.path), expiresAtMs });
@@ -116,7 +125,7 @@ export function specFromFailureMode(mode: Exclude<FailureMode, null>): FaultSpec
 const STATUSES = ['429', '500', '401', 'timeout'] as const;
 const METHODS = ['*', 'GET', 'POST', 'DELETE'] as const;
 
-/** Reads `POST /v1/test_helpers/faults`: status, and optionally method, path, count, duration_ms. */
+/** Reads `POST /v1/test_helpers/faults`: status, and optionally method, path, count, duration_ms, lose_answer. */
 export function parseFaultSpec(input: Params): FaultSpec {
   const status = optEnum(input, 'status', STATUSES);
   if (!status) throw missingParam('status');
@@ -132,6 +141,7 @@ export function parseFaultSpec(input: Params): FaultSpec {
     path,
     count,
     durationMs,
+    loseAnswer: optBool(input, 'lose_answer') ?? false,
   };
 }
 

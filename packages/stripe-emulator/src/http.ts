@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { EmulatorContext, RequestInfo } from './context.ts';
 import { EmulatorApiError, invalidParam, unrecognizedUrl, type StripeErrorBody } from './errors.ts';
-import { sendFault } from './faults.ts';
+import { sendFault, type Fault } from './faults.ts';
 import { newId } from './ids.ts';
 import type { Params } from './params.ts';
 
@@ -117,7 +117,9 @@ export function createApiRouter(ctx: EmulatorContext, controls: HttpControls, be
     const authError = authenticate(req);
     if (authError) return sendError(res, 401, authError);
     const fault = req.path.startsWith('/test_helpers/') ? null : ctx.faults.take(req.method, `${req.baseUrl}${req.path}`);
-    if (fault) return sendFault(res, fault);
+    if (fault && !fault.lose_answer) return sendFault(res, fault);
+    // A lost answer: the endpoint runs as usual, and wrap() sends the fault in place of its answer.
+    if (fault) res.locals.lostAnswer = fault;
     next();
   });
 
@@ -127,13 +129,18 @@ export function createApiRouter(ctx: EmulatorContext, controls: HttpControls, be
     const input: Params = { ...(req.query as Params), ...((req.body as Params | undefined) ?? {}) };
     const fullPath = `${req.baseUrl}${req.path}`;
     const call: ApiCall = { params: req.params as Record<string, string>, input, req: { id: requestId, idempotencyKey: key } };
+    const answer = (status: number, body: unknown) => {
+      const lost = res.locals.lostAnswer as Fault | undefined;
+      if (lost) return sendFault(res, lost);
+      res.status(status).json(body);
+    };
     const run = (): Outcome => {
       beforeEach();
       return runHandler(ctx, handler, call, fullPath);
     };
     if (key === null) {
       const outcome = run();
-      return res.status(outcome.status).json(outcome.body);
+      return answer(outcome.status, outcome.body);
     }
     res.setHeader('Idempotency-Key', key);
     if (key.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
@@ -155,7 +162,7 @@ export function createApiRouter(ctx: EmulatorContext, controls: HttpControls, be
       res.setHeader('Idempotent-Replayed', 'true');
       res.setHeader('Original-Request', stored.requestId);
       if (stored.status >= 500) res.setHeader('Stripe-Should-Retry', 'false');
-      return res.status(stored.status).json(stored.body);
+      return answer(stored.status, stored.body);
     }
     const outcome = run();
     res.setHeader('Original-Request', requestId);
@@ -165,7 +172,7 @@ export function createApiRouter(ctx: EmulatorContext, controls: HttpControls, be
       store.idempotency.set(key, { fingerprint, status: outcome.status, body: outcome.body, requestId, createdAtMs: ctx.nowMs() });
       if (outcome.status >= 500) res.setHeader('Stripe-Should-Retry', 'false');
     }
-    res.status(outcome.status).json(outcome.body);
+    answer(outcome.status, outcome.body);
   };
 
   const api: ApiRegistrar = {

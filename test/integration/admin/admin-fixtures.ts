@@ -1,4 +1,6 @@
-// Shared by the admin tests: minting keys, and rows inserted straight into the database.
+// Shared by the admin tests: minting keys, rows inserted straight into the database, and a paid
+// charge made in the emulator.
+import type Stripe from 'stripe';
 import type { Database } from '../../../src/db/client.ts';
 import { createAdminKeyRepository } from '../../../src/admin/admin-key-repository.ts';
 import { createAdminKeyService } from '../../../src/admin/admin-key-service.ts';
@@ -9,6 +11,19 @@ export async function mintKey(db: Database, label = 'tests'): Promise<{ key: str
 }
 
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+/** A charge the emulator made through a paid Checkout Session, with its balance transaction. */
+export async function paidCharge(stripe: Stripe, amount: number): Promise<Stripe.Charge> {
+  const session = await stripe.checkout.sessions.create({
+    mode: 'payment',
+    line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: amount, product_data: { name: 'Gift' } } }],
+    success_url: 'http://donate.test/thanks',
+    cancel_url: 'http://donate.test/cancelled',
+  });
+  await stripe.rawRequest('POST', `/v1/test_helpers/checkout/sessions/${session.id}/pay`, { outcome: 'succeeded' });
+  const pi = await stripe.paymentIntents.retrieve((await stripe.checkout.sessions.retrieve(session.id)).payment_intent as string);
+  return stripe.charges.retrieve(pi.latest_charge as string, { expand: ['balance_transaction'] });
+}
 
 let n = 0;
 const uniq = () => `${process.pid}_${Date.now().toString(36)}_${++n}`;

@@ -42,6 +42,8 @@ describe('POST /api/admin/campaigns', () => {
       slug: 'spring-2027', title: 'Spring drive', description: '', goal: 5_000_000, currency: 'usd',
       timezone: 'America/New_York', startsAt: '2027-03-01T05:00:00.000Z', endsAt: '2027-04-01T04:00:00.000Z',
       presetAmounts: [1000, 2500], open: true,
+      // The page content, left out: the defaults.
+      imageUrl: null, imageAlt: '', story: '', presetImpacts: [], monthlyPresetAmounts: [], monthlyPresetImpacts: [], suggestMonthly: true,
     });
     const row = await db.prisma.campaign.findUniqueOrThrow({ where: { slug: 'spring-2027' } });
     expect(row.goal).toBe(5_000_000n);
@@ -109,6 +111,45 @@ describe('POST /api/admin/campaigns', () => {
     await create({ ...valid, currency: 'jpy', presetAmounts: [500, 1000] }).expect(201);
     await create({ ...valid, slug: 'gbp', currency: 'gbp', presetAmounts: [30] }).expect(201);
     await create({ ...valid, slug: 'gbp-low', currency: 'gbp', presetAmounts: [29] }).expect(400);
+  });
+});
+
+describe('the donation page content of a campaign', () => {
+  const content = {
+    imageUrl: 'https://example.org/spring.jpg',
+    imageAlt: 'Reporters at a council meeting',
+    story: 'First paragraph.\n\nSecond paragraph.',
+    presetImpacts: ['covers a records request', 'pays for a day of reporting'],
+    monthlyPresetAmounts: [500, 1500],
+    monthlyPresetImpacts: ['keeps the newsletter free'],
+    suggestMonthly: false,
+  };
+
+  it('is stored, answered, and drawn on the donation page', async () => {
+    const res = await create({ ...valid, ...content }).expect(201);
+    expect(res.body).toMatchObject(content);
+    const page = await request(app).get('/campaigns/spring-2027').expect(200);
+    expect(page.text).toContain('<img class="campaign-image" src="https://example.org/spring.jpg" alt="Reporters at a council meeting"');
+    expect(page.text).toContain('<p>Second paragraph.</p>');
+    expect(page.text).toContain('pays for a day of reporting');
+    expect(page.text).toMatch(/data-kind="monthly"><input type="radio" name="amount" value="15.00"/);
+    expect(page.text).not.toContain('data-nudge'); // suggestMonthly: false
+    const changed = await patch('spring-2027', { suggestMonthly: true, imageUrl: '/assets/campaign-newsroom.svg' }).expect(200);
+    expect(changed.body).toMatchObject({ suggestMonthly: true, imageUrl: '/assets/campaign-newsroom.svg', story: content.story });
+    expect((await request(app).get('/campaigns/spring-2027')).text).toContain('data-nudge');
+  });
+
+  it('400 naming the field: impact lines without presets, an image without alt text, an unsafe image address', async () => {
+    const field = async (body: object) => (await create({ ...valid, ...body }).expect(400)).body.error.details.map((d: { field: string }) => d.field);
+    expect(await field({ presetImpacts: ['a', 'b', 'c'] })).toEqual(['presetImpacts']);
+    expect(await field({ monthlyPresetImpacts: ['a'] })).toEqual(['monthlyPresetImpacts']);
+    expect(await field({ imageUrl: 'https://example.org/x.png' })).toEqual(['imageAlt']);
+    expect(await field({ imageUrl: 'javascript:alert(1)', imageAlt: 'x' })).toEqual(['imageUrl']);
+    expect(await field({ imageUrl: 'http://example.org/x.png', imageAlt: 'x' })).toEqual(['imageUrl']);
+    expect(await field({ imageUrl: '//evil.example/x.png', imageAlt: 'x' })).toEqual(['imageUrl']);
+    expect(await field({ monthlyPresetAmounts: [10] })).toEqual(['monthlyPresetAmounts']);
+    expect(await field({ suggestMonthly: 'yes' })).toEqual(['suggestMonthly']);
+    expect(await db.prisma.campaign.count()).toBe(0);
   });
 });
 

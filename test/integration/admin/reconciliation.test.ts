@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StripeEmulator } from 'stripe-emulator';
 import { buildApp, emulatorStripe, startEmulator } from '../../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
-import { bearer, campaign, mintKey, payment, pledge } from './admin-fixtures.ts';
+import { bearer, campaign, mintKey, paidCharge as paidChargeIn, payment, pledge } from './admin-fixtures.ts';
 
 let db: TestDatabase;
 let emulator: StripeEmulator;
@@ -17,17 +17,7 @@ let auth: Record<string, string>;
 let winter: { id: string; currency: string };
 const planted: Record<string, { charge?: Stripe.Charge; paymentId?: string }> = {};
 
-async function paidCharge(amount: number): Promise<Stripe.Charge> {
-  const session = await stripe.checkout.sessions.create({
-    mode: 'payment',
-    line_items: [{ quantity: 1, price_data: { currency: 'usd', unit_amount: amount, product_data: { name: 'Gift' } } }],
-    success_url: 'http://donate.test/thanks',
-    cancel_url: 'http://donate.test/cancelled',
-  });
-  await stripe.rawRequest('POST', `/v1/test_helpers/checkout/sessions/${session.id}/pay`, { outcome: 'succeeded' });
-  const pi = await stripe.paymentIntents.retrieve((await stripe.checkout.sessions.retrieve(session.id)).payment_intent as string);
-  return stripe.charges.retrieve(pi.latest_charge as string, { expand: ['balance_transaction'] });
-}
+const paidCharge = (amount: number) => paidChargeIn(stripe, amount);
 
 /** Records a Stripe charge in the database as the webhooks would, with `changes` planted. */
 async function record(charge: Stripe.Charge, changes: Parameters<typeof payment>[2] = {}) {

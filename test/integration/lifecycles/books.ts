@@ -7,8 +7,8 @@ import { bearer, mintKey } from '../admin/admin-fixtures.ts';
 import type { Harness } from '../webhooks/webhook-harness.ts';
 
 export interface Books {
-  /** The staff dashboard's HTML, signed in with the same key. */
-  dashboard(): Promise<string>;
+  /** A staff dashboard page's HTML (the overview by default), signed in with the same key. */
+  dashboard(path?: string): Promise<string>;
   csv(path: string): Promise<Array<Record<string, string>>>;
   /** The reconciliation report for the last and next hour. */
   reconciliation(): Promise<{ summary: Record<string, number>; differences: Array<{ kind: string; message: string }>; totals: unknown[] }>;
@@ -18,12 +18,12 @@ export async function openBooks(db: TestDatabase, h: Harness): Promise<Books> {
   const { key } = await mintKey(db);
   const auth = bearer(key);
   return {
-    async dashboard() {
+    async dashboard(path = '/admin') {
       const signIn = await request(h.url).post('/admin/sign-in').type('form').send({ key });
       if (signIn.status !== 303) throw new Error(`sign-in: ${signIn.status}`);
       const cookie = signIn.headers['set-cookie']![0]!.split(';')[0]!;
-      const page = await request(h.url).get('/admin').set('Cookie', cookie);
-      if (page.status !== 200) throw new Error(`/admin: ${page.status}`);
+      const page = await request(h.url).get(path).set('Cookie', cookie);
+      if (page.status !== 200) throw new Error(`${path}: ${page.status}`);
       return page.text;
     },
     async csv(path) {

@@ -46,9 +46,12 @@ describe('disputes through their states', () => {
     const dispute = await h.helper<Stripe.Dispute>(`/v1/test_helpers/charges/${charge.id}/dispute`);
     expect(dispute.status).toBe('needs_response');
     expect(await settled()).toMatchObject({ raised: 0, disputed: 6000 });
-    const page = await books.dashboard();
+    const page = await books.dashboard('/admin/disputes');
     expect(page).toContain(`data-dispute="${dispute.id}"`);
     expect(page).toContain(new Date(dispute.evidence_details.due_by! * 1000).toISOString().slice(0, 10));
+    // A section of the dashboard's shared navigation, current on its own page.
+    expect(page).toContain('<a href="/admin/disputes" aria-current="page">Open disputes</a>');
+    expect(await books.dashboard()).toContain('<a href="/admin/disputes">Open disputes</a>');
 
     const reviewed = await h.stripe.disputes.update(dispute.id, { evidence: { uncategorized_text: 'Donor confirmed by phone' }, submit: true });
     expect(reviewed).toMatchObject({ status: 'under_review', evidence_details: { has_evidence: true, submission_count: 1 } });
@@ -62,7 +65,7 @@ describe('disputes through their states', () => {
     expect(await settled()).toMatchObject({ raised: 6000, disputed: 0 });
     expect(await row(dispute.id)).toMatchObject({ status: 'won', funds_withdrawn: 6000, funds_reinstated: 6000, fee: 1500 });
     expect((await payments(db, 'stripe_charge_id = $1', [charge.id]))[0]).toMatchObject({ disputeStatus: 'won', disputedAmount: 6000 });
-    expect(await books.dashboard()).not.toContain(`data-dispute="${dispute.id}"`);
+    expect(await books.dashboard('/admin/disputes')).not.toContain(`data-dispute="${dispute.id}"`);
   });
 
   it('an inquiry moves no money: warning_needs_response, warning_under_review, warning_closed', async () => {
@@ -70,14 +73,14 @@ describe('disputes through their states', () => {
     const inquiry = await h.helper<Stripe.Dispute>(`/v1/test_helpers/charges/${charge.id}/inquiry`);
     expect(inquiry).toMatchObject({ status: 'warning_needs_response', balance_transactions: [] });
     await settled();
-    expect(await books.dashboard()).toContain(`data-dispute="${inquiry.id}"`);
+    expect(await books.dashboard('/admin/disputes')).toContain(`data-dispute="${inquiry.id}"`);
     await h.stripe.disputes.update(inquiry.id, { submit: true });
     await h.helper(`/v1/test_helpers/disputes/${inquiry.id}/close`, { outcome: 'won' });
     expect((await h.stripe.disputes.retrieve(inquiry.id)).status).toBe('warning_closed');
     expect(await settled()).toMatchObject({ raised: 6000 + 2500, disputed: 0 });
     expect(await row(inquiry.id)).toMatchObject({ status: 'warning_closed', funds_withdrawn: 0, fee: 0 });
     expect((await payments(db, 'stripe_charge_id = $1', [charge.id]))[0]).toMatchObject({ disputeStatus: 'none' });
-    expect(await books.dashboard()).not.toContain(`data-dispute="${inquiry.id}"`);
+    expect(await books.dashboard('/admin/disputes')).not.toContain(`data-dispute="${inquiry.id}"`);
   });
 
   it('a lost chargeback keeps the money off; the books agree with Stripe', async () => {

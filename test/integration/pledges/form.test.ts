@@ -103,16 +103,34 @@ describe('the donation form', () => {
     expect(thanks.text).toContain('$25.50');
   });
 
-  it('brings a cancelled donor back to the form with the amount kept', async () => {
-    const created = await post({ ...form, frequency: 'monthly' }).expect(303);
+  it('keeps the donor’s choice to show their amount on the supporters list (off unless asked)', async () => {
+    await post({ ...form, showAmount: 'on', form_token: 'tok_showamount_0001' }).expect(303);
+    await post({ ...form, email: 'quiet@example.org', form_token: 'tok_showamount_0002' }).expect(303);
+    const shown = await db.prisma.pledge.findFirstOrThrow({ where: { email: 'donor@example.org' } });
+    const quiet = await db.prisma.pledge.findFirstOrThrow({ where: { email: 'quiet@example.org' } });
+    expect([shown.showAmount, quiet.showAmount]).toEqual([true, false]);
+  });
+
+  it('brings a cancelled donor back to the form with the amount, email, name and fee choice kept', async () => {
+    const created = await post({ ...form, frequency: 'monthly', coverFees: 'on' }).expect(303);
+    // Kept in the donor's own browser, never in a URL Stripe or a history would keep.
+    const cookie = created.headers['set-cookie']![0]!.split(';')[0]!;
+    expect(created.headers['set-cookie']![0]).toMatch(/^donation_draft=.*HttpOnly.*SameSite=Lax/i);
     const session = emulator.requests.find((r) => r.path === '/v1/checkout/sessions')!;
     const cancelUrl = new URL(session.body.cancel_url);
     expect(created.status).toBe(303);
     const cancelled = await request(server.url).get(`${cancelUrl.pathname}${cancelUrl.search}`).expect(200);
     const back = /href="([^"]+)"/.exec(cancelled.text.split('Back to the donation form')[0]!.split('<a class="button"').pop()!)![1]!;
-    expect(back).toBe('/campaigns/winter?amount=2550&amp;frequency=monthly'.replace('&amp;', '&amp;'));
-    const formAgain = await request(server.url).get(back.replace('&amp;', '&')).expect(200);
+    expect(back).toBe('/campaigns/winter?amount=2550&amp;frequency=monthly&amp;resume=1');
+    expect(session.body.cancel_url).not.toContain('donor');
+    const formAgain = await request(server.url).get(back.replaceAll('&amp;', '&')).set('Cookie', cookie).expect(200);
     expect(formAgain.text).toContain('value="25.50"');
     expect(formAgain.text).toMatch(/value="monthly" checked/);
+    expect(formAgain.text).toContain('value="donor@example.org"');
+    expect(formAgain.text).toContain('value="Ann"');
+    expect(formAgain.text).toMatch(/name="coverFees" value="on" checked/);
+    // Without the way back from Checkout, the form starts empty even in that browser.
+    const fresh = await request(server.url).get('/campaigns/winter').set('Cookie', cookie).expect(200);
+    expect(fresh.text).not.toContain('donor@example.org');
   });
 });

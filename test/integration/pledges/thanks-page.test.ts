@@ -86,6 +86,8 @@ describe('the money as it stands', () => {
     expect(row(res.text, 'fee')).toBe('$1.06');
     expect(row(res.text, 'total')).toBe('$26.06');
     expect(row(res.text, 'reference')).toMatch(/^[0-9A-F]{8}$/);
+    // A one-time gift has nothing to manage.
+    expect(res.text).not.toContain('data-manage');
   });
 
   it('a bank debit still clearing is "processing", not "confirming"', async () => {
@@ -112,6 +114,8 @@ describe('the money as it stands', () => {
     const res = await thanks(pledge.checkoutSessionId);
     expect(row(res.text, 'total')).toBe('$15 a month');
     expect(res.text).toContain('Your next gift of <strong>$15</strong> will be taken on <strong>February 28, 2027</strong>.');
+    // Where the donor changes, pauses or cancels it later.
+    expect(res.text).toContain('<p data-manage><a href="/manage">Manage your monthly gift</a>');
   });
 });
 

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "pledges" ADD COLUMN     "show_amount" BOOLEAN NOT NULL DEFAULT false;
