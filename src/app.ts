@@ -45,6 +45,7 @@ import { scopeFor } from './webhooks/event-scope.ts';
 import { createLedger } from './webhooks/ledger.ts';
 import { webhookRoutes } from './webhooks/webhook-routes.ts';
 import { adminDashboardRoutes } from './web/admin-dashboard-routes.ts';
+import { createStaffAttention } from './payments/staff-attention.ts';
 import { htmlErrorPages } from './web/error-pages.ts';
 import { webRoutes } from './web/web-routes.ts';
 
@@ -155,7 +156,7 @@ export function createApp(deps: AppDeps): express.Express {
   const staffPayments = createPaymentQueryRepository(db.admin.pool);
   app.use(adminDashboardRoutes({
     admin, campaigns, progress, publicUrl: config.publicUrl, logger, clock: deps.clock, org: config.org, timeZone: config.org.timeZone,
-    payments: staffPayments,
+    payments: staffPayments, attention: createStaffAttention(db.admin),
     refunds: createRefundService({ payments: staffPayments, gateway: gateways.refunds }),
     sections: [emailsRoutes({ outbox: createOutboxRepository(db.admin.prisma), catcher: !config.email.smtpUrl }), ...staffMailSections(config, db)],
   }));

@@ -302,7 +302,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
       '/api/admin/exports/payouts.csv': {
         get: {
           ...admin, summary: 'Payouts with the sums of their payments (CSV)',
-          description: `One row per payout: Stripe's amount beside the sum of its payments' gross, fee and net. ${exportFilters} Dates filter arrival_date.`,
+          description: `One row per payout: Stripe's amount beside the sum of its payments' gross, fee and net, the money of failed or cancelled payouts it carries, and its failure code if it failed. ${exportFilters} Dates filter arrival_date.`,
           operationId: 'exportPayouts', parameters: parameters('query', QUERIES.payoutExport),
           responses: { '200': csv('payouts'), ...ADMIN_ERRORS, '429': EXPORTS_BUSY },
         },

@@ -131,7 +131,9 @@ export function pledgesCopySql(f: ExportFilter): string {
 
 /**
  * One row per payout with the sums of the payments it carried beside Stripe's amount. With a fee
- * still unknown the net sum is incomplete: no difference rather than a wrong one.
+ * still unknown the net sum is incomplete: no difference rather than a wrong one. A payout that
+ * failed or was cancelled keeps its payments and says why (failure_code); its money went out
+ * again in a later payout, whose `carried` holds it, so that difference stays that of its own.
  */
 export function payoutsCopySql(f: ExportFilter): string {
   return `/* admin-export:payouts */ COPY (
@@ -139,9 +141,10 @@ export function payoutsCopySql(f: ExportFilter): string {
       ${text('s.currency')} AS currency, ${money('s.amount', 's.currency')} AS payout_amount, s.payments,
       ${money('s.gross', 's.currency')} AS gross, ${money('s.fee', 's.currency')} AS fee, ${money('s.net', 's.currency')} AS net,
       ${money('s.refunded', 's.currency')} AS refunded, s.unknown_fees AS payments_fee_unknown,
-      CASE WHEN s.unknown_fees > 0 THEN NULL ELSE ${money('s.amount - s.net', 's.currency')} END AS difference
+      CASE WHEN s.unknown_fees > 0 THEN NULL ELSE ${money('s.amount - s.net - s.carried', 's.currency')} END AS difference,
+      ${money('s.carried', 's.currency')} AS carried, ${text('s.failure_code')} AS failure_code
     FROM (
-      SELECT po.id, po.status, po.arrival_date, po.currency, po.amount,
+      SELECT po.id, po.status, po.arrival_date, po.currency, po.amount, po.carried, po.failure_code,
         count(p.id)::int AS payments,
         COALESCE(sum(p.amount), 0) AS gross,
         COALESCE(sum(p.fee), 0) AS fee,

@@ -33,7 +33,7 @@ export const PLEDGE_COLUMNS = [
 
 export const PAYOUT_COLUMNS = [
   'payout_id', 'status', 'arrival_date', 'currency', 'payout_amount', 'payments', 'gross', 'fee', 'net', 'refunded',
-  'payments_fee_unknown', 'difference',
+  'payments_fee_unknown', 'difference', 'carried', 'failure_code',
 ];
 
 export function createExportService(deps: {

@@ -2,6 +2,7 @@
 // pending, refunds only grow, a closed dispute beats an open one), so applying the same Stripe
 // fact twice, or facts in any order, ends in the same row. The campaign totals follow by trigger.
 import { Prisma } from '../generated/prisma/client.ts';
+import { recomputeRefunded } from './refund-repository.ts';
 import type { PaymentStatus as DbPaymentStatus } from '../generated/prisma/enums.ts';
 import type { ChargeSettlement, DisputeStatus, PaymentRecord, PaymentStatus, PayoutContents, PayoutRecord } from './payment.ts';
 
@@ -56,15 +57,18 @@ export function createPaymentRepository(client: Client) {
           updated_at = now()`;
     },
 
-    /** `amountRefunded` is Stripe's cumulative figure: the larger one is always the later truth. */
+    /**
+     * `amountRefunded` is Stripe's cumulative figure on the charge: the largest one seen is kept, and
+     * the refunded amount derived from it and the refunds known to have failed (refund-repository.ts).
+     */
     async mergeRefund(ref: PaymentRef, amountRefunded: number): Promise<boolean> {
       const n = await client.$executeRaw`
         UPDATE payments SET
-          amount_refunded = GREATEST(amount_refunded, LEAST(${amountRefunded}::int, amount)),
+          charge_amount_refunded = GREATEST(charge_amount_refunded, LEAST(${amountRefunded}::int, amount)),
           stripe_charge_id = COALESCE(stripe_charge_id, ${ref.chargeId}),
           updated_at = now()
         WHERE ${refWhere(ref)}`;
-      return n > 0;
+      return n > 0 && recomputeRefunded(client, { paymentIntentId: ref.paymentIntentId, chargeId: ref.chargeId });
     },
 
     /** A closed dispute (won or lost) is final: a late `open` never reopens it. */
@@ -99,17 +103,34 @@ export function createPaymentRepository(client: Client) {
         FROM payments WHERE status = 'succeeded' AND fee IS NULL ORDER BY created_at LIMIT ${limit}`;
     },
 
-    /** Marks the payments carried by a payout; returns how many matched. */
+    /**
+     * Records the payout (its status forward only, its arrival date only later: banks delay, they
+     * do not hurry) and marks the payments it carried; returns how many matched.
+     */
     async markPaidOut(payout: PayoutRecord, contents: PayoutContents): Promise<number> {
       await client.$executeRaw`
-        INSERT INTO payouts (id, amount, currency, status, arrival_date)
-        VALUES (${payout.id}, ${payout.amount}, ${payout.currency}, ${payout.status}, ${payout.arrivalDate})
-        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, arrival_date = EXCLUDED.arrival_date`;
+        INSERT INTO payouts AS x (id, amount, currency, status, arrival_date, failure_code, failure_message, carried)
+        VALUES (${payout.id}, ${payout.amount}, ${payout.currency}, ${payout.status}, ${payout.arrivalDate},
+          ${payout.failureCode}, ${payout.failureMessage}, ${contents.carried})
+        ON CONFLICT (id) DO UPDATE SET
+          status = CASE WHEN payout_status_rank(EXCLUDED.status) > payout_status_rank(x.status) THEN EXCLUDED.status ELSE x.status END,
+          arrival_date = GREATEST(x.arrival_date, EXCLUDED.arrival_date),
+          failure_code = COALESCE(x.failure_code, EXCLUDED.failure_code),
+          failure_message = COALESCE(x.failure_message, EXCLUDED.failure_message),
+          carried = GREATEST(x.carried, EXCLUDED.carried)`;
+      await client.$executeRaw`
+        INSERT INTO payout_items (balance_transaction_id, payout_id, charge_id, payment_intent_id)
+        SELECT bt, ${payout.id}, ch, pi FROM unnest(
+          ${contents.items.map((i) => i.balanceTransactionId)}::text[], ${contents.items.map((i) => i.chargeId)}::text[],
+          ${contents.items.map((i) => i.paymentIntentId)}::text[]) AS t(bt, ch, pi)
+        ON CONFLICT (balance_transaction_id) DO NOTHING`;
+      // The arrival date as recorded (the latest), not this event's: events come in any order.
       return client.$executeRaw`
-        UPDATE payments SET stripe_payout_id = ${payout.id}, payout_arrival_date = ${payout.arrivalDate}, updated_at = now()
-        WHERE stripe_charge_id = ANY(${contents.chargeIds}::text[])
+        UPDATE payments SET stripe_payout_id = po.id, payout_arrival_date = po.arrival_date, updated_at = now()
+        FROM payouts po
+        WHERE po.id = ${payout.id} AND (stripe_charge_id = ANY(${contents.chargeIds}::text[])
            OR stripe_payment_intent_id = ANY(${contents.paymentIntentIds}::text[])
-           OR stripe_balance_transaction_id = ANY(${contents.balanceTransactionIds}::text[])`;
+           OR stripe_balance_transaction_id = ANY(${contents.balanceTransactionIds}::text[]))`;
     },
   };
 }

@@ -49,14 +49,37 @@ export const subjectOf = {
   invoice: (id: string) => `in:${id}`,
 };
 
+/** The monthly pledge of a subscription: by the pledge id Stripe carries back, else by the subscription. */
+export async function findSubscriptionPledge(
+  pledges: Pick<PledgeLedgerRepository, 'findById' | 'findBySubscriptionId'>,
+  subscriptionId: string | null,
+  hint: string | null,
+): Promise<LedgerPledge | null> {
+  if (hint) {
+    const pledge = await pledges.findById(hint);
+    if (pledge && pledge.frequency === 'monthly' && (!pledge.stripeSubscriptionId || pledge.stripeSubscriptionId === subscriptionId)) {
+      return pledge;
+    }
+  }
+  return subscriptionId ? pledges.findBySubscriptionId(subscriptionId) : null;
+}
+
+/** A fact about a payment not recorded yet waits for it (the inbox wakes it when it appears). */
+export function deferFor(ref: PaymentRef): LedgerOutcome {
+  if (ref.paymentIntentId) return { status: 'deferred', waitingFor: subjectOf.paymentIntent(ref.paymentIntentId) };
+  if (ref.chargeId) return { status: 'deferred', waitingFor: subjectOf.charge(ref.chargeId) };
+  return ignored('names no payment intent or charge');
+}
+
 /**
  * What the donor is told about their money (src/receipts/), written in this same transaction so
  * that a payment and its receipt commit together; each decides from the committed row whether
- * anything is due (a settled, unflagged payment; a new refund) and writes it at most once.
+ * anything is due (a settled, unflagged payment; a refund that succeeded) and writes it at most once.
  */
 export interface PaymentNotices {
   paymentRecorded(ref: { paymentIntentId: string | null; invoiceId: string | null }): Promise<void>;
-  refundRecorded(ref: PaymentRef): Promise<void>;
+  /** One refund that went through (its own event, src/payments/refunds.ts), told once per refund. */
+  refundSucceeded(refund: PaymentRef & { refundId: string }): Promise<void>;
 }
 
 export function createPaymentService(deps: {
@@ -76,15 +99,7 @@ export function createPaymentService(deps: {
     return byHint && byHint.checkoutSessionId === null ? byHint : null;
   }
 
-  async function pledgeForSubscription(subscriptionId: string | null, hint: string | null): Promise<LedgerPledge | null> {
-    if (hint) {
-      const pledge = await pledges.findById(hint);
-      if (pledge && pledge.frequency === 'monthly' && (!pledge.stripeSubscriptionId || pledge.stripeSubscriptionId === subscriptionId)) {
-        return pledge;
-      }
-    }
-    return subscriptionId ? pledges.findBySubscriptionId(subscriptionId) : null;
-  }
+  const pledgeForSubscription = (subscriptionId: string | null, hint: string | null) => findSubscriptionPledge(pledges, subscriptionId, hint);
 
   /** Why Stripe's figures cannot be counted for this pledge, or null when they agree. */
   function disagreement(pledge: LedgerPledge, amount: number, currency: string): string | null {
@@ -141,18 +156,9 @@ export function createPaymentService(deps: {
     },
 
     async recordRefund(ref: PaymentRef, amountRefunded: number): Promise<LedgerOutcome> {
-      if (!(await payments.mergeRefund(ref, amountRefunded))) return deferFor(ref);
-      await notices?.refundRecorded(ref);
-      return processed;
-    },
-
-    async recordDispute(
-      ref: PaymentRef,
-      dispute: { id: string; status: DisputeStatus | 'inquiry'; amount: number },
-    ): Promise<LedgerOutcome> {
-      // An inquiry (warning_*) is a question from the bank: no money moves, nothing to record.
-      if (dispute.status === 'inquiry' || dispute.status === 'none') return ignored('inquiry: no funds withdrawn');
-      if (await payments.mergeDispute(ref, { id: dispute.id, status: dispute.status, amount: dispute.amount })) return processed;
+      // No notice here: Stripe counts a pending refund in amount_refunded, and it may still fail.
+      // The refund's own events tell the donor (recordRefundState).
+      if (await payments.mergeRefund(ref, amountRefunded)) return processed;
       return deferFor(ref);
     },
 
@@ -183,6 +189,7 @@ export function createPaymentService(deps: {
     async recordInvoiceFailed(inv: Pick<InvoiceFacts, 'subscriptionId' | 'pledgeIdHint' | 'periodStart'>): Promise<LedgerOutcome> {
       const pledge = await pledgeForSubscription(inv.subscriptionId, inv.pledgeIdHint);
       if (!pledge) return inv.subscriptionId ? deferUntilLinked(inv.subscriptionId) : ignored('invoice of no subscription of ours');
+      if (inv.subscriptionId) await pledges.link(pledge.id, { subscriptionId: inv.subscriptionId });
       await pledges.setSubscriptionState(pledge.id, 'past_due', inv.periodStart);
       return processed;
     },
@@ -221,12 +228,6 @@ export function createPaymentService(deps: {
       return processed;
     },
   };
-
-  function deferFor(ref: PaymentRef): LedgerOutcome {
-    if (ref.paymentIntentId) return { status: 'deferred', waitingFor: subjectOf.paymentIntent(ref.paymentIntentId) };
-    if (ref.chargeId) return { status: 'deferred', waitingFor: subjectOf.charge(ref.chargeId) };
-    return ignored('names no payment intent or charge');
-  }
 
   function deferUntilLinked(subscriptionId: string): LedgerOutcome {
     return { status: 'deferred', waitingFor: subjectOf.subscription(subscriptionId) };

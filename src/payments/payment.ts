@@ -38,13 +38,17 @@ export type LedgerPledge = Pick<
   'id' | 'campaignId' | 'amount' | 'coveredFee' | 'currency' | 'frequency' | 'status' | 'checkoutSessionId' | 'stripeSubscriptionId'
 >;
 
-export type SubscriptionState = 'active' | 'past_due' | 'canceled';
+export type SubscriptionState = 'active' | 'past_due' | 'unpaid' | 'canceled';
 
 /** The charges, payment intents and balance transactions one payout carried. */
 export interface PayoutContents {
   chargeIds: string[];
   paymentIntentIds: string[];
   balanceTransactionIds: string[];
+  /** The same, one entry per balance transaction (kept: payments recorded later find their payout). */
+  items: Array<{ balanceTransactionId: string; chargeId: string | null; paymentIntentId: string | null }>;
+  /** Money of earlier payouts that failed or were cancelled, sent again in this one. */
+  carried: number;
 }
 
 export interface PayoutRecord {
@@ -53,4 +57,6 @@ export interface PayoutRecord {
   currency: string;
   status: string;
   arrivalDate: Date;
+  failureCode: string | null;
+  failureMessage: string | null;
 }

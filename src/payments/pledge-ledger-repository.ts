@@ -76,7 +76,8 @@ export function createPledgeLedgerRepository(client: Client) {
 
     /**
      * The subscription's state as of a billing period: an older period's news never overwrites a
-     * newer one, payment beats failure within a period, and cancellation is final.
+     * newer one, within a period payment beats running out of retries beats failure, and
+     * cancellation is final.
      */
     async setSubscriptionState(id: string, state: SubscriptionState, asOf: Date): Promise<void> {
       await client.$executeRaw`
@@ -85,7 +86,7 @@ export function createPledgeLedgerRepository(client: Client) {
           ${state} = 'canceled'
           OR (COALESCE(subscription_status, '') <> 'canceled' AND (
             subscription_status_at IS NULL OR subscription_status_at < ${asOf}
-            OR (subscription_status_at = ${asOf} AND ${state} = 'active'))))`;
+            OR (subscription_status_at = ${asOf} AND subscription_state_rank(${state}) > subscription_state_rank(subscription_status)))))`;
     },
   };
 }

@@ -82,6 +82,11 @@ export function createPledgeRepository({ prisma }: Pick<Database, 'prisma'>) {
       return prisma.pledge.findUniqueOrThrow({ where: { id }, select: PLEDGE_FIELDS });
     },
 
+    /** Frees the key of an attempt whose session is over, so that a retry of it makes a new pledge. */
+    async releaseIdempotencyKey(id: string): Promise<void> {
+      await prisma.pledge.updateMany({ where: { id, status: { in: ['pending', 'expired'] } }, data: { idempotencyKey: null } });
+    },
+
     /** Stripe could not be reached: the pledge has no session and can never be paid or counted. */
     async markCheckoutFailed(id: string): Promise<void> {
       await prisma.$executeRaw`

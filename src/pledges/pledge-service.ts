@@ -10,7 +10,8 @@ import {
   decimalsOf, formatMoney, isChargeableAmount, minimumChargeOf, STRIPE_MAX_AMOUNT,
 } from '../money/currency.ts';
 import { grossUpForFees, type FeeModel } from '../money/fees.ts';
-import type { CheckoutGateway } from '../pledges/checkout-gateway.ts';
+import type { CheckoutGateway } from './checkout-gateway.ts';
+import { attemptIsOver, sessionExpiresAt } from './expired-attempt.ts';
 import { donationReference, nextMonthlyCharge, type Pledge } from './pledge.ts';
 import type { PledgeRepository } from './pledge-repository.ts';
 import { campaignSlug, currencyCode, pledgeRequestSchema, type PledgeRequest } from './pledge-schemas.ts';
@@ -161,7 +162,7 @@ export function createPledgeService(deps: PledgeServiceDeps) {
   async function checkoutFor(pledge: Pledge, campaign: Campaign): Promise<CreatedPledge> {
     // Every parameter of the Stripe call derives from the pledge, so a retry of the same pledge
     // (same idempotency key) sends the same body and Stripe returns the same session.
-    const expiresAt = new Date(pledge.createdAt.getTime() + deps.checkoutExpiryMinutes * 60_000);
+    const expiresAt = sessionExpiresAt(pledge, deps.checkoutExpiryMinutes);
     if (expiresAt.getTime() - now().getTime() < MIN_SESSION_LIFETIME_MS) {
       throw new Conflict('This donation attempt is too old to resume; please start a new one.', 'pledge_expired');
     }
@@ -270,7 +271,9 @@ export function createPledgeService(deps: PledgeServiceDeps) {
       const requestHash = hashRequest(request);
       if (context.idempotencyKey) {
         const existing = await deps.pledges.findByIdempotencyKey(context.idempotencyKey);
-        if (existing) return { pledge: await resume(existing, requestHash, context), replayed: true };
+        if (existing && !(await startingAgain(existing, requestHash))) {
+          return { pledge: await resume(existing, requestHash, context), replayed: true };
+        }
       }
       const { campaign, amount, coveredFee } = await admit(request);
       // Everything refusable is refused above; what is left will call Stripe.
@@ -308,6 +311,14 @@ export function createPledgeService(deps: PledgeServiceDeps) {
       return { pledge: started.created, replayed: false };
     },
   };
+
+  /** The same request after its session expired: the key is freed for a new pledge (see expired-attempt.ts). */
+  async function startingAgain(pledge: Pledge, requestHash: string): Promise<boolean> {
+    if (pledge.requestHash !== requestHash || !attemptIsOver(pledge, now(), deps.checkoutExpiryMinutes)) return false;
+    await deps.pledges.releaseIdempotencyKey(pledge.id);
+    deps.logger.info({ pledgeId: pledge.id }, 'checkout session expired: the retry starts a new pledge');
+    return true;
+  }
 
   /** The same Idempotency-Key again: the same answer, or a 409 if the body changed. */
   async function resume(pledge: Pledge, requestHash: string, context: PledgeContext): Promise<CreatedPledge> {

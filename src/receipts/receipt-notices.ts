@@ -1,6 +1,6 @@
 // The ledger's PaymentNotices: queues a receipt for each settled, unflagged payment and a notice
-// for each new refund, in the transaction that recorded it. The dedupe keys (one receipt per
-// payment, one notice per refunded total) make a redelivered webhook, a replay or a reconcile
+// for each refund that succeeded, in the transaction that recorded it. The dedupe keys (one receipt
+// per payment, one notice per Stripe refund) make a redelivered webhook, a replay or a reconcile
 // write nothing new, whichever instance applies it.
 import type { Logger } from 'pino';
 import type { OrgConfig } from '../config.ts';
@@ -23,7 +23,7 @@ export interface NoticeDeps {
 }
 
 export const receiptKey = (paymentId: string) => `receipt:${paymentId}`;
-export const refundKey = (paymentId: string, refunded: number) => `refund:${paymentId}:${refunded}`;
+export const refundKey = (refundId: string) => `refund:${refundId}`;
 
 export function receiptNotices(deps: NoticeDeps): (client: Prisma.TransactionClient) => PaymentNotices {
   const now = deps.clock ?? (() => new Date());
@@ -47,10 +47,10 @@ export function receiptNotices(deps: NoticeDeps): (client: Prisma.TransactionCli
       await queue(client, key, 'receipt', p.email, renderReceipt(p, { org: deps.org, manageUrl }));
     },
 
-    async refundRecorded(ref) {
-      const p = await findPaymentForNotice(client, ref);
+    async refundSucceeded(refund) {
+      const p = await findPaymentForNotice(client, refund);
       if (!p || p.status !== 'succeeded' || p.flag || p.amountRefunded <= 0) return;
-      const key = refundKey(p.paymentId, p.amountRefunded);
+      const key = refundKey(refund.refundId);
       if (await emailExists(client, key)) return;
       await queue(client, key, 'refund', p.email, renderRefundNotice(p, { org: deps.org, at: now() }));
     },

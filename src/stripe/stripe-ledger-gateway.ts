@@ -32,19 +32,25 @@ export function createLedgerGateway(stripe: Stripe): LedgerGateway {
 
     payoutContents: (payoutId) =>
       callStripe(async () => {
-        const contents: PayoutContents = { chargeIds: [], paymentIntentIds: [], balanceTransactionIds: [] };
+        const contents: PayoutContents = { chargeIds: [], paymentIntentIds: [], balanceTransactionIds: [], items: [], carried: 0 };
         for await (const bt of stripe.balanceTransactions.list({ payout: payoutId, limit: 100, expand: ['data.source'] })) {
+          // A failed or cancelled payout's money, back in the balance and sent again in this one.
+          if (bt.type === 'payout_failure' || bt.type === 'payout_cancel') contents.carried += bt.amount;
           // The payout's own transaction (type payout) is the money leaving, not a donation.
           if (bt.type !== 'charge' && bt.type !== 'payment') continue;
           contents.balanceTransactionIds.push(bt.id);
           const source = bt.source;
+          const item = { balanceTransactionId: bt.id, chargeId: null as string | null, paymentIntentId: null as string | null };
+          contents.items.push(item);
           if (!source) continue;
           if (typeof source === 'string') {
             contents.chargeIds.push(source);
+            item.chargeId = source;
           } else if (source.object === 'charge') {
             contents.chargeIds.push(source.id);
             const pi = idOf(source.payment_intent);
             if (pi) contents.paymentIntentIds.push(pi);
+            Object.assign(item, { chargeId: source.id, paymentIntentId: pi });
           }
         }
         return contents;

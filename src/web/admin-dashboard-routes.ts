@@ -15,6 +15,7 @@ import { webhookEventListQuery, webhookEventParams } from '../webhooks/webhook-a
 import { AppError } from '../http/app-error.ts';
 import { reportError } from '../http/error-handler.ts';
 import { parseOrThrow } from '../http/validation.ts';
+import type { StaffAttention } from '../payments/staff-attention.ts';
 import { dashboardPage, signInPage } from './admin-dashboard-page.ts';
 import { clearSessionCookie, csrfOk, fromThisSite, sessionToken, setSessionCookie } from './admin-session.ts';
 import { errorPage } from './error-pages.ts';
@@ -43,6 +44,8 @@ export interface DashboardDeps {
   org?: Org;
   /** The zone the dashboard shows its times in. */
   timeZone: string;
+  /** Open disputes and failing monthly gifts (src/payments/staff-attention.ts). */
+  attention: StaffAttention;
   /** More tabs (the Emails tab...), mounted under /admin behind the session. */
   sections?: Router[];
 }
@@ -149,7 +152,7 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
 
   router.use(adminWorkRoutes({
     payments: deps.payments, refunds: deps.refunds, campaigns: deps.admin.campaigns, campaignReads: deps.campaigns,
-    org: deps.org, timeZone: deps.timeZone, signedIn, csrf,
+    attention: deps.attention, org: deps.org, timeZone: deps.timeZone, signedIn, csrf,
   }));
   router.use('/admin', signedIn, csvExportRoutes(deps.admin.exports, deps.logger, now));
   // Other domains' tabs draw themselves inside the shared frame: they find it in res.locals.

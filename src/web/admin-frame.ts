@@ -14,6 +14,7 @@ const SECTIONS = [
   { href: '/admin', name: 'Overview' },
   { href: '/admin/payments', name: 'Payments' },
   { href: '/admin/monthly', name: 'Monthly donors' },
+  { href: '/admin/disputes', name: 'Open disputes' },
   { href: '/admin/emails', name: 'Emails' },
   { href: '/admin/campaigns/new', name: 'New campaign' },
 ];

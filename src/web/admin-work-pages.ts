@@ -5,6 +5,8 @@ import { formatMinor, formatMoney } from '../money/currency.ts';
 import type { MonthlyDonorRow, PaymentRow, RefundRequestRow } from '../payments/payment-query-repository.ts';
 import { adminPage, csrfField, type AdminFrame } from './admin-frame.ts';
 import { localTime } from './admin-dashboard-page.ts';
+import { failingMonthlyTable } from './attention-panels.ts';
+import type { FailingMonthlyGift } from '../pledges/dunning.ts';
 import { html, type SafeHtml } from '../html.ts';
 
 type Errors = Record<string, string>;
@@ -165,20 +167,20 @@ export function monthlyKind(r: Pick<MonthlyDonorRow, 'cancelled' | 'pausedAt' | 
 }
 
 /**
- * Monthly recurring revenue per currency: the gifts still running, a failing one included (Stripe
- * is still collecting it), a paused or cancelled one not. Every currency of a monthly gift shows,
- * at zero when none of its gifts runs.
+ * Monthly recurring revenue per currency: only the gifts running (an active subscription). A
+ * failing one is not revenue while Stripe retries a declined card (it may never pay), nor is a
+ * paused or cancelled one. Every currency of a monthly gift shows, at zero when none runs.
  */
 export function monthlyRevenue(rows: MonthlyDonorRow[]): Map<string, number> {
   const mrr = new Map<string, number>(rows.map((r) => [r.currency, 0]));
   for (const r of rows) {
     const kind = monthlyKind(r);
-    if (kind === 'running' || kind === 'failing') mrr.set(r.currency, mrr.get(r.currency)! + r.amount);
+    if (kind === 'running') mrr.set(r.currency, mrr.get(r.currency)! + r.amount);
   }
   return mrr;
 }
 
-export function monthlyPage(m: AdminFrame & { rows: MonthlyDonorRow[]; timeZone: string }): string {
+export function monthlyPage(m: AdminFrame & { rows: MonthlyDonorRow[]; failing: FailingMonthlyGift[]; timeZone: string }): string {
   const kinds = m.rows.map((r) => monthlyKind(r));
   const count = (k: MonthlyKind) => kinds.filter((kind) => kind === k).length;
   const mrr = monthlyRevenue(m.rows);
@@ -195,7 +197,8 @@ ${mrr.size
 <div><dt>Failing</dt><dd data-total="failing">${count('failing')}</dd></div>
 <div><dt>Paused</dt><dd data-total="paused">${count('paused')}</dd></div>
 <div><dt>Cancelled</dt><dd data-total="cancelled">${count('cancelled')}</dd></div>
-</dl><p class="hint">Revenue counts each running gift’s monthly charge, the fee its donor covers included; failing gifts count too (Stripe is retrying a declined card), paused and cancelled ones do not.</p></section>
+</dl><p class="hint">Revenue counts each running gift’s monthly charge, the fee its donor covers included; failing gifts (Stripe is retrying a declined card), paused and cancelled ones do not.</p></section>
+${failingMonthlyTable(m.failing)}
 <section class="card" aria-labelledby="donors-title"><h2 id="donors-title">Monthly donors</h2>
 ${m.rows.length
     ? html`<div class="scroll" tabindex="0" role="region" aria-label="Table of monthly donors"><table>

@@ -18,12 +18,16 @@ import {
   campaignFormPage, campaignFormValues, monthlyPage, paymentPage, paymentsPage, refundConfirmPage, type CampaignFormValues,
 } from './admin-work-pages.ts';
 import type { Org } from './layout.ts';
+import { disputesPage } from './attention-panels.ts';
+import type { StaffAttention } from '../payments/staff-attention.ts';
 
 export interface AdminWorkDeps {
   payments: PaymentQueryRepository;
   refunds: RefundService;
   campaigns: CampaignManagementService;
   campaignReads: Pick<CampaignService, 'find'>;
+  /** Open disputes and failing monthly gifts, with their dunning state. */
+  attention: StaffAttention;
   org?: Org;
   timeZone: string;
   signedIn: RequestHandler;
@@ -176,7 +180,12 @@ export function adminWorkRoutes(deps: AdminWorkDeps): Router {
   });
 
   router.get('/admin/monthly', signedIn, async (req, res) => {
-    res.type('html').send(monthlyPage({ ...frame(req), timeZone: deps.timeZone, rows: await deps.payments.monthlyDonors() }));
+    const [rows, failing] = await Promise.all([deps.payments.monthlyDonors(), deps.attention.failingMonthly()]);
+    res.type('html').send(monthlyPage({ ...frame(req), timeZone: deps.timeZone, rows, failing }));
+  });
+
+  router.get('/admin/disputes', signedIn, async (req, res) => {
+    res.type('html').send(disputesPage({ ...frame(req), disputes: await deps.attention.openDisputes() }));
   });
 
   const blankCampaign: CampaignFormValues = { currency: 'usd', timezone: deps.timeZone, suggestMonthly: true, presets: '25, 50, 100, 250' };

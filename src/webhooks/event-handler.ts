@@ -5,7 +5,8 @@
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import type { FeeFiller } from '../payments/fee-filler.ts';
-import type { LedgerOutcome, PaymentService } from '../payments/payment-service.ts';
+import type { LedgerRules } from '../payments/ledger-rules.ts';
+import type { LedgerOutcome } from '../payments/payment-service.ts';
 import type { LedgerGateway } from '../payments/ledger-gateway.ts';
 
 export type ObjectOf<T extends Stripe.Event.Type> = Extract<Stripe.Event, { type: T }>['data']['object'];
@@ -16,7 +17,7 @@ export interface PrepareDeps {
 }
 
 export interface ApplyContext<P> {
-  ledger: PaymentService;
+  ledger: LedgerRules;
   /** Undefined when a deferred event is re-applied later (nothing was read from Stripe then). */
   prepared: P | undefined;
   event: Stripe.Event;

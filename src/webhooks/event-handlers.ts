@@ -5,9 +5,10 @@ import { subjectOf, type CheckoutFacts } from '../payments/payment-service.ts';
 import type { LedgerGateway } from '../payments/ledger-gateway.ts';
 import { cancelledBy, subscriptionUpdated } from './subscription-change-handler.ts';
 import type { EventHandler, HandlerMap } from './event-handler.ts';
+import { lifecycleHandlers } from './lifecycle-handlers.ts';
 import { PermanentEventError } from './webhook-errors.ts';
 import {
-  disputeState, fromUnix, idOf, invoicePaidAt, invoicePaymentIntentId, invoicePeriodStart, invoicePledgeHint,
+  fromUnix, idOf, invoicePaidAt, invoicePaymentIntentId, invoicePeriodStart, invoicePledgeHint,
   invoiceSubscriptionId, sessionPledgeHint,
 } from './stripe-objects.ts';
 
@@ -52,16 +53,6 @@ const chargeRefunded: EventHandler<Stripe.Charge> = {
   apply: (c, { ledger }) => ledger.recordRefund({ paymentIntentId: idOf(c.payment_intent), chargeId: c.id }, c.amount_refunded),
 };
 
-const disputeHandler: EventHandler<Stripe.Dispute> = {
-  subjects: (d) =>
-    compact([d.payment_intent && subjectOf.paymentIntent(idOf(d.payment_intent)!), d.charge && subjectOf.charge(idOf(d.charge)!)]),
-  apply: (d, { ledger }) =>
-    ledger.recordDispute(
-      { paymentIntentId: idOf(d.payment_intent), chargeId: idOf(d.charge) },
-      { id: d.id, status: disputeState(d.status), amount: d.amount },
-    ),
-};
-
 interface InvoicePrepared {
   paymentIntentId: string | null;
 }
@@ -103,16 +94,6 @@ const invoicePaid: EventHandler<Stripe.Invoice, InvoicePrepared> = {
   },
 };
 
-const invoicePaymentFailed: EventHandler<Stripe.Invoice> = {
-  subjects: (inv) => compact([invoiceSubscriptionId(inv) && subjectOf.subscription(invoiceSubscriptionId(inv)!)]),
-  apply: (inv, { ledger }) =>
-    ledger.recordInvoiceFailed({
-      subscriptionId: invoiceSubscriptionId(inv),
-      pledgeIdHint: invoicePledgeHint(inv),
-      periodStart: invoicePeriodStart(inv),
-    }),
-};
-
 const subscriptionDeleted: EventHandler<Stripe.Subscription> = {
   subjects: (sub) => [subjectOf.subscription(sub.id)],
   apply: (sub, { ledger, event }) =>
@@ -121,7 +102,9 @@ const subscriptionDeleted: EventHandler<Stripe.Subscription> = {
     ),
 };
 
-const payoutPaid: EventHandler<Stripe.Payout, Awaited<ReturnType<LedgerGateway['payoutContents']>>> = {
+// Every payout event (created, updated, paid, failed, canceled): the payout as it now stands and
+// the payments it carries (Stripe lists them for a pending payout too).
+const payoutState: EventHandler<Stripe.Payout, Awaited<ReturnType<LedgerGateway['payoutContents']>>> = {
   subjects: (po) => [`po:${po.id}`],
   async prepare(po, { gateway }) {
     try {
@@ -136,7 +119,10 @@ const payoutPaid: EventHandler<Stripe.Payout, Awaited<ReturnType<LedgerGateway['
     // Re-applied without Stripe's list (never deferred today): nothing to match against.
     if (!prepared) throw new PermanentEventError('payout contents unavailable');
     return ledger.recordPayout(
-      { id: po.id, amount: po.amount, currency: po.currency, status: po.status, arrivalDate: fromUnix(po.arrival_date) },
+      {
+        id: po.id, amount: po.amount, currency: po.currency, status: po.status, arrivalDate: fromUnix(po.arrival_date),
+        failureCode: po.failure_code ?? null, failureMessage: po.failure_message ?? null,
+      },
       prepared,
     );
   },
@@ -148,11 +134,13 @@ export const eventHandlers: HandlerMap = {
   'checkout.session.async_payment_failed': checkoutHandler('async_failed'),
   'checkout.session.expired': checkoutExpired,
   'charge.refunded': chargeRefunded,
-  'charge.dispute.created': disputeHandler,
-  'charge.dispute.closed': disputeHandler,
   'invoice.paid': invoicePaid,
-  'invoice.payment_failed': invoicePaymentFailed,
   'customer.subscription.deleted': subscriptionDeleted,
   'customer.subscription.updated': subscriptionUpdated,
-  'payout.paid': payoutPaid,
+  'payout.created': payoutState,
+  'payout.updated': payoutState,
+  'payout.paid': payoutState,
+  'payout.failed': payoutState,
+  'payout.canceled': payoutState,
+  ...lifecycleHandlers,
 };

@@ -2,19 +2,20 @@
 // its subjects and the money it moves. Everything in it commits together or not at all.
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
-import { createPaymentRepository } from '../payments/payment-repository.ts';
-import { createPaymentService, type PaymentNotices, type PaymentService } from '../payments/payment-service.ts';
-import { createPledgeLedgerRepository } from '../payments/pledge-ledger-repository.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import { createLedgerRules, type LedgerRules, type NoticesFactory } from '../payments/ledger-rules.ts';
 import { createWebhookEventRepository, type WebhookEventRepository } from './webhook-event-repository.ts';
 
 export interface InboxTransaction {
   events: WebhookEventRepository;
-  ledger(logger: Logger): PaymentService;
+  ledger(logger: Logger): LedgerRules;
   /**
-   * Transaction-scoped advisory locks on subjects ("pi:...", "sub:..."), taken in a fixed order:
-   * two events about one payment never interleave, on any instance, and events about different
-   * payments never wait for each other (no hot row).
+   * Transaction-scoped advisory locks on subjects ("pi:...", "sub:..."): two events about one
+   * payment never interleave, on any instance, and events about different payments never wait for
+   * each other (no hot row). The first call waits for its locks, in sorted order, before anything
+   * is written; a later call (waking a deferred event about more subjects) only tries, since
+   * waiting then, out of order and holding rows, is how two transactions deadlock. When a later
+   * lock is held elsewhere the whole transaction starts again with it locked from the start.
    */
   lock(subjects: string[]): Promise<void>;
   /** Runs `fn` so that its writes can be undone alone if it throws. */
@@ -30,22 +31,50 @@ export interface InboxStore {
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
 
 /** Binds the donor notices (receipts, refund notices) to the inbox's transaction. */
-export type NoticesFactory = (client: Prisma.TransactionClient) => PaymentNotices;
+export type { NoticesFactory };
 
-function bind(client: Prisma.TransactionClient, notices?: NoticesFactory): InboxTransaction {
-  const payments = createPaymentRepository(client);
-  const pledges = createPledgeLedgerRepository(client);
+// Each start adds the subjects found held elsewhere; a chain of deferred events is short, so a
+// few starts suffice, and past them the event fails transiently (Stripe retries it).
+const MAX_STARTS = 5;
+
+/** A lock needed after the transaction began writing is held by another transaction. */
+class StartAgain extends Error {
+  constructor(readonly subjects: string[]) {
+    super(`subjects held by another transaction: ${subjects.join(', ')}`);
+    this.name = 'StartAgain';
+  }
+}
+
+const lockKey = (subject: string) => Prisma.sql`hashtextextended(${subject}, 0)`;
+
+function bind(client: Prisma.TransactionClient, upFront: string[], notices?: NoticesFactory): InboxTransaction {
   let savepoints = 0;
+  let began = false;
+  let held = new Set<string>();
   return {
     events: createWebhookEventRepository(client),
-    ledger: (logger) => createPaymentService({ payments, pledges, logger, notices: notices?.(client) }),
+    ledger: createLedgerRules(client, notices),
     async lock(subjects) {
-      for (const subject of [...new Set(subjects)].sort()) {
-        await client.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended(${subject}, 0))) l`;
+      const missing = [...new Set(began ? subjects : [...subjects, ...upFront])].filter((s) => !held.has(s)).sort();
+      if (!began) {
+        began = true;
+        for (const subject of missing) {
+          await client.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${lockKey(subject)})) l`;
+          held.add(subject);
+        }
+        return;
       }
+      const busy: string[] = [];
+      for (const subject of missing) {
+        const [row] = await client.$queryRaw<Array<{ got: boolean }>>`SELECT pg_try_advisory_xact_lock(${lockKey(subject)}) AS got`;
+        if (row?.got) held.add(subject);
+        else busy.push(subject);
+      }
+      if (busy.length > 0) throw new StartAgain([...held, ...busy]);
     },
     async savepoint(fn) {
       const name = `inbox_${++savepoints}`;
+      const heldBefore = new Set(held);
       await client.$executeRawUnsafe(`SAVEPOINT ${name}`);
       try {
         const result = await fn();
@@ -53,6 +82,8 @@ function bind(client: Prisma.TransactionClient, notices?: NoticesFactory): Inbox
         return result;
       } catch (error) {
         await client.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${name}`);
+        // PostgreSQL releases the locks taken since the savepoint along with its writes.
+        held = heldBefore;
         throw error;
       }
     },
@@ -61,7 +92,17 @@ function bind(client: Prisma.TransactionClient, notices?: NoticesFactory): Inbox
 
 export function createInboxStore(db: Pick<Database, 'prisma'>, options: { notices?: NoticesFactory } = {}): InboxStore {
   return {
-    transaction: (fn) => db.prisma.$transaction((client) => fn(bind(client, options.notices)), TRANSACTION_OPTIONS),
+    async transaction(fn) {
+      let upFront: string[] = [];
+      for (let start = 1; ; start++) {
+        try {
+          return await db.prisma.$transaction((client) => fn(bind(client, upFront, options.notices)), TRANSACTION_OPTIONS);
+        } catch (error) {
+          if (!(error instanceof StartAgain) || start >= MAX_STARTS) throw error;
+          upFront = error.subjects;
+        }
+      }
+    },
     events: createWebhookEventRepository(db.prisma),
   };
 }

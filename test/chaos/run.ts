@@ -153,6 +153,7 @@ async function main(): Promise<number> {
     // --- the morning after ----------------------------------------------------------------------
     const payouts = await phase('settle', async () => {
       await emulator!.flush();
+      await payoutMishaps(stripe);
       return (await stripe.rawRequest('POST', '/v1/test_helpers/payouts', {})) as unknown as { data: Array<{ id: string; amount: number; currency: string }> };
     });
     say(`payouts: ${payouts.data.map((p) => `${p.id} ${p.amount} ${p.currency}`).join(', ')}`);
@@ -201,6 +202,24 @@ async function main(): Promise<number> {
   const passed = results.filter((r) => r.ok).length;
   process.stdout.write(`${passed} passed, ${results.length - passed} failed\n`);
   return ok ? 0 : 1;
+}
+
+type PayoutList = { data: Array<{ id: string }> };
+
+/**
+ * Payouts that go wrong before the last one: a pending payout delayed by the bank and cancelled,
+ * and a paid one that fails days later. Their money goes out again in the final payout.
+ */
+async function payoutMishaps(stripe: ReturnType<typeof createStripeClient>): Promise<void> {
+  const post = async (path: string, params: Record<string, unknown> = {}) => (await stripe.rawRequest('POST', path, params)) as unknown as PayoutList;
+  for (const pending of (await post('/v1/test_helpers/payouts', { paid: false })).data) {
+    await post(`/v1/test_helpers/payouts/${pending.id}/delay`, { days: 2 });
+    await stripe.payouts.cancel(pending.id);
+  }
+  for (const paid of (await post('/v1/test_helpers/payouts')).data) {
+    await post(`/v1/test_helpers/payouts/${paid.id}/fail`, { failure_code: 'account_closed' });
+  }
+  say('payouts: one cancelled while pending and one failed after paid, per currency');
 }
 
 async function withDb<T>(url: string, fn: (db: pg.Client) => Promise<T>): Promise<T> {

@@ -56,11 +56,11 @@ describe('migrations', () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
     expect(rows.map((r) => r.table_name)).toEqual([
-      '_prisma_migrations', 'admin_keys', 'admin_sessions', 'app_secrets', 'campaign_total_shards', 'campaigns', 'email_outbox',
-      'payments', 'payouts', 'pledges', 'refund_requests', 'webhook_events',
+      '_prisma_migrations', 'admin_keys', 'admin_sessions', 'app_secrets', 'campaign_total_shards', 'campaigns', 'disputes',
+      'email_outbox', 'invoice_attempts', 'payments', 'payout_items', 'payouts', 'pledges', 'refund_requests', 'refunds', 'webhook_events',
     ]);
-    const trigger = await client.query("SELECT 1 FROM pg_trigger WHERE tgname = 'payments_roll_up_totals'");
-    expect(trigger.rowCount).toBe(1);
+    const trigger = await client.query("SELECT tgname FROM pg_trigger WHERE tgname IN ('payments_roll_up_totals', 'payments_find_payout') ORDER BY 1");
+    expect(trigger.rows.map((r) => r.tgname)).toEqual(['payments_find_payout', 'payments_roll_up_totals']);
   });
 
   it('lets PostgreSQL refuse money that cannot be right', async () => {

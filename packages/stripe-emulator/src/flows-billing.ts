@@ -61,25 +61,30 @@ function invoiceAndCharge(
   invoice.attempt_count += 1;
 
   if (outcome === 'succeeded') {
-    succeedPayment(ctx, pi, 'card', req);
-    const now = nowSec(ctx);
-    Object.assign(invoicePayment, { status: 'paid', amount_paid: invoice.amount_due, status_transitions: { canceled_at: null, paid_at: now } });
-    Object.assign(invoice, {
-      status: 'paid',
-      amount_paid: invoice.amount_due,
-      amount_remaining: 0,
-      auto_advance: false,
-      next_payment_attempt: null,
-    });
-    invoice.status_transitions.paid_at = now;
-    ctx.emit('invoice.paid', invoice, req);
-    ctx.emit('invoice.payment_succeeded', invoice, req);
+    payInvoice(ctx, invoice, invoicePayment, pi, req);
   } else {
     failPayment(ctx, pi, 'card', req);
     invoice.next_payment_attempt = nowSec(ctx) + 3 * 86400;
     ctx.emit('invoice.payment_failed', invoice, req);
   }
   return invoice;
+}
+
+/** The invoice's payment intent succeeds on the saved card: the invoice is paid. */
+export function payInvoice(ctx: EmulatorContext, invoice: StripeObject, invoicePayment: StripeObject, pi: StripeObject, req: RequestInfo): void {
+  succeedPayment(ctx, pi, 'card', req);
+  const now = nowSec(ctx);
+  Object.assign(invoicePayment, { status: 'paid', amount_paid: invoice.amount_due, status_transitions: { canceled_at: null, paid_at: now } });
+  Object.assign(invoice, {
+    status: 'paid',
+    amount_paid: invoice.amount_due,
+    amount_remaining: 0,
+    auto_advance: false,
+    next_payment_attempt: null,
+  });
+  invoice.status_transitions.paid_at = now;
+  ctx.emit('invoice.paid', invoice, req);
+  ctx.emit('invoice.payment_succeeded', invoice, req);
 }
 
 /** What Checkout does when a subscription-mode session is paid: customer, subscription, first invoice. */
@@ -127,7 +132,12 @@ export function renewSubscription(ctx: EmulatorContext, sub: StripeObject, outco
   return invoice;
 }
 
-export function cancelSubscription(ctx: EmulatorContext, sub: StripeObject, req: RequestInfo): StripeObject {
+export function cancelSubscription(
+  ctx: EmulatorContext,
+  sub: StripeObject,
+  req: RequestInfo,
+  reason: 'cancellation_requested' | 'payment_failed' = 'cancellation_requested',
+): StripeObject {
   if (sub.status === 'canceled') {
     throw invalidRequest(`No such subscription: '${sub.id}'; it has already been canceled.`, 'subscription', 'resource_missing');
   }
@@ -136,7 +146,7 @@ export function cancelSubscription(ctx: EmulatorContext, sub: StripeObject, req:
     status: 'canceled',
     canceled_at: now,
     ended_at: now,
-    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: 'cancellation_requested' },
+    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason },
   });
   ctx.emit('customer.subscription.deleted', sub, req);
   return sub;

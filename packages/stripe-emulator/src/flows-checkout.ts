@@ -2,8 +2,9 @@ import { nowSec, type EmulatorContext, type RequestInfo, NO_REQUEST } from './co
 import { EmulatorApiError, invalidRequest } from './errors.ts';
 import { newId } from './ids.ts';
 import { buildCheckoutLineItem, buildCheckoutSession, buildPrice, buildProduct, customerDetails } from './objects-checkout.ts';
-import { cardDeclinedError, createPaymentIntent, failPayment, succeedPayment, usePaymentMethod } from './flows-payments.ts';
+import { cardDeclinedError, createPaymentIntent, failPayment, succeedPayment } from './flows-payments.ts';
 import { startSubscription } from './flows-billing.ts';
+import { recordDebitFunds, settleBankDebit, startBankDebit } from './flows-bank-debit.ts';
 import type { SessionCreateInput } from './checkout-params.ts';
 import type { StripeObject } from './store.ts';
 import type { Listable } from './list.ts';
@@ -128,10 +129,7 @@ export function paySession(ctx: EmulatorContext, session: StripeObject, outcome:
     throw cardDeclinedError(charge, pi);
   }
   if (outcome === 'delayed') {
-    // `processing` describes card payments only; a bank debit in flight leaves it null.
-    const bank = usePaymentMethod(ctx, { kind: 'sepa_debit', email: session.customer_email, customer: null });
-    Object.assign(pi, { status: 'processing', payment_method: bank.id, processing: null });
-    ctx.emit('payment_intent.processing', pi, req);
+    startBankDebit(ctx, pi, session.customer_email, req);
     completeSession(session);
     session.payment_method_types = ['card', 'sepa_debit'];
     ctx.store.sessionExtras.get(session.id)!.delayedPending = true;
@@ -190,12 +188,12 @@ export function settleSession(ctx: EmulatorContext, session: StripeObject, outco
   }
   extras.delayedPending = false;
   const pi = ctx.store.paymentIntents.get(session.payment_intent as string)!;
+  const charge = settleBankDebit(ctx, pi, outcome, req);
   if (outcome === 'succeeded') {
-    succeedPayment(ctx, pi, 'sepa_debit', req);
     session.payment_status = 'paid';
     ctx.emit('checkout.session.async_payment_succeeded', session, req);
+    recordDebitFunds(ctx, charge, req);
   } else {
-    failPayment(ctx, pi, 'sepa_debit', req);
     ctx.emit('checkout.session.async_payment_failed', session, req);
   }
   return session;

@@ -10,6 +10,7 @@ import {
   buildRefund,
   type PaymentMethodKind,
 } from './objects-payments.ts';
+import { closeInquiry } from './flows-dispute-lifecycle.ts';
 import type { StripeObject } from './store.ts';
 
 const DAY = 86400;
@@ -51,12 +52,12 @@ export function usePaymentMethod(
   return pm;
 }
 
-function stripeFee(ctx: EmulatorContext, amount: number): number {
+export function stripeFee(ctx: EmulatorContext, amount: number): number {
   return Math.round((amount * ctx.feeModel.percentBps) / 10000) + ctx.feeModel.fixed;
 }
 
 /** A charge of the payment intent, as Stripe makes one for each attempt. */
-function chargeOf(
+export function chargeOf(
   ctx: EmulatorContext,
   pi: StripeObject,
   attempt: { now: number; paymentMethod: string; kind: PaymentMethodKind; declined: boolean },
@@ -242,6 +243,7 @@ export function closeDispute(ctx: EmulatorContext, dispute: StripeObject, outcom
   if (!['needs_response', 'under_review', 'warning_needs_response', 'warning_under_review'].includes(dispute.status)) {
     throw invalidRequest(`Dispute ${dispute.id} is already closed (status: ${dispute.status}).`, 'dispute');
   }
+  if (dispute.status.startsWith('warning_')) return closeInquiry(ctx, dispute, req);
   const previous = { status: dispute.status };
   if (outcome === 'won') {
     const now = nowSec(ctx);
@@ -278,7 +280,7 @@ export function settleBalances(ctx: EmulatorContext): void {
  * Pays out everything not yet paid out, per currency, as if the settlement delay had passed:
  * tests should not have to wait two days for card funds to become available.
  */
-export function payoutBalances(ctx: EmulatorContext, currency: string | undefined, req: RequestInfo): StripeObject[] {
+export function payoutBalances(ctx: EmulatorContext, currency: string | undefined, req: RequestInfo, paid = true): StripeObject[] {
   const now = nowSec(ctx);
   const byCurrency = new Map<string, StripeObject[]>();
   for (const bt of ctx.store.balanceTransactions.values()) {
@@ -313,10 +315,13 @@ export function payoutBalances(ctx: EmulatorContext, currency: string | undefine
       ctx.store.balanceTransactionPayout.set(bt.id, payout.id);
     }
     ctx.store.payouts.set(payout.id, payout);
-    payout.status = 'in_transit';
+    // paid=false: the payout stays pending (it can then be cancelled, or paid later; see flows-payout-lifecycle.ts).
+    payout.status = paid ? 'in_transit' : 'pending';
     ctx.emit('payout.created', payout, req);
-    payout.status = 'paid';
-    ctx.emit('payout.paid', payout, req);
+    if (paid) {
+      payout.status = 'paid';
+      ctx.emit('payout.paid', payout, req);
+    }
     payouts.push(payout);
   }
   return payouts;

@@ -15,6 +15,7 @@ import { registerBillingRoutes } from './routes-billing.ts';
 import { registerCheckoutRoutes } from './routes-checkout.ts';
 import { registerEventRoutes } from './routes-events.ts';
 import { registerPaymentRoutes } from './routes-payments.ts';
+import { registerLifecycleHelperRoutes } from './routes-lifecycle-helpers.ts';
 import { registerTestHelperRoutes } from './routes-test-helpers.ts';
 import { createStore } from './store.ts';
 import { createDeliverer, DEFAULT_RETRY_DELAYS_MS, type DeliveryChaos } from './webhooks.ts';
@@ -125,6 +126,7 @@ export function createStripeEmulator(opts: EmulatorOptions): StripeEmulator {
   registerPaymentRoutes(api, ctx);
   registerBillingRoutes(api, ctx);
   registerTestHelperRoutes(api, ctx);
+  registerLifecycleHelperRoutes(api, ctx);
   const portal: PortalSessions = new Map();
   registerPortalRoutes(api, ctx, portal);
   router.use(notFoundHandler);

@@ -229,7 +229,7 @@ export function buildCharge(
   };
 }
 
-export type BalanceTransactionType = 'charge' | 'refund' | 'adjustment' | 'payout';
+export type BalanceTransactionType = 'charge' | 'refund' | 'refund_failure' | 'adjustment' | 'payout' | 'payout_failure' | 'payout_cancel';
 
 export function buildBalanceTransaction(
   created: number,
@@ -291,7 +291,8 @@ export function buildRefund(
     reason: a.reason,
     receipt_number: null,
     source_transfer_reversal: null,
-    status: 'succeeded',
+    // A bank debit is refunded by a credit transfer that takes days: pending until the bank says.
+    status: a.charge.payment_method_details?.type === 'sepa_debit' ? 'pending' : 'succeeded',
     transfer_reversal: null,
   };
 }

@@ -6,7 +6,7 @@ import { paySession, settleSession } from './flows-checkout.ts';
 import { closeDispute, disputeCharge, payoutBalances } from './flows-payments.ts';
 import { renewSubscription } from './flows-billing.ts';
 import type { ApiRegistrar } from './http.ts';
-import { optEnum, optInt, optString } from './params.ts';
+import { optBool, optEnum, optInt, optString } from './params.ts';
 import { findSession } from './routes-checkout.ts';
 import { findIn } from './routes-payments.ts';
 
@@ -43,7 +43,7 @@ export function registerTestHelperRoutes(api: ApiRegistrar, ctx: EmulatorContext
 
   api.post('/test_helpers/payouts', ({ input, req }) => {
     const currency = optString(input, 'currency')?.toLowerCase();
-    const data = payoutBalances(ctx, currency, req);
+    const data = payoutBalances(ctx, currency, req, optBool(input, 'paid') ?? true);
     return { object: 'list', data, has_more: false, url: '/v1/payouts' };
   });
 

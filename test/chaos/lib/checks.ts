@@ -72,7 +72,7 @@ export interface CheckInput {
 
 export async function runChecks(input: CheckInput): Promise<CheckResult[]> {
   const { db, record, outcomes } = input;
-  const byPledge = new Map(outcomes.map((o) => [o.pledgeId, o]));
+  const byPledge = new Map(outcomes.flatMap((o) => [[o.pledgeId, o] as const, ...(o.expired ? [[o.expired.pledgeId, o] as const] : [])]));
   const coveredOf = (pledgeId: string, amount: number) => Math.min(byPledge.get(pledgeId)?.coveredFee ?? 0, amount);
   const disputeOf = new Map(record.disputes.map((d) => [idOf(d.charge)!, d]));
   const invoiceOfIntent = new Map<string, string>();
@@ -193,7 +193,7 @@ export async function runChecks(input: CheckInput): Promise<CheckResult[]> {
     }
     for (const row of bySession.values()) check.fail(`pledge ${row.id} (session ${row.sessionId}) matches no Checkout Session`);
     check.same('pledges count', rows.length, record.sessions.length);
-    check.same('pledges made by the run', outcomes.length, record.sessions.length);
+    check.same('pledges made by the run', outcomes.reduce((n, o) => n + (o.expired ? 2 : 1), 0), record.sessions.length);
     for (const o of outcomes) {
       const s = record.sessions.find((x) => x.id === o.sessionId);
       if (!s) check.fail(`donation ${o.plan.index}: session ${o.sessionId} unknown to Stripe`);
@@ -282,8 +282,15 @@ export async function runChecks(input: CheckInput): Promise<CheckResult[]> {
 
   // --- payouts --------------------------------------------------------------------------------
   {
-    const check = new Check('payouts: every Stripe payout recorded with its amount');
-    const { rows } = await db.query<{ id: string; amount: number; currency: string; status: string }>('SELECT id, amount, currency, status FROM payouts');
+    const check = new Check('payouts: every Stripe payout recorded with its amount, status, failure and the failed money it carries');
+    const { rows } = await db.query<{ id: string; amount: number; currency: string; status: string; failureCode: string | null; carried: number }>(
+      'SELECT id, amount, currency, status, failure_code AS "failureCode", carried FROM payouts',
+    );
+    const carriedBy = new Map<string, number>();
+    for (const [bt, payout] of record.payoutOfTransaction) {
+      const t = record.balanceTransactions.get(bt);
+      if (t && (t.type === 'payout_failure' || t.type === 'payout_cancel')) carriedBy.set(payout, (carriedBy.get(payout) ?? 0) + t.amount);
+    }
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const p of record.payouts) {
       const row = byId.get(p.id);
@@ -295,6 +302,8 @@ export async function runChecks(input: CheckInput): Promise<CheckResult[]> {
       check.same(`${p.id} amount`, row.amount, p.amount);
       check.same(`${p.id} currency`, row.currency.trim(), p.currency);
       check.same(`${p.id} status`, row.status, p.status);
+      check.same(`${p.id} failure code`, row.failureCode, p.failure_code);
+      check.same(`${p.id} carried`, row.carried, carriedBy.get(p.id) ?? 0);
     }
     for (const row of byId.values()) check.fail(`payout ${row.id} unknown to Stripe`);
     results.push(check.result());

@@ -18,11 +18,24 @@ export type Kind =
   | 'refund_then_dispute_lost'
   | 'monthly'
   | 'monthly_failed_renewal'
-  | 'monthly_cancelled';
+  | 'monthly_cancelled'
+  | 'expired_then_retried'
+  | 'bank_refund_failed'
+  | 'bank_refund_pending'
+  | 'dispute_reviewed_won'
+  | 'inquiry_closed'
+  | 'monthly_dunning_recovered'
+  | 'monthly_dunning_unpaid'
+  | 'monthly_dunning_canceled';
 
 /** Share of each kind, in percent (sums to 100). */
 export const MIX: Array<[Kind, number]> = [
-  ['once', 30],
+  ['once', 23],
+  ['dispute_reviewed_won', 1],
+  ['inquiry_closed', 1],
+  ['bank_refund_failed', 2],
+  ['bank_refund_pending', 1],
+  ['expired_then_retried', 2],
   ['once_cover_fees', 8],
   ['declined_then_paid', 2],
   ['delayed_settled', 10],
@@ -34,8 +47,11 @@ export const MIX: Array<[Kind, number]> = [
   ['dispute_lost', 4],
   ['refund_then_dispute_lost', 1],
   ['monthly', 12],
-  ['monthly_failed_renewal', 4],
-  ['monthly_cancelled', 5],
+  ['monthly_failed_renewal', 2],
+  ['monthly_dunning_recovered', 1],
+  ['monthly_dunning_unpaid', 1],
+  ['monthly_cancelled', 4],
+  ['monthly_dunning_canceled', 1],
 ];
 
 export interface CampaignSpec {
@@ -66,6 +82,8 @@ export interface Outcome {
   coveredFee: number;
   pledgeAttempts: number;
   stripeCalls: number;
+  /** An earlier attempt of the same donation whose Checkout Session expired (its pledge stays expired). */
+  expired?: { pledgeId: string; sessionId: string };
 }
 
 /** A small seeded generator (mulberry32), so a failing run can be repeated with CHAOS_SEED. */
@@ -102,7 +120,7 @@ export function makePlans(count: number, campaigns: CampaignSpec[], random: () =
       campaign,
       intended,
       coverFees: kind === 'once_cover_fees' || (kind !== 'once' && random() < 0.15),
-      renewals: kind === 'monthly' ? 1 + Math.floor(random() * 3) : kind === 'monthly_failed_renewal' ? 1 : kind === 'monthly_cancelled' ? 1 : 0,
+      renewals: kind === 'monthly' ? 1 + Math.floor(random() * 3) : kind.startsWith('monthly_') ? 1 : 0,
       idempotencyKey: `chaos-${runId}-${index}`,
     };
   });
@@ -154,6 +172,24 @@ async function createPledge(d: Driver, plan: Plan): Promise<{ id: string; checko
   }
 }
 
+// The expiry reaches the service through the delivery queue, which runs minutes behind the
+// donations at full load (every event 2-3 times, 16 at once): the donor waits that long.
+const EXPIRY_NOTICE_DEADLINE_MS = 600_000;
+
+/**
+ * The donor's session expires and they post the same form again: once the service has heard of
+ * the expiry (the webhook may be late, an instance down), the same key makes a new pledge.
+ */
+async function retryAfterExpiry(d: Driver, plan: Plan, expiredSession: string): Promise<{ id: string; checkoutSessionId: string; attempts: number }> {
+  const started = Date.now();
+  for (;;) {
+    const again = await createPledge(d, plan);
+    if (again.checkoutSessionId !== expiredSession) return again;
+    if (Date.now() - started > EXPIRY_NOTICE_DEADLINE_MS) throw new Error(`pledge ${plan.index}: still replaying expired session ${expiredSession}`);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
 /** Drives one donation's life; returns what the run must remember to check the product later. */
 export async function runDonation(d: Driver, plan: Plan): Promise<Outcome> {
   const { stripe } = d;
@@ -162,7 +198,13 @@ export async function runDonation(d: Driver, plan: Plan): Promise<Outcome> {
     calls++;
     return (await stripe.rawRequest('POST', path, params)) as unknown as T;
   };
-  const pledge = await createPledge(d, plan);
+  let pledge = await createPledge(d, plan);
+  let expired: Outcome['expired'];
+  if (plan.kind === 'expired_then_retried') {
+    await helper(`/v1/test_helpers/checkout/sessions/${pledge.checkoutSessionId}/expire`);
+    expired = { pledgeId: pledge.id, sessionId: pledge.checkoutSessionId };
+    pledge = await retryAfterExpiry(d, plan, pledge.checkoutSessionId);
+  }
   const session = pledge.checkoutSessionId;
   const pay = (outcome: 'succeeded' | 'delayed' | 'failed' = 'succeeded') =>
     helper<Stripe.Checkout.Session>(`/v1/test_helpers/checkout/sessions/${session}/pay`, { outcome });
@@ -192,15 +234,41 @@ export async function runDonation(d: Driver, plan: Plan): Promise<Outcome> {
       });
       break;
     }
+    case 'bank_refund_failed':
+    case 'bank_refund_pending': {
+      // A bank-debit refund is pending for days; this one fails (or is still pending at the end).
+      gross = (await pay('delayed')).amount_total!;
+      await helper(`/v1/test_helpers/checkout/sessions/${session}/settle`, { outcome: 'succeeded' });
+      const charge = await chargeOfSession();
+      calls++;
+      const refund = await stripe.refunds.create({ charge: charge.id, amount: Math.max(1, Math.floor(charge.amount / 2)) });
+      if (plan.kind === 'bank_refund_failed') await helper(`/v1/test_helpers/refunds/${refund.id}/settle`, { outcome: 'failed' });
+      break;
+    }
     case 'monthly':
     case 'monthly_failed_renewal':
-    case 'monthly_cancelled': {
+    case 'monthly_cancelled':
+    case 'monthly_dunning_recovered':
+    case 'monthly_dunning_unpaid':
+    case 'monthly_dunning_canceled': {
       const paid = await pay();
       gross = paid.amount_total!;
       const subscription = paid.subscription as string;
       for (let i = 0; i < plan.renewals; i++) await helper(`/v1/test_helpers/subscriptions/${subscription}/renew`);
       if (plan.kind === 'monthly_failed_renewal') {
         await helper(`/v1/test_helpers/subscriptions/${subscription}/renew`, { outcome: 'failed' });
+      }
+      if (plan.kind.startsWith('monthly_dunning_')) {
+        // Declined, then Smart Retries: one needing the donor, then paid, or failing until the
+        // retry settings make the subscription unpaid or cancel it.
+        const invoice = await helper<Stripe.Invoice>(`/v1/test_helpers/subscriptions/${subscription}/renew`, { outcome: 'failed' });
+        const retry = (params: Record<string, unknown>) => helper(`/v1/test_helpers/invoices/${invoice.id}/retry`, params);
+        if (plan.kind === 'monthly_dunning_recovered') {
+          await retry({ outcome: 'action_required' });
+          await retry({ outcome: 'succeeded' });
+        } else {
+          await retry({ outcome: 'failed', max_attempts: 2, when_exhausted: plan.kind === 'monthly_dunning_unpaid' ? 'unpaid' : 'canceled' });
+        }
       }
       if (plan.kind === 'monthly_cancelled') {
         calls++;
@@ -221,6 +289,13 @@ export async function runDonation(d: Driver, plan: Plan): Promise<Outcome> {
         calls++;
         await stripe.refunds.create({ charge: charge.id });
       }
+      if (plan.kind === 'dispute_reviewed_won' || plan.kind === 'inquiry_closed') {
+        const path = plan.kind === 'inquiry_closed' ? 'inquiry' : 'dispute';
+        const dispute = await helper<Stripe.Dispute>(`/v1/test_helpers/charges/${charge.id}/${path}`);
+        calls++;
+        await stripe.disputes.update(dispute.id, { evidence: { uncategorized_text: `donation ${plan.index}` }, submit: true });
+        await helper(`/v1/test_helpers/disputes/${dispute.id}/close`, { outcome: 'won' });
+      }
       if (plan.kind === 'dispute_won' || plan.kind === 'dispute_lost' || plan.kind === 'refund_then_dispute_lost') {
         const dispute = await helper<Stripe.Dispute>(`/v1/test_helpers/charges/${charge.id}/dispute`);
         await helper(`/v1/test_helpers/disputes/${dispute.id}/close`, { outcome: plan.kind === 'dispute_won' ? 'won' : 'lost' });
@@ -235,5 +310,6 @@ export async function runDonation(d: Driver, plan: Plan): Promise<Outcome> {
     coveredFee: plan.coverFees ? gross - plan.intended : 0,
     pledgeAttempts: pledge.attempts,
     stripeCalls: calls,
+    ...(expired ? { expired } : {}),
   };
 }

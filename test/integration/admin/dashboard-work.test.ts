@@ -167,8 +167,8 @@ describe('monthly donors, exports and the chart', () => {
     const s = await signIn();
     const res = await request(app).get('/admin/monthly').set('Cookie', s.cookie).expect(200);
     const total = (k: string) => new RegExp(`data-total="${k}">([^<]*)`).exec(res.text)![1];
-    // $10 + $20 running, $30 failing (Stripe still collecting); the paused $50 and the cancelled $40 and $60 not.
-    expect(/data-revenue="usd">([^<]*)/.exec(res.text)![1]).toBe('$60');
+    // $10 + $20 running; the failing $30 (Stripe retrying a declined card), the paused $50 and the cancelled $40 and $60 not.
+    expect(/data-revenue="usd">([^<]*)/.exec(res.text)![1]).toBe('$30');
     expect([total('running'), total('failing'), total('paused'), total('cancelled')]).toEqual(['2', '1', '1', '2']);
     expect(res.text).toContain('<td data-state="cancelled">cancelled<br><span class="muted">by the donor (manage page) on 2026-06-14 09:30</span></td>');
     expect(res.text).toContain('<td data-state="paused">paused<br><span class="muted">since 2026-06-15 12:00</span></td>');

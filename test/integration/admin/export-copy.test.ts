@@ -132,18 +132,18 @@ function referencePayouts(f: ExportFilter) {
   if (f.from) w.push(`po.arrival_date >= $${v.push(f.from)}`);
   if (f.to) w.push(`po.arrival_date < $${v.push(f.to)}`);
   return db.pool.query(`
-    SELECT po.id, po.status, po.arrival_date, po.currency, po.amount, count(p.id)::int AS payments,
+    SELECT po.id, po.status, po.arrival_date, po.currency, po.amount, po.carried, po.failure_code, count(p.id)::int AS payments,
       COALESCE(sum(p.amount), 0)::text AS gross, COALESCE(sum(p.fee), 0)::text AS fee, COALESCE(sum(p.net), 0)::text AS net,
       COALESCE(sum(p.amount_refunded), 0)::text AS refunded,
       count(p.id) FILTER (WHERE p.fee IS NULL OR p.net IS NULL)::int AS unknown_fees
     FROM payouts po LEFT JOIN payments p ON p.stripe_payout_id = po.id
     ${w.length ? `WHERE ${w.join(' AND ')}` : ''} GROUP BY po.id ORDER BY po.arrival_date, po.id`, v).then(({ rows }) => stringify(rows.map((r) => {
     const t = neutralise;
-    const difference = r.unknown_fees > 0 ? '' : money(r.amount - Number(r.net), r.currency);
+    const difference = r.unknown_fees > 0 ? '' : money(r.amount - Number(r.net) - r.carried, r.currency);
     return [
       t(r.id), t(r.status), dateOnly(r.arrival_date), t(r.currency), money(r.amount, r.currency), String(r.payments),
       money(r.gross, r.currency), money(r.fee, r.currency), money(r.net, r.currency), money(r.refunded, r.currency),
-      String(r.unknown_fees), difference,
+      String(r.unknown_fees), difference, money(r.carried, r.currency), r.failure_code === null ? '' : t(r.failure_code),
     ];
   }), { header: true, columns: PAYOUT_COLUMNS }));
 }

@@ -194,11 +194,11 @@ describe('payouts.csv', () => {
     expect(rows).toEqual([
       {
         payout_id: 'po_nov', status: 'paid', arrival_date: '2026-11-20', currency: 'usd', payout_amount: '73.87', payments: '2',
-        gross: '75.50', fee: '2.79', net: '72.71', refunded: '5.50', payments_fee_unknown: '0', difference: '1.16',
+        gross: '75.50', fee: '2.79', net: '72.71', refunded: '5.50', payments_fee_unknown: '0', difference: '1.16', carried: '0.00', failure_code: '',
       },
       {
         payout_id: 'po_dec', status: 'in_transit', arrival_date: '2026-12-10', currency: 'usd', payout_amount: '100.00', payments: '1',
-        gross: '50.00', fee: '0.00', net: '0.00', refunded: '0.00', payments_fee_unknown: '1', difference: '',
+        gross: '50.00', fee: '0.00', net: '0.00', refunded: '0.00', payments_fee_unknown: '1', difference: '', carried: '0.00', failure_code: '',
       },
     ]);
     // The payouts' sums are the payments export's, row for row.

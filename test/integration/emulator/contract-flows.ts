@@ -66,11 +66,26 @@ async function oneTimeCard(stripe: Stripe, helper: Helper) {
 async function bankDebit(stripe: Stripe, helper: Helper, outcome: 'succeeded' | 'failed') {
   const session = await stripe.checkout.sessions.create(donationSessionParams());
   await helper(`/v1/test_helpers/checkout/sessions/${session.id}/pay`, { outcome: 'delayed' });
-  const processing = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] });
+  const processing = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent.latest_charge'] });
   await helper(`/v1/test_helpers/checkout/sessions/${session.id}/settle`, { outcome });
   const settled = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent.latest_charge'] });
   await stripe.charges.list({ payment_intent: (processing.payment_intent as Stripe.PaymentIntent).id });
   return settled;
+}
+
+/** Refunds that stay pending (bank debits) and then go through or fail, and a card refund that fails. */
+async function refundLifecycle(stripe: Stripe, helper: Helper) {
+  const bank = await bankDebit(stripe, helper, 'succeeded');
+  const pi = (bank.payment_intent as Stripe.PaymentIntent).id;
+  const through = await stripe.refunds.create({ payment_intent: pi, amount: 300 });
+  await helper(`/v1/test_helpers/refunds/${through.id}/settle`, { outcome: 'succeeded' });
+  const bounced = await stripe.refunds.create({ payment_intent: pi, amount: 200 });
+  const failed = await helper<Stripe.Refund>(`/v1/test_helpers/refunds/${bounced.id}/settle`, { outcome: 'failed' });
+  await stripe.refunds.retrieve(failed.id, { expand: ['failure_balance_transaction'] });
+  const card = await paidSession(stripe, helper);
+  const cardRefund = await stripe.refunds.create({ payment_intent: (card.payment_intent as Stripe.PaymentIntent).id, amount: 100 });
+  await helper(`/v1/test_helpers/refunds/${cardRefund.id}/settle`, { outcome: 'failed' });
+  await stripe.charges.retrieve(((card.payment_intent as Stripe.PaymentIntent).latest_charge as Stripe.Charge).id);
 }
 
 async function declinedAndAbandoned(stripe: Stripe, helper: Helper, clock: Harness['clock']) {
@@ -80,6 +95,8 @@ async function declinedAndAbandoned(stripe: Stripe, helper: Helper, clock: Harne
   await stripe.checkout.sessions.expire(declined.id);
   const cancelled = await stripe.checkout.sessions.create(donationSessionParams());
   await stripe.checkout.sessions.expire(cancelled.id);
+  const lapsed = await stripe.checkout.sessions.create(donationSessionParams());
+  await helper(`/v1/test_helpers/checkout/sessions/${lapsed.id}/expire`);
   // A session nobody pays expires on its own at expires_at.
   const forgotten = await stripe.checkout.sessions.create(donationSessionParams());
   clock.offsetMs += 25 * 3600 * 1000;
@@ -92,7 +109,11 @@ async function monthly(stripe: Stripe, helper: Helper) {
   const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription', 'invoice'] });
   const sub = done.subscription as Stripe.Subscription;
   await helper(`/v1/test_helpers/subscriptions/${sub.id}/renew`);
-  await helper(`/v1/test_helpers/subscriptions/${sub.id}/renew`, { outcome: 'failed' });
+  // Dunning: declined, retried needing the donor, paid on the next retry.
+  const declined = await helper<Stripe.Invoice>(`/v1/test_helpers/subscriptions/${sub.id}/renew`, { outcome: 'failed' });
+  await helper(`/v1/test_helpers/invoices/${declined.id}/retry`, { outcome: 'action_required' });
+  await stripe.invoices.retrieve(declined.id!, { expand: ['payments'] });
+  await helper(`/v1/test_helpers/invoices/${declined.id}/retry`, { outcome: 'succeeded' });
   await helper(`/v1/test_helpers/subscriptions/${sub.id}/renew`);
   await stripe.subscriptions.retrieve(sub.id, { expand: ['latest_invoice', 'customer'] });
   await stripe.subscriptions.list({ customer: sub.customer as string });
@@ -105,6 +126,18 @@ async function monthly(stripe: Stripe, helper: Helper) {
   await stripe.prices.retrieve(sub.items.data[0]!.price.id, { expand: ['product'] });
   await stripe.subscriptions.cancel(sub.id);
   await stripe.subscriptions.list({ status: 'all' });
+}
+
+/** Renewals whose retries run out: the subscription made unpaid, or cancelled. */
+async function dunningExhausted(stripe: Stripe, helper: Helper) {
+  for (const whenExhausted of ['unpaid', 'canceled'] as const) {
+    const session = await stripe.checkout.sessions.create(monthlySessionParams());
+    await helper(`/v1/test_helpers/checkout/sessions/${session.id}/pay`);
+    const sub = (await stripe.checkout.sessions.retrieve(session.id)).subscription as string;
+    const invoice = await helper<Stripe.Invoice>(`/v1/test_helpers/subscriptions/${sub}/renew`, { outcome: 'failed' });
+    await helper(`/v1/test_helpers/invoices/${invoice.id}/retry`, { outcome: 'failed', max_attempts: 2, when_exhausted: whenExhausted });
+    await stripe.subscriptions.retrieve(sub);
+  }
 }
 
 async function refunds(stripe: Stripe, charge: Stripe.Charge) {
@@ -126,6 +159,17 @@ async function disputes(stripe: Stripe, helper: Helper) {
     await stripe.disputes.retrieve(dispute.id, { expand: ['charge', 'payment_intent'] });
     await stripe.disputes.list({ charge: charge.id });
   }
+  // Evidence submitted (under review), and an inquiry that is answered and closed.
+  const reviewed = (await paidSession(stripe, helper)).payment_intent as Stripe.PaymentIntent;
+  const chargeback = await helper<Stripe.Dispute>(`/v1/test_helpers/charges/${(reviewed.latest_charge as Stripe.Charge).id}/dispute`);
+  await stripe.disputes.update(chargeback.id, { evidence: { uncategorized_text: 'Donor confirmed the gift' }, metadata: { case: '1' } });
+  await stripe.disputes.update(chargeback.id, { submit: true });
+  await helper(`/v1/test_helpers/disputes/${chargeback.id}/close`, { outcome: 'won' });
+  const asked = (await paidSession(stripe, helper)).payment_intent as Stripe.PaymentIntent;
+  const inquiry = await helper<Stripe.Dispute>(`/v1/test_helpers/charges/${(asked.latest_charge as Stripe.Charge).id}/inquiry`);
+  await stripe.disputes.update(inquiry.id, { submit: true });
+  await helper(`/v1/test_helpers/disputes/${inquiry.id}/close`, { outcome: 'won' });
+  await stripe.disputes.retrieve(inquiry.id);
 }
 
 async function payouts(stripe: Stripe, helper: Helper) {
@@ -138,6 +182,19 @@ async function payouts(stripe: Stripe, helper: Helper) {
   }
   await stripe.payouts.list({ limit: 5 });
   await stripe.balance.retrieve();
+}
+
+/** A pending payout delayed and cancelled; a paid one that fails; the next one carrying both. */
+async function payoutLifecycle(stripe: Stripe, helper: Helper) {
+  await paidSession(stripe, helper);
+  const { data: [pending] } = await helper<{ data: Stripe.Payout[] }>('/v1/test_helpers/payouts', { paid: false });
+  await helper(`/v1/test_helpers/payouts/${pending!.id}/delay`, { days: 1 });
+  await stripe.payouts.cancel(pending!.id);
+  const { data: [paid] } = await helper<{ data: Stripe.Payout[] }>('/v1/test_helpers/payouts');
+  await helper(`/v1/test_helpers/payouts/${paid!.id}/fail`, { failure_code: 'account_closed' });
+  await stripe.payouts.retrieve(paid!.id, { expand: ['failure_balance_transaction'] });
+  const { data: [next] } = await helper<{ data: Stripe.Payout[] }>('/v1/test_helpers/payouts');
+  await stripe.balanceTransactions.list({ payout: next!.id, limit: 100 });
 }
 
 async function eventsPaging(stripe: Stripe) {
@@ -174,9 +231,12 @@ export async function driveEveryFlow(h: Harness): Promise<void> {
   await bankDebit(stripe, helper, 'succeeded');
   await bankDebit(stripe, helper, 'failed');
   await monthly(stripe, helper);
+  await dunningExhausted(stripe, helper);
   await refunds(stripe, charge);
+  await refundLifecycle(stripe, helper);
   await disputes(stripe, helper);
   await payouts(stripe, helper);
+  await payoutLifecycle(stripe, helper);
   await declinedAndAbandoned(stripe, helper, h.clock);
   await eventsPaging(stripe);
   await errors(stripe, helper);

@@ -1,5 +1,6 @@
-// Refund notices: one per new refunded total, with the new net amount; a redelivered refund
-// event sends nothing more.
+// Refund notices: one per refund that succeeded, with the new net amount; a redelivered refund
+// event sends nothing more. A refund that is pending (a bank debit's, for days) or fails tells the
+// donor nothing: it has given nothing back, and its notice would state a wrong net.
 import request from 'supertest';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,5 +63,49 @@ describe('refund notices', () => {
     const rows = await outboxRows(db, `to_address = 'r@example.org'`);
     expect(rows.map((r) => r.kind)).toEqual(['receipt', 'refund', 'refund']);
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
+  });
+  async function paidBy(email: string, amount: number, delayed: boolean): Promise<string> {
+    const res = await request(h.url).post('/api/pledges').send({ campaign: 'refunds', amount, currency: 'usd', frequency: 'once', email, name: 'Bo' });
+    await h.helper(`/v1/test_helpers/checkout/sessions/${res.body.checkoutSessionId}/pay`, { outcome: delayed ? 'delayed' : 'succeeded' });
+    if (delayed) await h.helper(`/v1/test_helpers/checkout/sessions/${res.body.checkoutSessionId}/settle`);
+    const session = await h.stripe.checkout.sessions.retrieve(res.body.checkoutSessionId, { expand: ['payment_intent'] });
+    await settle();
+    return (session.payment_intent as Stripe.PaymentIntent).latest_charge as string;
+  }
+  const refundNotices = async (email: string) => (await outboxRows(db, `to_address = '${email}' AND kind = 'refund'`)).map((r) => r.text);
+  const refunded = async (charge: string) =>
+    (await db.pool.query('SELECT amount_refunded FROM payments WHERE stripe_charge_id = $1', [charge])).rows[0].amount_refunded;
+
+  it('a bank-debit refund that is pending, then fails, sends nothing; the next one that succeeds sends one notice with the right net', async () => {
+    const charge = await paidBy('bank@example.org', 4000, true);
+    const failing = await h.stripe.refunds.create({ charge, amount: 1500 });
+    expect(failing.status).toBe('pending');
+    await settle();
+    expect(await refundNotices('bank@example.org')).toEqual([]);
+    await h.helper(`/v1/test_helpers/refunds/${failing.id}/settle`, { outcome: 'failed' });
+    await settle();
+    expect(await refundNotices('bank@example.org')).toEqual([]);
+    expect(await refunded(charge)).toBe(0);
+
+    const good = await h.stripe.refunds.create({ charge, amount: 1000 });
+    await h.helper(`/v1/test_helpers/refunds/${good.id}/settle`, { outcome: 'succeeded' });
+    for (const event of h.emulator.events) await deliver(h.app, event);
+    await settle();
+    const notices = await refundNotices('bank@example.org');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain('Refunded so far: $10.00');
+    expect(notices[0]).toContain('Your gift now: $30.00');
+  });
+
+  it('a card refund that succeeded and later fails sends no second notice, and the gift is whole again', async () => {
+    const charge = await paidBy('card@example.org', 5000, false);
+    const refund = await h.stripe.refunds.create({ charge, amount: 2000 });
+    await settle();
+    expect(await refundNotices('card@example.org')).toHaveLength(1);
+    await h.helper(`/v1/test_helpers/refunds/${refund.id}/settle`, { outcome: 'failed' });
+    for (const event of h.emulator.events) await deliver(h.app, event);
+    await settle();
+    expect(await refundNotices('card@example.org')).toHaveLength(1);
+    expect(await refunded(charge)).toBe(0);
   });
 });

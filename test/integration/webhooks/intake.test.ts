@@ -113,14 +113,17 @@ describe('the real fixtures', () => {
     expect((await inbox(db)).map((e) => e.status)).toEqual(['processed', 'processed']);
   });
 
-  it('withdraws disputed money on charge.dispute.created and ignores a closed inquiry', async () => {
+  it('withdraws disputed money on charge.dispute.created; a closed inquiry is kept and moves no money', async () => {
     const created = stripeFixture('charge.dispute.created');
     await pledgeFor({ amount: 100, checkoutSessionId: 'cs_intake_dispute' });
     await deliver(app, completedFor('cs_intake_dispute', { amount_total: 100, payment_intent: created.data.object.payment_intent })).expect(200);
     await deliver(app, created).expect(200);
     expect(await totals(db, campaignId)).toMatchObject({ raised: 0, disputed: 100 });
-    expect((await deliver(app, stripeFixture('charge.dispute.closed')).expect(200)).body.status).toBe('ignored');
+    const closed = stripeFixture('charge.dispute.closed');
+    expect((await deliver(app, closed).expect(200)).body.status).toBe('processed');
     expect((await payments(db))[0]).toMatchObject({ disputeStatus: 'open', disputedAmount: 100 });
+    const { rows } = await db.pool.query('SELECT status, funds_withdrawn FROM disputes WHERE id = $1', [closed.data.object.id]);
+    expect(rows).toEqual([{ status: 'warning_closed', funds_withdrawn: 0 }]);
   });
 
   it('flags and logs an amount or currency that disagrees with the pledge, and never counts it', async () => {

@@ -25,10 +25,12 @@ describe('which failures Stripe should retry', () => {
 describe('the handler map', () => {
   it('handles every event type the ledger depends on', () => {
     expect(Object.keys(eventHandlers).sort()).toEqual([
-      'charge.dispute.closed', 'charge.dispute.created', 'charge.refunded',
+      'charge.dispute.closed', 'charge.dispute.created', 'charge.dispute.funds_reinstated', 'charge.dispute.funds_withdrawn',
+      'charge.dispute.updated', 'charge.pending', 'charge.refund.updated', 'charge.refunded', 'charge.updated',
       'checkout.session.async_payment_failed', 'checkout.session.async_payment_succeeded', 'checkout.session.completed',
       'checkout.session.expired', 'customer.subscription.deleted', 'customer.subscription.updated', 'invoice.paid',
-      'invoice.payment_failed', 'payout.paid',
+      'invoice.payment_action_required', 'invoice.payment_failed', 'payout.canceled', 'payout.created', 'payout.failed', 'payout.paid',
+      'payout.updated', 'refund.created', 'refund.failed', 'refund.updated',
     ]);
   });
 });

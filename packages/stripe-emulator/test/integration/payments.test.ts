@@ -44,22 +44,25 @@ describe('paying a session (test helper)', () => {
     expect(bt).toMatchObject({ fee: 165, net: 9835, currency: 'eur' });
   });
 
-  it('delayed then settled: completed unpaid first, charge only on async success', async () => {
+  it('delayed then settled: completed unpaid first with a pending charge, settled in place', async () => {
     const s = await h.stripe.checkout.sessions.create(donationSessionParams());
     const paid = await h.helper<Stripe.Checkout.Session>(`/v1/test_helpers/checkout/sessions/${s.id}/pay`, { outcome: 'delayed' });
     expect(paid).toMatchObject({ status: 'complete', payment_status: 'unpaid' });
     const pi = await h.stripe.paymentIntents.retrieve(paid.payment_intent as string);
     expect(pi.status).toBe('processing');
-    expect((await h.stripe.charges.list()).data).toHaveLength(0);
-    expect(eventTypes(h)).toEqual(['payment_intent.created', 'payment_intent.processing', 'checkout.session.completed']);
+    const pending = (await h.stripe.charges.list()).data;
+    expect(pending).toHaveLength(1);
+    expect(pending[0]).toMatchObject({ id: pi.latest_charge, status: 'pending', balance_transaction: null });
+    expect(eventTypes(h)).toEqual(['payment_intent.created', 'charge.pending', 'payment_intent.processing', 'checkout.session.completed']);
 
     const settled = await h.helper<Stripe.Checkout.Session>(`/v1/test_helpers/checkout/sessions/${s.id}/settle`, { outcome: 'succeeded' });
     expect(settled.payment_status).toBe('paid');
     const charges = await h.stripe.charges.list({ payment_intent: pi.id });
     expect(charges.data).toHaveLength(1);
+    expect(charges.data[0]!.id).toBe(pi.latest_charge);
     expect(charges.data[0]!.payment_method_details?.type).toBe('sepa_debit');
     expect(charges.data[0]!.balance_transaction).toMatch(/^txn_/);
-    expect(eventTypes(h).slice(3)).toEqual(['charge.succeeded', 'payment_intent.succeeded', 'checkout.session.async_payment_succeeded']);
+    expect(eventTypes(h).slice(4)).toEqual(['charge.succeeded', 'payment_intent.succeeded', 'checkout.session.async_payment_succeeded', 'charge.updated']);
     await expect(h.helper(`/v1/test_helpers/checkout/sessions/${s.id}/settle`)).rejects.toThrow(/no delayed payment/);
   });
 

@@ -1,0 +1,39 @@
+// The ledger's rules bound to one inbox transaction: everything a webhook handler may write to the
+// books. payment-service.ts holds the payment rules; beside them, one focused piece per lifecycle
+// (refunds, bank debits, disputes, dunning), each in its own file. The ledger as a whole (inbox,
+// recovery, replay) is assembled in src/webhooks/ledger.ts, which hands these to every event.
+import type { Logger } from 'pino';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { createBankDebitRepository } from './bank-debit-repository.ts';
+import { createBankDebitLedger, type BankDebitLedger } from './bank-debits.ts';
+import { createDisputeRepository } from './dispute-repository.ts';
+import { createDisputeLedger, type DisputeLedger } from './disputes.ts';
+import { createDunningRepository } from '../pledges/dunning-repository.ts';
+import { createDunningLedger, type DunningLedger } from '../pledges/dunning.ts';
+import { createPaymentRepository } from './payment-repository.ts';
+import { createPaymentService, deferFor, type PaymentNotices, type PaymentService } from './payment-service.ts';
+import { createPledgeLedgerRepository } from './pledge-ledger-repository.ts';
+import { createRefundRepository } from './refund-repository.ts';
+import { createRefundLedger, type RefundLedger } from './refunds.ts';
+
+export type LedgerRules = PaymentService & RefundLedger & BankDebitLedger & DisputeLedger & DunningLedger;
+
+/** The donor notices (receipts, refund notices, src/receipts/) bound to the same transaction. */
+export type NoticesFactory = (client: Prisma.TransactionClient) => PaymentNotices;
+
+export function createLedgerRules(client: Prisma.TransactionClient, noticesFor?: NoticesFactory): (logger: Logger) => LedgerRules {
+  const payments = createPaymentRepository(client);
+  const pledges = createPledgeLedgerRepository(client);
+  const refunds = createRefundRepository(client);
+  const debits = createBankDebitRepository(client);
+  const disputes = createDisputeRepository(client);
+  const dunning = createDunningRepository(client);
+  const notices = noticesFor?.(client);
+  return (logger) => ({
+    ...createPaymentService({ payments, pledges, logger, notices }),
+    ...createRefundLedger({ refunds, deferFor, notices }),
+    ...createBankDebitLedger({ debits, deferFor }),
+    ...createDisputeLedger({ disputes, payments, deferFor }),
+    ...createDunningLedger({ dunning, pledges }),
+  });
+}
