@@ -6,13 +6,9 @@
 import type { PaymentRef, PaymentRepository } from './payment-repository.ts';
 import type { DisputeRepository } from './dispute-repository.ts';
 import type { LedgerOutcome } from './payment-service.ts';
+import type { ChargeMoneyFacts } from './refunds.ts';
 
-export interface DisputeFacts {
-  id: string;
-  chargeId: string | null;
-  paymentIntentId: string | null;
-  amount: number;
-  currency: string;
+export interface DisputeFacts extends ChargeMoneyFacts {
   /** Stripe's own status (warning_needs_response ... won, lost). */
   status: string;
   reason: string | null;

@@ -9,12 +9,16 @@ import type { PaymentRef } from './payment-repository.ts';
 
 export type RefundStatus = 'pending' | 'requires_action' | 'succeeded' | 'failed' | 'canceled';
 
-export interface RefundFacts {
+/** A Stripe object that moves money on one charge (a refund, a dispute), in the service's terms. */
+export interface ChargeMoneyFacts {
   id: string;
   chargeId: string | null;
   paymentIntentId: string | null;
   amount: number;
   currency: string;
+}
+
+export interface RefundFacts extends ChargeMoneyFacts {
   status: string;
   failureReason: string | null;
   createdAt: Date;
