@@ -21,6 +21,7 @@ import { createAdminSessionRepository } from './admin-session-repository.ts';
 import { createAdminSessionService } from './admin-session-service.ts';
 import { createDashboardRepository } from './dashboard-repository.ts';
 import { createDashboardService } from './dashboard-service.ts';
+import { createPaymentQueryRepository } from '../payments/payment-query-repository.ts';
 
 export interface AdminApiDeps {
   /** Admin work runs on db.admin (its own pool), never on the donors' pool. */
@@ -55,7 +56,7 @@ export function createAdminServices(deps: AdminApiDeps) {
       clock,
     }),
     webhookEvents: createWebhookEventService({ events: createWebhookEventQueryRepository(db), operations: deps.webhooks }),
-    dashboard: createDashboardService({ dashboard: createDashboardRepository(db) }),
+    dashboard: createDashboardService({ dashboard: createDashboardRepository(db), payments: createPaymentQueryRepository(db.pool) }),
   };
 }
 

@@ -1,6 +1,7 @@
 // The staff dashboard: per campaign totals and a daily chart, recent payments, failed webhook
 // events with a replay button, and the finance exports. Plain HTML forms, CSRF-protected.
-import type { RecentPayment, DailyAmount } from '../admin/dashboard-repository.ts';
+import type { DailyAmount } from '../admin/dashboard-repository.ts';
+import type { PaymentRow } from '../payments/payment-query-repository.ts';
 import type { Campaign } from '../campaigns/campaign.ts';
 import type { Progress } from '../campaigns/campaign-service.ts';
 import { formatMoney } from '../money/currency.ts';
@@ -29,7 +30,7 @@ export interface DashboardModel {
   label: string;
   csrf: string;
   campaigns: Array<{ campaign: Campaign; progress: Progress; series: DailyAmount[] }>;
-  payments: RecentPayment[];
+  payments: PaymentRow[];
   failedEvents: Array<{ id: string; type: string; attempts: number; lastError: string | null; receivedAt: string }>;
   notice?: string;
   org?: Org;
