@@ -4,7 +4,7 @@
 // write nothing new, whichever instance applies it.
 import type { Logger } from 'pino';
 import type { OrgConfig } from '../config.ts';
-import { emailExists, enqueueEmail } from '../email/outbox-repository.ts';
+import { enqueueEmail } from '../email/outbox-repository.ts';
 import { lintEmail } from '../email/mail-lint.ts';
 import type { EmailKind } from '../email/outbox.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -28,6 +28,8 @@ export const refundKey = (refundId: string) => `refund:${refundId}`;
 export function receiptNotices(deps: NoticeDeps): (client: Prisma.TransactionClient) => PaymentNotices {
   const now = deps.clock ?? (() => new Date());
 
+  // The insert's ON CONFLICT (dedupe_key) is the only check: looking first would cost every new
+  // payment a round trip inside the webhook transaction to save rendering on a rare redelivery.
   async function queue(client: Prisma.TransactionClient, dedupeKey: string, kind: EmailKind, to: string, email: RenderedEmail) {
     const problems = lintEmail(email);
     if (problems.length) deps.logger.warn({ dedupeKey, problems }, 'email template fails the spam check');
@@ -42,7 +44,6 @@ export function receiptNotices(deps: NoticeDeps): (client: Prisma.TransactionCli
       // A failed, pending (bank debit not cleared) or flagged payment gets no receipt.
       if (!p || p.status !== 'succeeded' || p.flag) return;
       const key = receiptKey(p.paymentId);
-      if (await emailExists(client, key)) return;
       const manageUrl = p.frequency === 'monthly' ? await deps.links.url(p.email, RECEIPT_LINK_DAYS * 86_400_000) : undefined;
       await queue(client, key, 'receipt', p.email, renderReceipt(p, { org: deps.org, manageUrl }));
     },
@@ -51,7 +52,6 @@ export function receiptNotices(deps: NoticeDeps): (client: Prisma.TransactionCli
       const p = await findPaymentForNotice(client, refund);
       if (!p || p.status !== 'succeeded' || p.flag || p.amountRefunded <= 0) return;
       const key = refundKey(refund.refundId);
-      if (await emailExists(client, key)) return;
       await queue(client, key, 'refund', p.email, renderRefundNotice(p, { org: deps.org, at: now() }));
     },
   });
