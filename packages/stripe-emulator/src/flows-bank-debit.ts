@@ -3,8 +3,7 @@
 // answer settles that same charge: it succeeds (charge.succeeded, with no balance transaction yet;
 // charge.updated when it arrives) or fails (charge.failed) without a new charge being made.
 import { nowSec, type EmulatorContext, type RequestInfo } from './context.ts';
-import { chargeOf, stripeFee, usePaymentMethod } from './flows-payments.ts';
-import { buildBalanceTransaction } from './objects-payments.ts';
+import { chargeOf, settleCharge, usePaymentMethod } from './flows-payments.ts';
 import type { StripeObject } from './store.ts';
 
 const BANK_SETTLEMENT_DELAY_SEC = 2 * 86400;
@@ -36,19 +35,7 @@ export function settleBankDebit(ctx: EmulatorContext, pi: StripeObject, outcome:
 
 /** The balance transaction of a settled debit comes after the charge succeeded: charge.updated. */
 export function recordDebitFunds(ctx: EmulatorContext, charge: StripeObject, req: RequestInfo): void {
-  const now = nowSec(ctx);
-  const bt = buildBalanceTransaction(now, {
-    amount: charge.amount,
-    fee: stripeFee(ctx, charge.amount),
-    currency: charge.currency,
-    description: charge.description,
-    source: charge.id,
-    type: 'charge',
-    reportingCategory: 'charge',
-    availableOn: now + BANK_SETTLEMENT_DELAY_SEC,
-  });
-  ctx.store.balanceTransactions.set(bt.id, bt);
-  charge.balance_transaction = bt.id;
+  settleCharge(ctx, charge, nowSec(ctx), BANK_SETTLEMENT_DELAY_SEC);
   ctx.emit('charge.updated', charge, req, { balance_transaction: null });
 }
 

@@ -57,6 +57,23 @@ export function stripeFee(ctx: EmulatorContext, amount: number): number {
 }
 
 /** A charge of the payment intent, as Stripe makes one for each attempt. */
+/** The charge's balance transaction (gross, Stripe's fee, available after `delaySec`), stored and linked. */
+export function settleCharge(ctx: EmulatorContext, charge: StripeObject, now: number, delaySec: number): StripeObject {
+  const bt = buildBalanceTransaction(now, {
+    amount: charge.amount,
+    fee: stripeFee(ctx, charge.amount),
+    currency: charge.currency,
+    description: charge.description,
+    source: charge.id,
+    type: 'charge',
+    reportingCategory: 'charge',
+    availableOn: now + delaySec,
+  });
+  ctx.store.balanceTransactions.set(bt.id, bt);
+  charge.balance_transaction = bt.id;
+  return bt;
+}
+
 export function chargeOf(
   ctx: EmulatorContext,
   pi: StripeObject,
@@ -82,18 +99,7 @@ export function succeedPayment(ctx: EmulatorContext, pi: StripeObject, kind: Pay
   const now = nowSec(ctx);
   const paymentMethod = (pi.payment_method as string | null) ?? usePaymentMethod(ctx, { kind, email: pi.receipt_email, customer: pi.customer }).id;
   const charge = chargeOf(ctx, pi, { now, paymentMethod, kind, declined: false });
-  const bt = buildBalanceTransaction(now, {
-    amount: charge.amount,
-    fee: stripeFee(ctx, charge.amount),
-    currency: charge.currency,
-    description: charge.description,
-    source: charge.id,
-    type: 'charge',
-    reportingCategory: 'charge',
-    availableOn: now + SETTLEMENT_DELAY_SEC,
-  });
-  charge.balance_transaction = bt.id;
-  ctx.store.balanceTransactions.set(bt.id, bt);
+  settleCharge(ctx, charge, now, SETTLEMENT_DELAY_SEC);
   ctx.store.charges.set(charge.id, charge);
   Object.assign(pi, {
     status: 'succeeded',
