@@ -18,3 +18,12 @@ export const REDACT_PATHS = [
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
 }
+
+/**
+ * The process's stdout, written asynchronously: lines logged while a write is in flight go out in
+ * one write, not one system call a line (measured on progress reads, see BENCHMARKS.md); pino
+ * writes out what is left when the process exits.
+ */
+export function stdoutDestination(): pino.DestinationStream {
+  return pino.destination({ dest: 1, sync: false });
+}
