@@ -74,32 +74,42 @@ function renderHistory(history: Run[]): string[] {
   ];
 }
 
-export const NOTES = `- **Reproduce**: \`npm run bench\` (about 4 minutes here; BENCH_RUNS, BENCH_PAYMENTS, BENCH_EVENTS and
-  BENCH_ONLY=webhooks,progress,export,pledges,startup narrow it; BENCH_PROFILE=1 writes CPU profiles of the product to
-  bench/profiles/). The product is built first and runs as \`node dist/src/main.js\`, NODE_ENV=production.
-- **Webhook intake (below target).** Each unique checkout.session.completed is verified (HMAC over the raw body), then
-  in one transaction: the inbox claim (INSERT ... ON CONFLICT), an advisory lock per subject, the pledge read, the
-  payment upsert (whose trigger moves the campaign totals on a per-connection shard and NOTIFYs the live progress),
-  the pledge update, the event's settle and the wake-up of deferred events: about ten database round trips against
-  the baseline's one INSERT. A CPU profile of the product under this load (BENCH_PROFILE=1) shows 26% of its time in
-  writev (socket writes, one per round trip) and 15% in Prisma's client runtime; the rest is idle waiting on the
-  database. Two causes were fixed on the way: the fee lookup at Stripe ran before the transaction, in the webhook's
-  path (now read after commit by src/payments/fee-filler.ts; reconciliation fills what it misses), taking intake from
-  0.14x-0.19x to the figure above; and a pre-check for duplicates cost every unique event a round trip (now only
-  where a handler would call Stripe). What would reach 0.5x: applying an event in one round trip (a PL/pgSQL function
-  taking the event and doing claim, locks and ledger writes server-side), which trades the typed repositories for SQL;
-  not done in this pass. Totals are checked exact after every run, and the emulator's own record is the reference.
-- **Progress reads.** Served from a per-instance cache that LISTEN/NOTIFY invalidates on every committed payment, with
-  the JSON body serialised once per change; a miss sums at most 16 shard rows, so 1,000 and 1,000,000 payments read
-  the same. The profile showed pino-http's per-request child logger costing a third of the throughput (0.56x with it,
-  0.85x without in an A/B run); request logging is now written on pino directly (same log line, child logger made
-  only when a handler logs).
-- **Export.** PostgreSQL writes the CSV itself (COPY ... TO STDOUT, cell formatting and formula neutralisation in
-  SQL functions checked equal to the TypeScript rules), streamed to the client with backpressure; the query is
-  cancelled when the client goes away. Peak RSS stays flat through the million rows; most of it is the process at rest
-  (the schema engine now runs in a worker thread at start-up so its memory is returned, and the Stripe emulator is not
-  loaded in production).
-- **Pledge creation** (no target): validation, idempotency lookup, the pledge INSERT, the Checkout Session call and the
-  session UPDATE, against INSERT + one emulator call.
-- **Start-up**: cold includes initdb of the embedded PostgreSQL, migrations in a worker and the seed; warm is PostgreSQL
-  start, a migration check and listen. Both are well under the 10 s the foundation issue asks for.`;
+export const NOTES = `- **Reproduce**: \`npm run bench\` (BENCH_RUNS, BENCH_PAYMENTS, BENCH_EVENTS and
+  BENCH_ONLY=webhooks,progress,export,pledges,startup,rest narrow it, and then write bench/results-partial.json, not this
+  file; BENCH_PROFILE=1 writes CPU profiles of the product to bench/profiles/; BENCH_LOAD=autocannon uses the fallback load
+  generator). The product is built first and runs as \`node dist/src/main.js\`, NODE_ENV=production, LOG_LEVEL=info, receipts on.
+- **Load from outside the harness.** wrk (Debian's \`wrk\`) with bench/lib/wrk.lua: for the webhooks, every event is
+  signed before the run and written to a file the Lua script walks, each sent exactly once; the events are timed from the
+  first request to the last answer (CLOCK_MONOTONIC in the script). Without wrk, autocannon (or fetch, for the events) runs
+  in a child process. Earlier runs (see History) had autocannon in the harness process: their baselines were held back by
+  the harness's own event loop, so their ratios read higher.
+- **Webhook intake (below target).** One event is: the HMAC check, then one transaction of BEGIN, the claim with the
+  subject locks (one statement), the pledge read, the payment upsert (its trigger moves the totals and NOTIFYs), the
+  receipt's read and its outbox row, the pledge linked and moved (one statement), the outcome settled with the deferred
+  events to wake taken (one statement), COMMIT: 9 round trips, down from 12. After the commit, the fee is read from the
+  emulator and written, and the outbox sends the receipt over SMTP: both are part of the product's work per event, and
+  compete for the same two cores as PostgreSQL, the baseline and wrk. The profile (BENCH_PROFILE=1) after these changes:
+  22% of the product's CPU in writev (a loopback write per round trip carries the receiving side's TCP work too), 10% in
+  Prisma's client, the rest mostly idle waiting on PostgreSQL's commit (fsync). What would reach 0.6x: the transaction in
+  one round trip (a PL/pgSQL function doing claim, locks and ledger writes, with a property test that it agrees with the
+  TypeScript rules over random event sequences), or the same statements pipelined on one raw pg connection instead of
+  Prisma's interactive transaction (which sends BEGIN and COMMIT as round trips of their own): about 3x fewer round trips.
+  Not done in this pass. Totals are checked exact after every run.
+- **Progress reads.** The poll is answered from the per-instance cache (LISTEN/NOTIFY invalidates it) by a handler in front
+  of the routers and body parsers; helmet's headers are computed once at start (they never depend on the request) and
+  set from a list; the request line is written without pino's redaction (its fields are known and carry no secrets) and
+  stdout is written in blocks. Profile before: the routers, helmet and the parsers took about a sixth of the product's
+  busy CPU, redaction and a write per log line another tenth. The ETag is a hash computed once per change of the totals,
+  not per request. Rate limits apply to donations only; nothing per request remains on this path but the request id,
+  the log line and the metrics.
+- **Export.** PostgreSQL writes the CSV itself (COPY ... TO STDOUT), streamed to the client with backpressure.
+- **Pledge creation (below target).** Validation, the idempotency lookup, the pledge INSERT, the Checkout Session call to
+  the emulator (through stripe-node) and the session UPDATE, against INSERT + one emulator call with fetch. Not worked on
+  in this pass: the stripe-node client's request building and the three database round trips are what it costs.
+- **Start-up** is the production build from spawn to /readyz 200. A warm start no longer loads the schema engine: one SQL
+  query compares _prisma_migrations with the folder's names and SHA-256 checksums. What is left is loading the modules
+  (about 0.9 s of the product's own, on a quiet machine) and Prisma's query compiler (WebAssembly) at the first query.
+- **RSS at rest** is the product after start and one page, one progress read and one pledge, settled 3 s. Not worked on in
+  this pass beyond the schema engine no longer loaded at start: the rest is V8's heap (about 75 MB, half of it free young
+  space), the code of every module loaded at start, and two Prisma clients (main and staff pools) with their query
+  compiler.`;
