@@ -48,7 +48,7 @@ export function renderConfirmEmail(o: { org: OrgConfig; confirmUrl: string; days
     subject: `Confirm your subscription to the ${o.org.name} daily digest`,
     heading: 'Confirm your subscription',
     paragraphs: [
-      `Someone, we hope you, asked for the daily digest of ${o.org.name} at this address. Confirm it with the button below; the link works for ${o.days} days.`,
+      `Someone, we hope you, asked for the daily digest of ${o.org.name} at this address. Confirm it with the link below; it works for ${o.days} days.`,
       'If it was not you, ignore this email: without the confirmation nothing more is sent.',
     ],
     action: { url: o.confirmUrl, label: 'Confirm my subscription' },

@@ -77,9 +77,9 @@ export function createOutboxRepository(client: Client) {
       );
     },
 
-    async find(id: string): Promise<(EmailRow & { html: string; text: string; messageId: string }) | null> {
-      const rows = await client.$queryRawUnsafe<Array<EmailRow & { html: string; text: string; messageId: string }>>(
-        `SELECT ${ROW('o')}, o.html, o.text, o.message_id AS "messageId" FROM email_outbox o WHERE o.id = $1::uuid`,
+    async find(id: string): Promise<(EmailRow & { html: string; text: string; messageId: string; headers: Record<string, string> | null }) | null> {
+      const rows = await client.$queryRawUnsafe<Array<EmailRow & { html: string; text: string; messageId: string; headers: Record<string, string> | null }>>(
+        `SELECT ${ROW('o')}, o.html, o.text, o.message_id AS "messageId", o.headers FROM email_outbox o WHERE o.id = $1::uuid`,
         id,
       );
       return rows[0] ?? null;

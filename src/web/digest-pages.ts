@@ -26,7 +26,7 @@ ${m.source === 'page'
   : ''}
 <div class="hp" aria-hidden="true"><label for="${id('website')}">Leave this empty</label><input id="${id('website')}" name="website" tabindex="-1" autocomplete="off"></div>
 <button type="submit" data-digest-submit>Send me the daily digest</button>
-<p class="hint">We email you a link to confirm first. Every digest has a one-click unsubscribe.</p>
+<p class="hint">We email you a link to confirm first.${m.source === 'page' ? ' Every digest has a one-click unsubscribe.' : ''}</p>
 </form>`;
 }
 

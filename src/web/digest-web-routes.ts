@@ -69,7 +69,7 @@ export function digestWebRoutes(deps: DigestWebDeps): { router: Router; formHand
       return void res.status(404).type('html').send(digestLinkPage({ ...notOurs, org: deps.org }));
     }
     res.type('html').send(digestLinkPage({
-      title: 'You are unsubscribed', message: 'No more digests come to this address. Changed your mind? Sign up again below.', done: true, org: deps.org,
+      title: 'You are unsubscribed', message: 'No more digests come to this address. Changed your mind? Sign up again on the daily digest page.', done: true, org: deps.org,
     }));
   });
   const errors = digestPageErrors(deps);

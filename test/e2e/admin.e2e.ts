@@ -84,7 +84,7 @@ it('every button and link on the dashboard reaches the page a user expects', asy
 
   const exportLinks = page.locator('main a[href^="/admin/exports/"]');
   const hrefs = await exportLinks.evaluateAll((els) => els.map((e) => e.getAttribute('href')!));
-  expect(hrefs).toEqual(['/admin/exports/payments.csv?campaign=spring', '/admin/exports/pledges.csv?campaign=spring']);
+  expect(hrefs).toEqual(['/admin/exports/payments.csv?campaign=spring', '/admin/exports/pledges.csv?campaign=spring', '/admin/exports/subscribers.csv']);
   /** Clicks something that downloads a CSV and checks the file; the page stays where it is. */
   async function download(control: ReturnType<Page['locator']>, kind: string, expectBom = false) {
     const [file] = await Promise.all([page.waitForEvent('download'), control.click()]);
@@ -92,7 +92,7 @@ it('every button and link on the dashboard reaches the page a user expects', asy
     const bytes = await readFile((await file.path())!);
     expect(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf, `${kind} BOM`).toBe(expectBom);
     const csv = bytes.toString('utf8').replace(/^\uFEFF/, '');
-    expect(csv.split('\n')[0], kind).toMatch({ payments: /^payment_id,/, pledges: /^pledge_id,/, payouts: /^payout_id,/ }[kind]!);
+    expect(csv.split('\n')[0], kind).toMatch({ payments: /^payment_id,/, pledges: /^pledge_id,/, payouts: /^payout_id,/, subscribers: /^email,name,consent_at,source,consent_ip,confirmed_at,confirm_ip$/ }[kind]!);
     if (kind === 'payments') expect(csv).toContain('25.00');
     if (kind === 'pledges') expect(csv).toContain('replay@example.org');
     expect(page.url()).toBe(`${e2e.app.url}/admin`); // a download, not a navigation away
