@@ -178,6 +178,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(digestRoutes({
     digest,
     rateLimits: digestSignUpRateLimits({ perClientPerMinute: config.rateLimits.digestSignUpsPerMinutePerClient }, logger),
+    capacity: capacity.digestSignUps,
     formHandler: digestWeb.formHandler,
   }));
   app.use(DIGEST_SUBSCRIPTIONS_PATH, digestWeb.errors);

@@ -38,16 +38,17 @@ function store(client: Client) {
     byId,
 
     /**
-     * The address's row, locked for this transaction, made if it is new: two sign-ups of one
-     * address at once queue one after the other on the row, never two rows.
+     * The address's row, locked for this transaction, made if it is new (never two rows); null
+     * while another sign-up of the same address holds it: that one does the work, and a flood of
+     * sign-ups for one inbox never lines up on its row holding connections.
      */
-    async lockOrCreate(s: { email: string; name: string | null; source: DigestSource; ip: string | null }): Promise<SubscriberRow> {
+    async lockOrCreate(s: { email: string; name: string | null; source: DigestSource; ip: string | null }): Promise<SubscriberRow | null> {
       await client.$executeRaw`
         INSERT INTO digest_subscribers (email, name, source, consent_at, consent_ip)
         VALUES (${s.email}, ${s.name}, ${s.source}::"DigestSource", now(), ${s.ip})
         ON CONFLICT (email) DO NOTHING`;
-      const rows = await client.$queryRawUnsafe<SubscriberRow[]>(`SELECT ${ROW} FROM digest_subscribers WHERE email = $1 FOR UPDATE`, s.email);
-      return rows[0]!;
+      const rows = await client.$queryRawUnsafe<SubscriberRow[]>(`SELECT ${ROW} FROM digest_subscribers WHERE email = $1 FOR UPDATE SKIP LOCKED`, s.email);
+      return rows[0] ?? null;
     },
 
     /** A new consent for an address not confirmed (new, pending or unsubscribed): pending again. */

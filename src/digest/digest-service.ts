@@ -75,6 +75,7 @@ export function createDigestService(deps: DigestDeps) {
       const consent = { name: s.name ?? null, source: s.source, ip: s.ip ?? null };
       const detail = await deps.repository.transaction(async (tx) => {
         const row = await tx.lockOrCreate({ email, ...consent });
+        if (!row) return 'in_progress';
         const unsubscribe = await unsubscribeFor(row.id);
         let detail: string;
         if (row.status === 'confirmed') {

@@ -9,7 +9,7 @@ import type { Cookie, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { campaign, mintKey, payment, pledge } from '../integration/admin/admin-fixtures.ts';
 import { insertCampaign } from '../helpers/factories.ts';
-import { DESKTOP, PHONE, startE2E, type E2E } from './harness.ts';
+import { DESKTOP, PHONE, signInStaff, startE2E, type E2E } from './harness.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -18,12 +18,7 @@ beforeAll(async () => {
 afterAll(() => e2e?.close());
 beforeEach(() => e2e.db.pool.query('TRUNCATE campaigns, pledges, payments, campaign_total_shards, webhook_events, admin_sessions CASCADE'));
 
-async function signIn(page: Page, key: string): Promise<void> {
-  await page.goto(`${e2e.app.url}/admin`);
-  await page.getByLabel(/Admin key/).fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForSelector('h1:text("Dashboard")');
-}
+const signIn = (page: Page, key: string) => signInStaff(e2e, page, key);
 
 /**
  * A checkout.session.completed that could not be applied when it came (the database was down),

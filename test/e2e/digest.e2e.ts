@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { insertCampaign } from '../helpers/factories.ts';
 import { startMailStack, type MailStack } from '../helpers/mail.ts';
 import { mintKey } from '../integration/admin/admin-fixtures.ts';
-import { DESKTOP, PHONE, startE2E, type E2E } from './harness.ts';
+import { DESKTOP, PHONE, signInStaff, startE2E, type E2E } from './harness.ts';
 
 let e2e: E2E;
 let mail: MailStack;
@@ -75,10 +75,7 @@ it('a reader signs up, staff see the confirmation in the Emails tab, the reader 
   // Staff find the confirmation email in the Emails tab, headers and all.
   const { key } = await mintKey(e2e.db, 'e2e');
   const staff = await e2e.newPage({ viewport: DESKTOP });
-  await staff.goto(`${e2e.app.url}/admin`);
-  await staff.getByLabel(/Admin key/).fill(key);
-  await staff.getByRole('button', { name: 'Sign in' }).click();
-  await staff.waitForSelector('h1:text("Dashboard")');
+  await signInStaff(e2e, staff, key);
   await staff.getByRole('link', { name: 'Emails' }).click();
   await staff.waitForSelector('h1:text("Emails")');
   const row = staff.locator('tr', { has: staff.getByRole('cell', { name: 'reader@example.org', exact: true }) }).filter({ hasText: 'digest_confirm' });

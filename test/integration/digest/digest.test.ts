@@ -165,6 +165,13 @@ describe('abuse', () => {
     expect((await events('new@example.org')).map((e) => e.detail)).toEqual(['email_sent', 'email_held', 'email_held', 'confirm_page', 'already_confirmed']);
   });
 
+  it('twenty sign-ups of one inbox at once: the same answer to each, one row, one email', async () => {
+    const answers = await Promise.all(Array.from({ length: 20 }, () => signUp({ email: 'bombed@example.org' })));
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(202));
+    expect((await db.pool.query(`SELECT count(*)::int AS n FROM digest_subscribers WHERE email = 'bombed@example.org'`)).rows[0].n).toBe(1);
+    expect(await caught('bombed@example.org')).toHaveLength(1);
+  });
+
   it('refuses a bad address, a hidden character in the name and a source clients may not claim, naming the field; writes nothing', async () => {
     for (const [body, field] of [
       [{ email: 'not-an-address' }, 'email'],
