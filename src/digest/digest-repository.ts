@@ -6,11 +6,18 @@ import type { Database } from '../db/client.ts';
 import { enqueueEmail } from '../email/outbox-repository.ts';
 import type { NewEmail } from '../email/outbox.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import type { DigestSource as DbDigestSource, DigestStatus as DbDigestStatus } from '../generated/prisma/enums.ts';
 import { copyOut } from '../payments/export-repository.ts';
 import type { DigestSource, DigestStatus } from './digest.ts';
 import { CONFIRM_LINK_DAYS } from './digest.ts';
 
 type Client = Prisma.TransactionClient;
+
+// The service's lists and the database's enums are one: this fails to compile if either changes alone.
+const sameEnums: [DigestSource, DigestStatus] extends [DbDigestSource, DbDigestStatus]
+  ? ([DbDigestSource, DbDigestStatus] extends [DigestSource, DigestStatus] ? true : never)
+  : never = true;
+void sameEnums;
 
 export interface SubscriberRow {
   id: string;
