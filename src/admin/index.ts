@@ -22,6 +22,7 @@ import { createAdminSessionService } from './admin-session-service.ts';
 import { createDashboardRepository } from './dashboard-repository.ts';
 import { createDashboardService } from './dashboard-service.ts';
 import { createPaymentQueryRepository } from '../payments/payment-query-repository.ts';
+import { createSubscriberExportRepository } from '../digest/digest-repository.ts';
 
 export interface AdminApiDeps {
   /** Admin work runs on db.admin (its own pool), never on the donors' pool. */
@@ -50,6 +51,7 @@ export function createAdminServices(deps: AdminApiDeps) {
       stallAfterMs: deps.exports.stallMs,
       metrics: deps.metrics,
     }),
+    subscribers: createSubscriberExportRepository(db),
     reconciliation: createReconciliationService({
       stripe: deps.reconciliation,
       payments: createReconciliationRepository(db),
