@@ -125,22 +125,22 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestLogging(logger));
   app.use(requestMetrics(metrics));
   // helmet's headers never depend on the request here: computed once, set from a list.
-  app.use(precomputeHeaders(helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // The donation form answers with a 303 to Checkout; browsers hold redirects after a
-          // form post to form-action too.
-          // ... and the manage page's card button to Stripe's customer portal.
-          'form-action': ["'self'", deps.checkoutOrigin, 'https://billing.stripe.com'],
-          // The organisation's logo and a campaign's image may live on the organisation's site.
-          'img-src': ["'self'", 'data:', 'https:'],
-        },
+  const securityHeaders = helmet({
+    contentSecurityPolicy: {
+      directives: {
+        // The donation form answers with a 303 to Checkout; browsers hold redirects after a
+        // form post to form-action too.
+        // ... and the manage page's card button to Stripe's customer portal.
+        'form-action': ["'self'", deps.checkoutOrigin, 'https://billing.stripe.com'],
+        // The organisation's logo and a campaign's image may live on the organisation's site.
+        'img-src': ["'self'", 'data:', 'https:'],
       },
-      // Nothing about a donor's page leaks to other sites, yet a browser still tells us the
-      // origin of our own form posts (no-referrer made it send `Origin: null`, see admin-session.ts).
-      referrerPolicy: { policy: 'same-origin' },
-    })).handler,
-  );
+    },
+    // Nothing about a donor's page leaks to other sites, yet a browser still tells us the
+    // origin of our own form posts (no-referrer made it send `Origin: null`, see admin-session.ts).
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  app.use(precomputeHeaders(securityHeaders).handler);
   // The public progress poll, the busiest read, answered from the cache without walking the
   // routers when the cache holds the campaign (else it goes on to campaignRoutes below).
   app.use(cachedProgress(progress));
