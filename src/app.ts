@@ -39,7 +39,8 @@ import { manageServiceFor } from './manage/index.ts';
 import { createOutboxRepository } from './email/outbox-repository.ts';
 import { emailsRoutes } from './web/emails-routes.ts';
 import { manageRoutes } from './web/manage-routes.ts';
-import { manageLinksFor, noticesFor, staffMailSections } from './receipts/index.ts';
+import { manageLinksFor, noticesFor, offlineNoticesFor, staffMailSections } from './receipts/index.ts';
+import { allEffects } from './offline-gifts/offline-gift.ts';
 import { createStripeGateways } from './stripe/stripe-gateways.ts';
 import { scopeFor } from './webhooks/event-scope.ts';
 import { createLedger } from './webhooks/ledger.ts';
@@ -150,6 +151,8 @@ export function createApp(deps: AppDeps): express.Express {
   const admin = createAdminServices({
     db, reconciliation: gateways.reconciliation, logger, clock: deps.clock, metrics, exports: capacity.exports,
     webhooks: ledger.operations,
+    // An offline gift's receipt, then its match (MATCHING SEAM: the match allocation goes here).
+    offlineGiftEffects: allEffects(offlineNoticesFor(config, logger)),
   });
   app.use(adminApi(admin, { logger, clock: deps.clock }));
   app.use(metricsRoutes(metrics, adminAuth(admin.keys)));

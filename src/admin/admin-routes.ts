@@ -8,11 +8,12 @@ import { csvExportRoutes } from '../payments/export-routes.ts';
 import { reconciliationRoutes } from '../payments/reconciliation-routes.ts';
 import { pledgeListRoutes } from '../pledges/pledge-list-routes.ts';
 import { webhookAdminRoutes } from '../webhooks/webhook-admin-routes.ts';
+import { offlineExportRoutes, offlineGiftRoutes } from '../offline-gifts/offline-gift-routes.ts';
 import type { AdminServices } from './index.ts';
 
 export const ADMIN_PATH = '/api/admin';
 
-export type AdminRouteDeps = Pick<AdminServices, 'campaigns' | 'pledges' | 'exports' | 'reconciliation' | 'webhookEvents'> & {
+export type AdminRouteDeps = Pick<AdminServices, 'campaigns' | 'pledges' | 'exports' | 'reconciliation' | 'webhookEvents' | 'offlineGifts'> & {
   logger: Logger;
   clock?: () => Date;
 };
@@ -25,6 +26,8 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   router.use(csvExportRoutes(deps.exports, deps.logger, now));
   router.use(reconciliationRoutes(deps));
   router.use(webhookAdminRoutes(deps));
+  router.use(offlineGiftRoutes(deps));
+  router.use(offlineExportRoutes(deps, now));
   return router;
 }
 

@@ -22,6 +22,9 @@ import { createAdminSessionService } from './admin-session-service.ts';
 import { createDashboardRepository } from './dashboard-repository.ts';
 import { createDashboardService } from './dashboard-service.ts';
 import { createPaymentQueryRepository } from '../payments/payment-query-repository.ts';
+import type { OfflineGiftEffectsFactory } from '../offline-gifts/offline-gift.ts';
+import { createOfflineGiftRepository } from '../offline-gifts/offline-gift-repository.ts';
+import { createOfflineGiftService } from '../offline-gifts/offline-gift-service.ts';
 
 export interface AdminApiDeps {
   /** Admin work runs on db.admin (its own pool), never on the donors' pool. */
@@ -33,6 +36,8 @@ export interface AdminApiDeps {
   webhooks: WebhookOperations;
   clock?: () => Date;
   metrics?: Pick<Metrics, 'exportStarted'>;
+  /** What follows an offline gift in its transaction (its receipt, its match). */
+  offlineGiftEffects?: OfflineGiftEffectsFactory;
 }
 
 /** The admin services, built once and shared by the API and the dashboard. */
@@ -56,6 +61,7 @@ export function createAdminServices(deps: AdminApiDeps) {
       clock,
     }),
     webhookEvents: createWebhookEventService({ events: createWebhookEventQueryRepository(db), operations: deps.webhooks }),
+    offlineGifts: createOfflineGiftService({ gifts: createOfflineGiftRepository(deps.db, deps.offlineGiftEffects), clock }),
     dashboard: createDashboardService({ dashboard: createDashboardRepository(db), payments: createPaymentQueryRepository(db.pool) }),
   };
 }

@@ -9,7 +9,7 @@ import { parseOrThrow } from '../http/validation.ts';
 import type { CsvBytes, CsvExport, ExportService } from './export-service.ts';
 import { paymentExportQuery, payoutExportQuery, pledgeExportQuery, type CsvFormat } from './finance-schemas.ts';
 
-function csvHeaders(res: Response, filename: string): void {
+export function csvHeaders(res: Response, filename: string): void {
   res.status(200);
   res.set({
     'Content-Type': 'text/csv; charset=utf-8',

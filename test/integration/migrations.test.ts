@@ -57,7 +57,7 @@ describe('migrations', () => {
     );
     expect(rows.map((r) => r.table_name)).toEqual([
       '_prisma_migrations', 'admin_keys', 'admin_sessions', 'app_secrets', 'campaign_total_shards', 'campaigns', 'disputes',
-      'email_outbox', 'invoice_attempts', 'payments', 'payout_items', 'payouts', 'pledges', 'refund_requests', 'refunds', 'webhook_events',
+      'email_outbox', 'invoice_attempts', 'offline_gifts', 'payments', 'payout_items', 'payouts', 'pledges', 'refund_requests', 'refunds', 'webhook_events',
     ]);
     const trigger = await client.query("SELECT tgname FROM pg_trigger WHERE tgname IN ('payments_roll_up_totals', 'payments_find_payout') ORDER BY 1");
     expect(trigger.rows.map((r) => r.tgname)).toEqual(['payments_find_payout', 'payments_roll_up_totals']);
