@@ -11,6 +11,9 @@ import {
   idempotencyKeySchema, pledgeFormSchema, pledgeListQuery, pledgeRequestSchema, pledgeResponseSchema,
 } from '../pledges/pledge-schemas.ts';
 import { reconcileRequest, webhookEventListQuery, webhookEventParams } from '../webhooks/webhook-admin-schemas.ts';
+import {
+  offlineExportQuery, offlineGiftListQuery, offlineGiftParams, offlineImportQuery, recordOfflineGiftSchema, voidOfflineGiftSchema,
+} from '../offline-gifts/offline-gift-schemas.ts';
 import * as responses from './response-schemas.ts';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
@@ -21,6 +24,8 @@ const BODIES = {
   CreateCampaignRequest: createCampaignSchema,
   UpdateCampaignRequest: updateCampaignSchema,
   ReconcileRequest: reconcileRequest,
+  RecordOfflineGiftRequest: recordOfflineGiftSchema,
+  VoidOfflineGiftRequest: voidOfflineGiftSchema,
 } as const;
 
 const ANSWERS = {
@@ -36,6 +41,9 @@ const ANSWERS = {
   ReconcileSummary: responses.reconcileSummary,
   Health: responses.health,
   WebhookAck: responses.webhookAck,
+  OfflineGift: responses.offlineGift,
+  OfflineGiftPage: responses.offlineGiftPage,
+  OfflineImportResult: responses.offlineImportResult,
 } as const;
 
 const QUERIES = {
@@ -45,6 +53,9 @@ const QUERIES = {
   payoutExport: payoutExportQuery,
   reconciliation: reconciliationQuery,
   webhookEvents: webhookEventListQuery,
+  offlineGifts: offlineGiftListQuery,
+  offlineImport: offlineImportQuery,
+  offlineExport: offlineExportQuery,
 } as const;
 
 /** Request bodies and query strings as clients send them (before transforms and defaults). */
@@ -305,6 +316,70 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
           description: `One row per payout: Stripe's amount beside the sum of its payments' gross, fee and net, the money of failed or cancelled payouts it carries, and its failure code if it failed. ${exportFilters} Dates filter arrival_date.`,
           operationId: 'exportPayouts', parameters: parameters('query', QUERIES.payoutExport),
           responses: { '200': csv('payouts'), ...ADMIN_ERRORS, '429': EXPORTS_BUSY },
+        },
+      },
+      '/api/admin/offline-gifts': {
+        post: {
+          ...admin, summary: 'Record an offline gift (a check, a bank transfer, cash)', operationId: 'recordOfflineGift',
+          description:
+            "Counted in the campaign's raised total in the same transaction, never sent to Stripe; the donor gets a receipt " +
+            'when an email is given. `entered_by` is the admin key\'s label. An `Idempotency-Key` makes a retry answer the same gift.',
+          parameters: parameters('header', HEADERS.idempotencyKey),
+          requestBody: body('RecordOfflineGiftRequest'),
+          responses: {
+            '201': json('OfflineGift', 'recorded'),
+            '200': { ...json('OfflineGift', 'the gift an earlier request with this Idempotency-Key recorded'), headers: { 'Idempotent-Replayed': { description: '`true`', schema: schemaOf(z.enum(['true'])) } } },
+            ...ADMIN_ERRORS, ...ADMIN_BODY_ERRORS,
+            '409': error('this Idempotency-Key was used with another request'),
+          },
+        },
+        get: {
+          ...admin, summary: 'Offline gifts, newest entry first, in pages (voided ones too)', operationId: 'listOfflineGifts',
+          parameters: parameters('query', QUERIES.offlineGifts),
+          responses: { '200': json('OfflineGiftPage', 'a page of offline gifts'), ...ADMIN_ERRORS },
+        },
+      },
+      '/api/admin/offline-gifts/{id}': {
+        get: {
+          ...admin, summary: 'One offline gift', operationId: 'getOfflineGift', parameters: parameters('path', offlineGiftParams),
+          responses: { '200': json('OfflineGift', 'the gift'), ...ADMIN_ERRORS, '404': error('no such gift') },
+        },
+      },
+      '/api/admin/offline-gifts/{id}/void': {
+        post: {
+          ...admin, summary: 'Void a wrong entry (it is kept, and leaves the total)', operationId: 'voidOfflineGift',
+          description: 'Takes the gift back off the raised total in the same transaction, keeps who voided it, when and why, and sends the donor a correction withdrawing the receipt.',
+          parameters: parameters('path', offlineGiftParams), requestBody: body('VoidOfflineGiftRequest'),
+          responses: {
+            '200': json('OfflineGift', 'voided'), ...ADMIN_ERRORS, ...ADMIN_BODY_ERRORS,
+            '404': error('no such gift'), '409': error('already voided (`already_voided`)'),
+          },
+        },
+      },
+      '/api/admin/offline-gifts/import': {
+        post: {
+          ...admin, summary: "Import a deposit's offline gifts from CSV", operationId: 'importOfflineGifts',
+          description:
+            'Columns: date, amount (decimal, in the campaign currency), currency (optional), method (check, bank_transfer, cash), ' +
+            'reference, name, email, campaign. Every row is checked first: any bad row refuses the whole file (400, each problem ' +
+            'with its `line`) and nothing is written. A row imported before (same content) is skipped, so the same file twice adds ' +
+            'nothing. `dryRun=true` checks and says what would be imported, writing nothing. At most 2,000 rows and 256 KB.',
+          parameters: parameters('query', QUERIES.offlineImport),
+          requestBody: { required: true, content: { 'text/csv': text } },
+          responses: {
+            '200': json('OfflineImportResult', 'imported (or, dry run, what would be)'),
+            ...ADMIN_ERRORS,
+            '413': error('the file is over 256 KB'),
+            '415': error('not sent as text/csv'),
+          },
+        },
+      },
+      '/api/admin/exports/offline.csv': {
+        get: {
+          ...admin, summary: 'Offline gifts as CSV', operationId: 'exportOfflineGifts',
+          description: 'One row per offline gift (voided ones too, `status=voided`), by the day received: method, reference, who entered and voided it. Filters: campaign slug and [from, to) on received_on.',
+          parameters: parameters('query', QUERIES.offlineExport),
+          responses: { '200': csv('offline gifts'), ...ADMIN_ERRORS },
         },
       },
       '/api/admin/reconciliation': {

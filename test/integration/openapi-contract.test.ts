@@ -224,6 +224,57 @@ describe('admin operations', () => {
     await call('live', 'GET', '/api/admin/webhook-events', { headers: auth, query: { status: 'failed' } });
   });
 
+  it('offline gifts: record, list, read, void, import and export', async () => {
+    const gift = { campaign: 'winter', amount: 5000, currency: 'usd', receivedOn: '2026-11-30', method: 'check', reference: '77', email: 'donor@example.org' };
+    const keyed = { ...auth, 'Idempotency-Key': 'contract-offline-1' };
+    const made = await call('live', 'POST', '/api/admin/offline-gifts', { headers: keyed, json: gift });
+    expect(made.status).toBe(201);
+    await call('live', 'POST', '/api/admin/offline-gifts', { headers: keyed, json: gift });
+    await call('live', 'POST', '/api/admin/offline-gifts', { headers: keyed, json: { ...gift, amount: 6000 } });
+    await call('live', 'POST', '/api/admin/offline-gifts', { headers: auth, json: { ...gift, method: 'card' } });
+    await call('live', 'POST', '/api/admin/offline-gifts', { json: gift });
+    await call('live', 'POST', '/api/admin/offline-gifts', { headers: auth, json: { ...gift, reference: huge } });
+    await call('live', 'POST', '/api/admin/offline-gifts', { headers: auth, raw: latin1 });
+    await call('dead', 'POST', '/api/admin/offline-gifts', { headers: auth, json: gift });
+
+    await call('live', 'GET', '/api/admin/offline-gifts', { headers: auth, query: { campaign: 'winter', limit: '1' } });
+    await call('live', 'GET', '/api/admin/offline-gifts', { headers: auth, query: { limit: '0' } });
+    await call('live', 'GET', '/api/admin/offline-gifts');
+    await call('dead', 'GET', '/api/admin/offline-gifts', { headers: auth });
+
+    const one = `/api/admin/offline-gifts/${made.body.id}`;
+    const nobody = '/api/admin/offline-gifts/00000000-0000-4000-8000-000000000000';
+    await call('live', 'GET', one, { headers: auth });
+    await call('live', 'GET', nobody, { headers: auth });
+    await call('live', 'GET', '/api/admin/offline-gifts/not-an-id', { headers: auth });
+    await call('live', 'GET', one);
+    await call('dead', 'GET', one, { headers: auth });
+
+    await call('live', 'POST', `${one}/void`, { headers: auth, json: { reason: '' } });
+    expect((await call('live', 'POST', `${one}/void`, { headers: auth, json: { reason: 'Entered twice' } })).status).toBe(200);
+    await call('live', 'POST', `${one}/void`, { headers: auth, json: { reason: 'Again' } });
+    await call('live', 'POST', `${nobody}/void`, { headers: auth, json: { reason: 'x' } });
+    await call('live', 'POST', `${one}/void`, { json: { reason: 'x' } });
+    await call('live', 'POST', `${one}/void`, { headers: auth, json: { reason: huge } });
+    await call('live', 'POST', `${one}/void`, { headers: auth, raw: latin1 });
+    await call('dead', 'POST', `${one}/void`, { headers: auth, json: { reason: 'x' } });
+
+    const file = 'date,amount,method,reference,campaign\n2026-11-30,25.00,check,78,winter\n';
+    const importing = (query: Record<string, string>) => ({ headers: auth, query, raw: { type: 'text/csv', body: file } });
+    await call('live', 'POST', '/api/admin/offline-gifts/import', importing({ dryRun: 'true' }));
+    await call('live', 'POST', '/api/admin/offline-gifts/import', importing({}));
+    await call('live', 'POST', '/api/admin/offline-gifts/import', { headers: auth, raw: { type: 'text/csv', body: 'date,amount\n1,2\n' } });
+    await call('live', 'POST', '/api/admin/offline-gifts/import', { ...importing({}), headers: {} });
+    await call('live', 'POST', '/api/admin/offline-gifts/import', { headers: auth, raw: { type: 'text/csv', body: file + 'x'.repeat(300_000) } });
+    await call('live', 'POST', '/api/admin/offline-gifts/import', { headers: auth, json: { file } });
+    await call('dead', 'POST', '/api/admin/offline-gifts/import', importing({}));
+
+    await call('live', 'GET', '/api/admin/exports/offline.csv', { headers: auth, query: { from: '2026-11-01', to: '2026-12-01' } });
+    await call('live', 'GET', '/api/admin/exports/offline.csv', { headers: auth, query: { from: 'last week' } });
+    await call('live', 'GET', '/api/admin/exports/offline.csv');
+    await call('dead', 'GET', '/api/admin/exports/offline.csv', { headers: auth });
+  });
+
   it('replaying a webhook event', async () => {
     // An event that can never apply (its object has no id) is stored as failed: replayable.
     const broken = structuredClone(stripeFixture('checkout.session.completed.payment'));
