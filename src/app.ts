@@ -49,6 +49,7 @@ import { adminDashboardRoutes } from './web/admin-dashboard-routes.ts';
 import { createStaffAttention } from './payments/staff-attention.ts';
 import { htmlErrorPages } from './web/error-pages.ts';
 import { webRoutes } from './web/web-routes.ts';
+import { skipsAppFormParser } from './web/offline-gifts-routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -141,7 +142,9 @@ export function createApp(deps: AppDeps): express.Express {
   // Before the JSON parser: the webhook signature is over the raw bytes.
   app.use(webhookRoutes({ inbox: ledger.inbox, verifier: gateways.webhooks, metrics }));
   app.use(express.json({ limit: JSON_BODY_LIMIT, verify: requireUtf8 }));
-  app.use(express.urlencoded({ extended: true, limit: FORM_BODY_LIMIT, parameterLimit: 50, verify: requireWellFormedForm }));
+  const forms = express.urlencoded({ extended: true, limit: FORM_BODY_LIMIT, parameterLimit: 50, verify: requireWellFormedForm });
+  // A deposit's CSV is larger than any form: its dashboard route parses it, once signed in.
+  app.use((req, res, next) => (skipsAppFormParser(req.path) ? next() : forms(req, res, next)));
 
   // Hot public reads first: a progress poll should not walk past the admin routers.
   app.use(healthRoutes(db.pool));

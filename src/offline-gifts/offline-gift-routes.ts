@@ -36,7 +36,8 @@ export function offlineGiftRoutes(deps: { offlineGifts: OfflineGiftService }): R
   });
 
   router.get('/offline-gifts', async (req, res) => {
-    res.json(await service.list(parseOrThrow(offlineGiftListQuery, req.query)));
+    const page = await service.list(parseOrThrow(offlineGiftListQuery, req.query));
+    res.json({ ...page, data: page.data.map(offlineGiftView) });
   });
 
   router.get('/offline-gifts/:id', async (req, res) => {

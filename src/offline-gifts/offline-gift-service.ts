@@ -53,6 +53,7 @@ export function createOfflineGiftService(deps: { gifts: OfflineGiftRepository; c
 
     async void(id: string, reason: string, staff: Staff): Promise<OfflineGift> {
       if (!UUID_PATTERN.test(id)) throw new NotFound(`Offline gift '${id}'`);
+      if (!reason.trim() || reason.length > 500) throw ValidationFailed.field('reason', 'say why the entry is wrong (at most 500 characters): it is kept with the gift');
       const result = await deps.gifts.void(id, staff, reason, now());
       if (!result) throw new NotFound(`Offline gift '${id}'`);
       if (!result.voidedNow) {
@@ -105,7 +106,7 @@ export function createOfflineGiftService(deps: { gifts: OfflineGiftRepository; c
         limit: query.limit,
         fetch: (after, limit) => deps.gifts.page({ campaign: query.campaign }, after, limit),
         positionOf: (g) => ({ at: g.createdAt, id: g.id }),
-        view: offlineGiftView,
+        view: (g: OfflineGift) => g,
       });
     },
 

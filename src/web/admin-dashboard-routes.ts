@@ -21,6 +21,8 @@ import { clearSessionCookie, csrfOk, fromThisSite, sessionToken, setSessionCooki
 import { errorPage } from './error-pages.ts';
 import type { AdminFrame } from './admin-frame.ts';
 import { adminWorkRoutes } from './admin-work-routes.ts';
+import { offlineDashboardRoutes } from './offline-gifts-routes.ts';
+import { offlineExportRoutes } from '../offline-gifts/offline-gift-routes.ts';
 import type { Org } from './layout.ts';
 import type { PaymentQueryRepository } from '../payments/payment-query-repository.ts';
 import type { RefundService } from '../payments/refund-service.ts';
@@ -155,6 +157,10 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
     attention: deps.attention, org: deps.org, timeZone: deps.timeZone, signedIn, csrf,
   }));
   router.use('/admin', signedIn, csvExportRoutes(deps.admin.exports, deps.logger, now));
+  router.use(offlineDashboardRoutes({
+    offlineGifts: deps.admin.offlineGifts, campaigns: deps.campaigns, org: deps.org, timeZone: deps.timeZone, signedIn, csrf, clock: deps.clock,
+  }));
+  router.use('/admin', signedIn, offlineExportRoutes(deps.admin, now));
   // Other domains' tabs draw themselves inside the shared frame: they find it in res.locals.
   const withFrame: RequestHandler = (req, res, next) => {
     res.locals.adminFrame = { label: req.dashboardSession!.label, csrf: req.dashboardSession!.csrf, org: deps.org } satisfies AdminFrame;

@@ -7,21 +7,13 @@ import { buildApp } from '../../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { outboxRows } from '../../helpers/mail.ts';
 import { bearer, campaign, mintKey } from '../admin/admin-fixtures.ts';
+import { deposit } from './deposit.ts';
 
 let db: TestDatabase;
 let app: ReturnType<typeof buildApp>;
 let auth: Record<string, string>;
 const NOW = new Date('2026-12-10T15:00:00Z');
 
-/** A deposit of 50 checks to winter: $10.00, $10.50, $11.00 ... one row each, some with an email. */
-export function deposit(n = 50): string {
-  const rows = Array.from({ length: n }, (_, i) => {
-    const cents = 1000 + i * 50;
-    const amount = `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
-    return `2026-12-0${1 + (i % 9)},${amount},USD,check,${5000 + i},Donor ${i},${i % 5 === 0 ? `donor${i}@example.org` : ''},winter`;
-  });
-  return ['date,amount,currency,method,reference,name,email,campaign', ...rows].join('\n') + '\n';
-}
 const DEPOSIT_TOTAL = Array.from({ length: 50 }, (_, i) => 1000 + i * 50).reduce((a, b) => a + b, 0);
 
 const post = (csv: string, dryRun?: boolean) =>
