@@ -41,6 +41,7 @@ import { emailsRoutes } from './web/emails-routes.ts';
 import { manageRoutes } from './web/manage-routes.ts';
 import { manageLinksFor, noticesFor, offlineNoticesFor, staffMailSections } from './receipts/index.ts';
 import { allEffects } from './offline-gifts/offline-gift.ts';
+import { offlineGiftMatches } from './offline-gifts/offline-gift-matches.ts';
 import { createStripeGateways } from './stripe/stripe-gateways.ts';
 import { scopeFor } from './webhooks/event-scope.ts';
 import { createLedger } from './webhooks/ledger.ts';
@@ -154,8 +155,8 @@ export function createApp(deps: AppDeps): express.Express {
   const admin = createAdminServices({
     db, reconciliation: gateways.reconciliation, logger, clock: deps.clock, metrics, exports: capacity.exports,
     webhooks: ledger.operations,
-    // An offline gift's receipt, then its match (MATCHING SEAM: the match allocation goes here).
-    offlineGiftEffects: allEffects(offlineNoticesFor(config, logger)),
+    // An offline gift's receipt, then its match (last: it locks the campaign's pools).
+    offlineGiftEffects: allEffects(offlineNoticesFor(config, logger), offlineGiftMatches),
   });
   app.use(adminApi(admin, { logger, clock: deps.clock }));
   app.use(metricsRoutes(metrics, adminAuth(admin.keys)));

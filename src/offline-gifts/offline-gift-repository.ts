@@ -12,7 +12,7 @@ type Row = Prisma.OfflineGiftGetPayload<{ include: typeof WITH_CAMPAIGN }>;
 
 function toGift(row: Row): OfflineGift {
   return {
-    id: row.id, campaign: row.campaign.slug, campaignTitle: row.campaign.title, amount: row.amount, currency: row.currency,
+    id: row.id, campaignId: row.campaignId, campaign: row.campaign.slug, campaignTitle: row.campaign.title, amount: row.amount, currency: row.currency,
     receivedOn: row.receivedOn.toISOString().slice(0, 10), method: row.method as OfflineMethod, reference: row.reference,
     donorName: row.donorName, email: row.email, enteredBy: row.enteredBy, createdAt: row.createdAt,
     voidedAt: row.voidedAt, voidedBy: row.voidedBy, voidReason: row.voidReason, entryKey: row.entryKey, requestHash: row.requestHash,

@@ -33,6 +33,7 @@ export interface OfflineGiftEntry {
 
 export interface OfflineGift {
   id: string;
+  campaignId: string;
   campaign: string;
   campaignTitle: string;
   amount: number;
