@@ -92,7 +92,7 @@ it('every button and link on the dashboard reaches the page a user expects', asy
     const bytes = await readFile((await file.path())!);
     expect(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf, `${kind} BOM`).toBe(expectBom);
     const csv = bytes.toString('utf8').replace(/^\uFEFF/, '');
-    expect(csv.split('\n')[0], kind).toMatch({ payments: /^payment_id,/, pledges: /^pledge_id,/, payouts: /^payout_id,/ }[kind]!);
+    expect(csv.split('\n')[0], kind).toMatch({ payments: /^payment_id,/, pledges: /^pledge_id,/, payouts: /^payout_id,/, offline: /^gift_id,/ }[kind]!);
     if (kind === 'payments') expect(csv).toContain('25.00');
     if (kind === 'pledges') expect(csv).toContain('replay@example.org');
     expect(page.url()).toBe(`${e2e.app.url}/admin`); // a download, not a navigation away
@@ -104,7 +104,7 @@ it('every button and link on the dashboard reaches the page a user expects', asy
   await page.getByLabel(/^From/).fill('2020-01-01');
   await page.getByLabel(/^To/).fill('2099-12-31');
   await page.getByLabel('Format').selectOption('excel');
-  for (const kind of ['payments', 'pledges', 'payouts']) {
+  for (const kind of ['payments', 'pledges', 'payouts', 'offline']) {
     await download(page.locator(`.export-form button[value=${kind}]`), kind, true);
   }
 
@@ -123,7 +123,7 @@ it('every button and link on the dashboard reaches the page a user expects', asy
   await page.getByRole('link', { name: 'Overview' }).click();
   await page.waitForURL(`${e2e.app.url}/admin`);
   used.push('a:Overview');
-  expect(used.filter((u) => u.startsWith('a:'))).toEqual(expect.arrayContaining(['a:Payments', 'a:Monthly donors', 'a:New campaign', 'a:Edit campaign']));
+  expect(used.filter((u) => u.startsWith('a:'))).toEqual(expect.arrayContaining(['a:Payments', 'a:Monthly donors', 'a:Offline gifts', 'a:New campaign', 'a:Edit campaign']));
 
   // Replay: the failed event is applied, the dashboard says so, and the payment shows.
   const replay = page.getByRole('button', { name: 'Replay' });
