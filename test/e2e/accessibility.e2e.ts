@@ -59,6 +59,16 @@ beforeAll(async () => {
   await e2e.db.prisma.refundRequest.create({
     data: { paymentId: unansweredPaymentId, amount: 1000, currency: 'usd', reason: 'Donor asked', requestedBy: minted.id, status: 'requested', error: 'No answer from Stripe: timed out' },
   });
+  // The offline gifts tab with an entry (its void form) and a voided one.
+  for (const voided of [false, true]) {
+    await e2e.db.prisma.offlineGift.create({
+      data: {
+        campaignId: story.id, amount: 25_000, currency: 'usd', receivedOn: new Date('2026-01-02T00:00:00Z'), method: 'check', reference: '1042',
+        donorName: 'Ann Check', email: 'ann@example.org', enteredByKeyId: minted.id, enteredBy: 'axe',
+        ...(voided ? { voidedAt: new Date(), voidedByKeyId: minted.id, voidedBy: 'axe', voidReason: 'Entered twice' } : {}),
+      },
+    });
+  }
 });
 afterAll(() => e2e?.close());
 
@@ -129,6 +139,16 @@ const STATES: Array<[string, (page: Page, url: string) => Promise<void>]> = [
   ['admin-refund-unanswered', async (p, u) => signedIn(p, `${u}/admin/payments/${unansweredPaymentId}`)],
   ['admin-monthly', async (p, u) => signedIn(p, `${u}/admin/monthly`)],
   ['admin-emails', async (p, u) => signedIn(p, `${u}/admin/emails`)],
+  ['admin-offline', async (p, u) => signedIn(p, `${u}/admin/offline`)],
+  ['admin-offline-errors', async (p, u) => {
+    await signedIn(p, `${u}/admin/offline`);
+    await p.getByLabel(/^Amount/).fill('12.345');
+    await p.getByRole('button', { name: 'Record the gift' }).click();
+    await p.waitForSelector('#error-summary');
+    await p.locator('#csv').fill('date,amount,method,campaign\n2026-01-01,ten,card,nowhere\n');
+    await p.getByRole('button', { name: 'Check the file (dry run)' }).click();
+    await p.waitForSelector('#import-problems');
+  }],
   ['manage-request', (p, u) => goto(p, `${u}/manage`)],
   ['admin-campaign-new', async (p, u) => signedIn(p, `${u}/admin/campaigns/new`)],
   ['admin-campaign-errors', async (p, u) => {
