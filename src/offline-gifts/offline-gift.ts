@@ -15,8 +15,8 @@ export interface Staff {
   label: string;
 }
 
-/** One gift as it is entered: amounts in minor units of the campaign's currency. */
-export interface OfflineGiftEntry {
+/** What a gift says, as staff enter it: the amount in minor units of the campaign's currency. */
+interface GiftFacts {
   campaignId: string;
   amount: number;
   currency: string;
@@ -26,30 +26,26 @@ export interface OfflineGiftEntry {
   reference: string | null;
   donorName: string | null;
   email: string | null;
-  /** Its identity: `api:<Idempotency-Key>` or `csv:<hash>`; null for a dashboard entry. */
-  entryKey: string | null;
   requestHash: string | null;
 }
 
-export interface OfflineGift {
+/** One gift to write. */
+export interface OfflineGiftEntry extends GiftFacts {
+  /** Its identity: `api:<Idempotency-Key>`, `dashboard:<form token>` or `csv:<hash>`. */
+  entryKey: string | null;
+}
+
+/** One gift as recorded: who entered it and, once voided, who voided it, when and why. */
+export interface OfflineGift extends GiftFacts {
   id: string;
-  campaignId: string;
   campaign: string;
   campaignTitle: string;
-  amount: number;
-  currency: string;
-  receivedOn: string;
-  method: OfflineMethod;
-  reference: string | null;
-  donorName: string | null;
-  email: string | null;
   enteredBy: string;
   createdAt: Date;
   voidedAt: Date | null;
   voidedBy: string | null;
   voidReason: string | null;
   entryKey: string | null;
-  requestHash: string | null;
 }
 
 /**

@@ -4,7 +4,7 @@
 // imported, moving the total again; a bad file lists its lines and writes nothing.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mintKey } from '../integration/admin/admin-fixtures.ts';
-import { deposit } from '../integration/offline-gifts/deposit.ts';
+import { deposit } from '../integration/offline-gifts/offline-fixtures.ts';
 import { insertCampaign } from '../helpers/factories.ts';
 import path from 'node:path';
 import { ARTIFACTS, DESKTOP, startE2E, type E2E } from './harness.ts';

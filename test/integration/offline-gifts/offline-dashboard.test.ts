@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../helpers/app.ts';
 import { createTestDatabase, truncateAll, type TestDatabase } from '../../helpers/database.ts';
 import { campaign, mintKey } from '../admin/admin-fixtures.ts';
-import { deposit } from './deposit.ts';
+import { deposit } from './offline-fixtures.ts';
 
 let db: TestDatabase;
 let app: ReturnType<typeof buildApp>;

@@ -4,10 +4,11 @@
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../helpers/app.ts';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
+import type { buildApp } from '../../helpers/app.ts';
+import type { TestDatabase } from '../../helpers/database.ts';
 import { outboxRows, startMailStack, type MailStack } from '../../helpers/mail.ts';
-import { bearer, campaign, mintKey } from '../admin/admin-fixtures.ts';
+import { bearer, mintKey } from '../admin/admin-fixtures.ts';
+import { offlineApp } from './offline-fixtures.ts';
 
 let db: TestDatabase;
 let app: ReturnType<typeof buildApp>;
@@ -26,11 +27,7 @@ async function progress(slug = 'winter') {
 const count = async () => Number((await db.pool.query('SELECT count(*) FROM offline_gifts')).rows[0].count);
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  app = buildApp(db, { clock: () => NOW });
-  auth = bearer((await mintKey(db, 'Finance (Maria)')).key);
-  await campaign(db, 'winter');
-  await campaign(db, 'yen', 'jpy');
+  ({ db, app, auth } = await offlineApp(NOW));
   mail = await startMailStack(db);
 });
 afterAll(async () => {

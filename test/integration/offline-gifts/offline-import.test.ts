@@ -3,11 +3,10 @@
 // file twice adds nothing, and the dry run says which rows were imported before.
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../helpers/app.ts';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
+import type { buildApp } from '../../helpers/app.ts';
+import type { TestDatabase } from '../../helpers/database.ts';
 import { outboxRows } from '../../helpers/mail.ts';
-import { bearer, campaign, mintKey } from '../admin/admin-fixtures.ts';
-import { deposit } from './deposit.ts';
+import { deposit, offlineApp } from './offline-fixtures.ts';
 
 let db: TestDatabase;
 let app: ReturnType<typeof buildApp>;
@@ -27,11 +26,7 @@ async function state() {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  app = buildApp(db, { clock: () => NOW });
-  auth = bearer((await mintKey(db, 'Finance (Maria)')).key);
-  await campaign(db, 'winter');
-  await campaign(db, 'yen', 'jpy');
+  ({ db, app, auth } = await offlineApp(NOW));
 });
 afterAll(() => db.drop());
 beforeEach(() => db.pool.query('TRUNCATE offline_gifts, email_outbox, campaign_total_shards'));

@@ -7,7 +7,7 @@ import { buildApp } from '../../helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { bearer, campaign, mintKey } from '../admin/admin-fixtures.ts';
 import { allocationsOf, insertPool, poolBooks } from '../matching/match-pools-helpers.ts';
-import { deposit } from './deposit.ts';
+import { deposit } from './offline-fixtures.ts';
 
 let db: TestDatabase;
 let app: ReturnType<typeof buildApp>;
