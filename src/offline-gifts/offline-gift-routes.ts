@@ -30,7 +30,7 @@ export function offlineGiftRoutes(deps: { offlineGifts: OfflineGiftService }): R
     if (!req.is('application/json')) throw new AppError(415, 'unsupported_media_type', 'Send JSON (Content-Type: application/json)');
     const { 'Idempotency-Key': key } = parseOrThrow(offlineIdempotencyHeader, { 'Idempotency-Key': req.get('Idempotency-Key') });
     const input = parseOrThrow(recordOfflineGiftSchema, req.body ?? {});
-    const { gift, replayed } = await service.record(input, staffOf(req), key);
+    const { gift, replayed } = await service.record(input, staffOf(req), key ? `api:${key}` : null);
     if (replayed) res.set('Idempotent-Replayed', 'true');
     res.status(replayed ? 200 : 201).json(offlineGiftView(gift));
   });

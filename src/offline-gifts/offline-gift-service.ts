@@ -22,15 +22,15 @@ export function createOfflineGiftService(deps: { gifts: OfflineGiftRepository; c
 
   return {
     /**
-     * Records one gift. With an idempotency key, the same request again answers the gift it made
-     * (replayed), and the same key with another request is a conflict.
+     * Records one gift. With an entry key (`api:<Idempotency-Key>`, `dashboard:<form token>`), the
+     * same request again answers the gift it made (replayed), and the same key with another
+     * request is a conflict.
      */
-    async record(input: RecordOfflineGift, staff: Staff, idempotencyKey?: string): Promise<{ gift: OfflineGift; replayed: boolean }> {
+    async record(input: RecordOfflineGift, staff: Staff, entryKey: string | null = null): Promise<{ gift: OfflineGift; replayed: boolean }> {
       const campaign = (await deps.gifts.campaignsBySlug([input.campaign])).get(input.campaign);
       if (!campaign) throw ValidationFailed.field('campaign', `No campaign '${input.campaign}'`);
       const problems = giftProblems(input, campaign, now());
       if (problems.length) throw new ValidationFailed(problems);
-      const entryKey = idempotencyKey ? `api:${idempotencyKey}` : null;
       const requestHash = createHash('sha256').update(JSON.stringify(Object.entries(input).sort(([a], [b]) => a.localeCompare(b)))).digest('hex');
       const replay = async () => {
         const earlier = entryKey ? (await deps.gifts.takenKeys([entryKey])).get(entryKey) : undefined;
