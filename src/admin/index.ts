@@ -22,6 +22,8 @@ import { createAdminSessionService } from './admin-session-service.ts';
 import { createDashboardRepository } from './dashboard-repository.ts';
 import { createDashboardService } from './dashboard-service.ts';
 import { createPaymentQueryRepository } from '../payments/payment-query-repository.ts';
+import { createMatchPoolRepository } from '../matching/match-pool-repository.ts';
+import { createMatchPoolService } from '../matching/match-pool-service.ts';
 
 export interface AdminApiDeps {
   /** Admin work runs on db.admin (its own pool), never on the donors' pool. */
@@ -43,6 +45,7 @@ export function createAdminServices(deps: AdminApiDeps) {
     keys: createAdminKeyService({ keys: createAdminKeyRepository(db), logger, clock }),
     sessions: createAdminSessionService({ sessions: createAdminSessionRepository(db), clock }),
     campaigns: createCampaignManagementService({ campaigns: createCampaignRepository(db), clock }),
+    matchPools: createMatchPoolService({ pools: createMatchPoolRepository(db), campaigns: createCampaignRepository(db), clock }),
     pledges: createPledgeListService({ pledges: createPledgeListRepository(db) }),
     exports: createExportService({
       exports: createExportRepository(db),

@@ -15,6 +15,7 @@ const SECTIONS = [
   { href: '/admin/payments', name: 'Payments' },
   { href: '/admin/monthly', name: 'Monthly donors' },
   { href: '/admin/disputes', name: 'Open disputes' },
+  { href: '/admin/match-pools', name: 'Match pools' },
   { href: '/admin/emails', name: 'Emails' },
   { href: '/admin/campaigns/new', name: 'New campaign' },
 ];
