@@ -48,8 +48,8 @@ ${p.closedAt ? '' : html`<form method="post" action="/admin/match-pools/${p.id}/
 }
 
 export function matchPoolsPage(m: AdminFrame & { campaigns: Array<{ campaign: Campaign; pools: PoolView[] }>; timeZone: string; values: PoolFormValues; errors?: Errors }): string {
-  const body = html`<p>A sponsor matches gifts to a campaign up to a cap. A gift takes its match when its payment is recorded; a refund or a lost dispute gives it back.
-<a class="button secondary" href="/admin/exports/matches.csv" download>Every match (matches.csv)</a></p>
+  const body = html`<p>A sponsor matches gifts to a campaign up to a cap. A gift takes its match when its payment is recorded; a refund or a lost dispute gives it back.</p>
+<p><a class="button secondary" href="/admin/exports/matches.csv" download>Every match (matches.csv)</a></p>
 ${m.campaigns.map(({ campaign, pools }) => html`<section aria-labelledby="pools-${campaign.slug}"><h2 id="pools-${campaign.slug}">${campaign.title}</h2>
 ${pools.length ? poolRows(pools, m.csrf, m.timeZone) : html`<p>No match pool yet.</p>`}
 ${pools.length ? html`<p><a href="/admin/exports/matches.csv?campaign=${campaign.slug}" download>Matches of this campaign (CSV)</a></p>` : ''}</section>`)}
