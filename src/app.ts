@@ -36,6 +36,7 @@ import { createPledgeRepository } from './pledges/pledge-repository.ts';
 import { countPledgeRefusals, PLEDGES_PATH, pledgeRoutes } from './pledges/pledge-routes.ts';
 import { createPledgeService } from './pledges/pledge-service.ts';
 import { manageServiceFor } from './manage/index.ts';
+import { matchProgressFor } from './matching/index.ts';
 import { createOutboxRepository } from './email/outbox-repository.ts';
 import { emailsRoutes } from './web/emails-routes.ts';
 import { manageRoutes } from './web/manage-routes.ts';
@@ -84,7 +85,7 @@ export function createApp(deps: AppDeps): express.Express {
   // The Stripe client goes no further than here: everything else gets the ports it needs.
   const gateways = createStripeGateways(deps.stripe, deps.webhookSecret);
   const campaignRepository = createCampaignRepository(db);
-  const campaigns = createCampaignService({ campaigns: campaignRepository, clock: deps.clock });
+  const campaigns = createCampaignService({ campaigns: campaignRepository, matches: matchProgressFor(db), clock: deps.clock });
   const pledges = createPledgeService({
     pledges: createPledgeRepository(db),
     campaigns: campaignRepository,

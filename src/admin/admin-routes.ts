@@ -4,6 +4,7 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import { adminAuth } from '../http/admin-auth.ts';
 import { campaignAdminRoutes } from '../campaigns/campaign-admin-routes.ts';
+import { matchAdminRoutes } from '../matching/match-admin-routes.ts';
 import { csvExportRoutes } from '../payments/export-routes.ts';
 import { reconciliationRoutes } from '../payments/reconciliation-routes.ts';
 import { pledgeListRoutes } from '../pledges/pledge-list-routes.ts';
@@ -13,7 +14,7 @@ import type { AdminServices } from './index.ts';
 
 export const ADMIN_PATH = '/api/admin';
 
-export type AdminRouteDeps = Pick<AdminServices, 'campaigns' | 'pledges' | 'exports' | 'reconciliation' | 'webhookEvents' | 'offlineGifts'> & {
+export type AdminRouteDeps = Pick<AdminServices, 'campaigns' | 'matchPools' | 'pledges' | 'exports' | 'reconciliation' | 'webhookEvents' | 'offlineGifts'> & {
   logger: Logger;
   clock?: () => Date;
 };
@@ -22,6 +23,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   const router = Router();
   const now = deps.clock ?? (() => new Date());
   router.use(campaignAdminRoutes(deps));
+  router.use(matchAdminRoutes(deps));
   router.use(pledgeListRoutes(deps));
   router.use(csvExportRoutes(deps.exports, deps.logger, now));
   router.use(reconciliationRoutes(deps));

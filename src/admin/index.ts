@@ -25,6 +25,8 @@ import { createPaymentQueryRepository } from '../payments/payment-query-reposito
 import type { OfflineGiftEffectsFactory } from '../offline-gifts/offline-gift.ts';
 import { createOfflineGiftRepository } from '../offline-gifts/offline-gift-repository.ts';
 import { createOfflineGiftService } from '../offline-gifts/offline-gift-service.ts';
+import { createMatchPoolRepository } from '../matching/match-pool-repository.ts';
+import { createMatchPoolService } from '../matching/match-pool-service.ts';
 
 export interface AdminApiDeps {
   /** Admin work runs on db.admin (its own pool), never on the donors' pool. */
@@ -48,6 +50,7 @@ export function createAdminServices(deps: AdminApiDeps) {
     keys: createAdminKeyService({ keys: createAdminKeyRepository(db), logger, clock }),
     sessions: createAdminSessionService({ sessions: createAdminSessionRepository(db), clock }),
     campaigns: createCampaignManagementService({ campaigns: createCampaignRepository(db), clock }),
+    matchPools: createMatchPoolService({ pools: createMatchPoolRepository(db), campaigns: createCampaignRepository(db), clock }),
     pledges: createPledgeListService({ pledges: createPledgeListRepository(db) }),
     exports: createExportService({
       exports: createExportRepository(db),

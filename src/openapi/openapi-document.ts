@@ -6,7 +6,8 @@
 // replaced the hand-written parameters for why not @asteasolutions/zod-to-openapi).
 import { z } from 'zod';
 import { createCampaignSchema, slugParams, updateCampaignSchema } from '../campaigns/campaign-schemas.ts';
-import { paymentExportQuery, pledgeExportQuery, payoutExportQuery, reconciliationQuery } from '../payments/finance-schemas.ts';
+import { matchExportQuery, paymentExportQuery, pledgeExportQuery, payoutExportQuery, reconciliationQuery } from '../payments/finance-schemas.ts';
+import { createPoolSchema, poolListSchema, poolParams, poolViewSchema, updatePoolSchema } from '../matching/match-schemas.ts';
 import {
   idempotencyKeySchema, pledgeFormSchema, pledgeListQuery, pledgeRequestSchema, pledgeResponseSchema,
 } from '../pledges/pledge-schemas.ts';
@@ -26,6 +27,8 @@ const BODIES = {
   ReconcileRequest: reconcileRequest,
   RecordOfflineGiftRequest: recordOfflineGiftSchema,
   VoidOfflineGiftRequest: voidOfflineGiftSchema,
+  CreateMatchPoolRequest: createPoolSchema,
+  UpdateMatchPoolRequest: updatePoolSchema,
 } as const;
 
 const ANSWERS = {
@@ -44,6 +47,8 @@ const ANSWERS = {
   OfflineGift: responses.offlineGift,
   OfflineGiftPage: responses.offlineGiftPage,
   OfflineImportResult: responses.offlineImportResult,
+  MatchPool: poolViewSchema,
+  MatchPoolList: poolListSchema,
 } as const;
 
 const QUERIES = {
@@ -51,6 +56,7 @@ const QUERIES = {
   pledgeExport: pledgeExportQuery,
   paymentExport: paymentExportQuery,
   payoutExport: payoutExportQuery,
+  matchExport: matchExportQuery,
   reconciliation: reconciliationQuery,
   webhookEvents: webhookEventListQuery,
   offlineGifts: offlineGiftListQuery,
@@ -290,6 +296,36 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
           },
         },
       },
+      '/api/admin/campaigns/{slug}/match-pools': {
+        get: {
+          ...admin, summary: "A campaign's match pools", operationId: 'listMatchPools', parameters: ADMIN_SLUG,
+          responses: { '200': json('MatchPoolList', 'the pools, oldest first, with cap, allocated and remaining'), ...ADMIN_ERRORS, '404': error('no such campaign') },
+        },
+        post: {
+          ...admin, summary: 'Create a match pool', operationId: 'createMatchPool', parameters: ADMIN_SLUG, requestBody: body('CreateMatchPoolRequest'),
+          description: "A sponsor's pool in the campaign's currency; its window defaults to the campaign's. Gifts made in the window take their match when their payment is recorded.",
+          responses: { '201': json('MatchPool', 'created'), ...ADMIN_ERRORS, ...ADMIN_BODY_ERRORS, '404': error('no such campaign') },
+        },
+      },
+      '/api/admin/match-pools/{id}': {
+        get: {
+          ...admin, summary: 'One match pool', operationId: 'getMatchPool', parameters: parameters('path', poolParams),
+          responses: { '200': json('MatchPool', 'the pool'), ...ADMIN_ERRORS, '404': error('no such pool') },
+        },
+        patch: {
+          ...admin, summary: 'Change a match pool', operationId: 'updateMatchPool', parameters: parameters('path', poolParams),
+          description: 'The cap cannot go under what is already allocated (400 naming `cap`). Matches already made stay as they are.',
+          requestBody: body('UpdateMatchPoolRequest'),
+          responses: { '200': json('MatchPool', 'updated'), ...ADMIN_ERRORS, ...ADMIN_BODY_ERRORS, '404': error('no such pool') },
+        },
+      },
+      '/api/admin/match-pools/{id}/close': {
+        post: {
+          ...admin, summary: 'Close a match pool', operationId: 'closeMatchPool', parameters: parameters('path', poolParams),
+          description: 'Gifts made from now on are not matched; matches already made stay, and still follow refunds and disputes. Closing twice keeps the first time.',
+          responses: { '200': json('MatchPool', 'closed'), ...ADMIN_ERRORS, '404': error('no such pool') },
+        },
+      },
       '/api/admin/pledges': {
         get: {
           ...admin, summary: 'Pledges, newest first, in pages', operationId: 'listPledges', parameters: parameters('query', QUERIES.pledgeList),
@@ -380,6 +416,14 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
           description: 'One row per offline gift (voided ones too, `status=voided`), by the day received: method, reference, who entered and voided it. Filters: campaign slug and [from, to) on received_on.',
           parameters: parameters('query', QUERIES.offlineExport),
           responses: { '200': csv('offline gifts'), ...ADMIN_ERRORS },
+        },
+      },
+      '/api/admin/exports/matches.csv': {
+        get: {
+          ...admin, summary: 'Match allocations as CSV, by sponsor (streamed)',
+          description: `One row per match a pool gave (sponsor, pool, the gift's reference, donor, gift amount, match first given and now, active or reversed), for invoicing sponsors. Filters: campaign slug, status (active, reversed), and [from, to) on the gift's date as ISO 8601 dates or date-times.`,
+          operationId: 'exportMatches', parameters: parameters('query', QUERIES.matchExport),
+          responses: { '200': csv('matches'), ...ADMIN_ERRORS, '429': EXPORTS_BUSY },
         },
       },
       '/api/admin/reconciliation': {

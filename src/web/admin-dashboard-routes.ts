@@ -23,6 +23,7 @@ import type { AdminFrame } from './admin-frame.ts';
 import { adminWorkRoutes } from './admin-work-routes.ts';
 import { offlineDashboardRoutes } from './offline-gifts-routes.ts';
 import { offlineExportRoutes } from '../offline-gifts/offline-gift-routes.ts';
+import { matchPoolDashboardRoutes } from './match-pools-routes.ts';
 import type { Org } from './layout.ts';
 import type { PaymentQueryRepository } from '../payments/payment-query-repository.ts';
 import type { RefundService } from '../payments/refund-service.ts';
@@ -155,6 +156,10 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
   router.use(adminWorkRoutes({
     payments: deps.payments, refunds: deps.refunds, campaigns: deps.admin.campaigns, campaignReads: deps.campaigns,
     attention: deps.attention, org: deps.org, timeZone: deps.timeZone, signedIn, csrf,
+  }));
+  router.use(matchPoolDashboardRoutes({
+    pools: deps.admin.matchPools, campaigns: deps.campaigns, timeZone: deps.timeZone, signedIn, csrf,
+    frame: (req, notice) => ({ label: req.dashboardSession!.label, csrf: req.dashboardSession!.csrf, org: deps.org, notice }),
   }));
   router.use('/admin', signedIn, csvExportRoutes(deps.admin.exports, deps.logger, now));
   router.use(offlineDashboardRoutes({

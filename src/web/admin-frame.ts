@@ -16,6 +16,7 @@ const SECTIONS = [
   { href: '/admin/monthly', name: 'Monthly donors' },
   { href: '/admin/disputes', name: 'Open disputes' },
   { href: '/admin/offline', name: 'Offline gifts' },
+  { href: '/admin/match-pools', name: 'Match pools' },
   { href: '/admin/emails', name: 'Emails' },
   { href: '/admin/campaigns/new', name: 'New campaign' },
 ];

@@ -50,7 +50,7 @@ const exportQuery = z.object({
 });
 
 /** Problems as field -> message, first one per field, for the form beside its fields. */
-function fieldErrors(details: ErrorDetail[], rename: Record<string, string> = {}): Record<string, string> {
+export function fieldErrors(details: ErrorDetail[], rename: Record<string, string> = {}): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const d of details) {
     const field = rename[d.field?.split('.')[0] ?? ''] ?? d.field?.split('.')[0] ?? 'form';

@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zonedTimeToUtc } from '../../src/campaigns/campaign.ts';
 import { campaign, mintKey, payment, pledge } from '../integration/admin/admin-fixtures.ts';
+import { insertPool } from '../integration/matching/match-pools-helpers.ts';
 import { DESKTOP, PHONE, startE2E, type E2E } from './harness.ts';
 
 const AXE_SOURCE = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -51,6 +52,8 @@ beforeAll(async () => {
   const monthly = await pledge(e2e.db, story, { frequency: 'monthly', amount: 2000, name: 'Mo Monthly', email: 'mo@example.org' });
   await e2e.db.prisma.pledge.update({ where: { id: monthly.id }, data: { stripeSubscriptionId: 'sub_axe', subscriptionStatus: 'active', completedAt: new Date() } });
   await campaign(e2e.db, 'admin-extra');
+  // A sponsor matching gifts: the donation page offers the match, the thermometer shows it.
+  await insertPool(e2e.db, story.id, { sponsor: 'The Lantern Fund', cap: 500_000, multiplier: 2, qualifies: 'first_time' });
   const minted = await mintKey(e2e.db, 'axe');
   key = minted.key;
   // A second payment whose refund Stripe never answered: its page offers only the retry.
@@ -157,6 +160,12 @@ const STATES: Array<[string, (page: Page, url: string) => Promise<void>]> = [
     await p.waitForSelector('#error-summary');
   }],
   ['admin-campaign-edit', async (p, u) => signedIn(p, `${u}/admin/campaigns/story/edit`)],
+  ['admin-match-pools', async (p, u) => signedIn(p, `${u}/admin/match-pools`)],
+  ['admin-match-pool-errors', async (p, u) => {
+    await signedIn(p, `${u}/admin/match-pools`);
+    await p.getByRole('button', { name: 'Create the pool' }).click();
+    await p.waitForSelector('#error-summary');
+  }],
 ];
 
 async function goto(page: Page, url: string) {

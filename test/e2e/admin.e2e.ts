@@ -291,3 +291,47 @@ it('staff create a campaign through the form, and its donation page shows what t
   expect(await page.locator('.story p').allTextContents()).toEqual(['Paragraph one.', 'Paragraph two.']);
   expect(await page.locator('[data-submit]').textContent()).toBe('Donate $40');
 });
+
+it('staff create a match pool in the dashboard, see its cap, allocated and remaining, edit and close it', async () => {
+  const c = await campaign(e2e.db, 'matching');
+  const { key } = await mintKey(e2e.db, 'e2e-matching');
+  const page = await e2e.newPage({ viewport: DESKTOP });
+  await signIn(page, key);
+  await page.getByRole('link', { name: 'Match pools' }).click();
+  await page.waitForURL(/\/admin\/match-pools$/);
+  await page.getByLabel('Campaign', { exact: true }).selectOption('matching');
+  await page.getByRole('button', { name: 'Create the pool' }).click();
+  expect(await page.locator('#error-summary').textContent()).toContain('Must not be empty');
+  await e2e.screenshot(page, 'admin-match-pool-errors-desktop');
+  await page.getByLabel('Campaign', { exact: true }).selectOption('matching');
+  await page.getByLabel(/^Sponsor/).fill('The Lantern Fund');
+  await page.getByLabel(/^Cap \(/).fill('5,000');
+  await page.getByLabel(/^Multiplier/).fill('2');
+  await page.getByLabel('Who qualifies').selectOption('first_time');
+  await page.getByRole('button', { name: 'Create the pool' }).click();
+  await page.waitForURL(/\/admin\/match-pools\?notice=/);
+  expect(await page.getByRole('status').textContent()).toContain('Saved the match pool of The Lantern Fund.');
+  const pool = await e2e.db.prisma.matchPool.findFirstOrThrow({ where: { campaignId: c.id } });
+  // A gift matched since: the page shows what is allocated and what is left.
+  await e2e.db.prisma.matchPool.update({ where: { id: pool.id }, data: { allocated: 120_000n } });
+  await page.reload();
+  const row = page.locator(`[data-pool="${pool.id}"]`);
+  expect(await row.locator('[data-field=cap]').textContent()).toBe('$5,000');
+  expect(await row.locator('[data-field=allocated]').textContent()).toBe('$1,200');
+  expect(await row.locator('[data-field=remaining]').textContent()).toBe('$3,800');
+  await e2e.screenshot(page, 'admin-match-pools-desktop');
+
+  await row.getByRole('link', { name: /Edit/ }).click();
+  await page.getByLabel(/^Cap \(/).fill('1000');
+  await page.getByRole('button', { name: 'Save the pool' }).click();
+  expect(await page.locator('#cap-error').textContent()).toContain('at least the 120000 already allocated');
+  await page.getByLabel(/^Cap \(/).fill('6000');
+  await page.getByRole('button', { name: 'Save the pool' }).click();
+  await page.waitForURL(/\/admin\/match-pools\?notice=/);
+  expect(await row.locator('[data-field=remaining]').textContent()).toBe('$4,800');
+  await row.getByRole('button', { name: /Close/ }).click();
+  await page.waitForURL(/\/admin\/match-pools\?notice=/);
+  expect(await row.textContent()).toContain('Closed');
+  expect(await row.getByRole('button', { name: /Close/ }).count()).toBe(0);
+  await e2e.screenshot(page, 'admin-match-pools-closed-desktop');
+});

@@ -211,15 +211,47 @@ describe('admin operations', () => {
     await call('dead', 'PATCH', '/api/admin/campaigns/spring', { headers: auth, json: { title: 'x' } });
   });
 
+  it('match pools', async () => {
+    const pool = { sponsor: 'The Sponsor Foundation', cap: 500_000, multiplier: 2, qualifies: 'first_time' };
+    const created = await call('live', 'POST', '/api/admin/campaigns/winter/match-pools', { headers: auth, json: pool });
+    expect(created.status).toBe(201);
+    await call('live', 'POST', '/api/admin/campaigns/winter/match-pools', { headers: auth, json: { ...pool, cap: -1, multiplier: 11 } });
+    await call('live', 'POST', '/api/admin/campaigns/no-such-campaign/match-pools', { headers: auth, json: pool });
+    await call('live', 'POST', '/api/admin/campaigns/winter/match-pools', { json: pool });
+    await call('live', 'POST', '/api/admin/campaigns/winter/match-pools', { headers: auth, json: { ...pool, sponsor: huge } });
+    await call('live', 'POST', '/api/admin/campaigns/winter/match-pools', { headers: auth, raw: latin1 });
+    await call('dead', 'POST', '/api/admin/campaigns/winter/match-pools', { headers: auth, json: pool });
+    for (const target of ['live', 'dead'] as const) await call(target, 'GET', '/api/admin/campaigns/winter/match-pools', { headers: auth });
+    await call('live', 'GET', '/api/admin/campaigns/Not_A_Slug/match-pools', { headers: auth });
+    await call('live', 'GET', '/api/admin/campaigns/no-such-campaign/match-pools', { headers: auth });
+    await call('live', 'GET', '/api/admin/campaigns/winter/match-pools');
+    const id = created.body.id as string;
+    const missing = '00000000-0000-4000-8000-000000000000';
+    for (const [method, path, json] of [
+      ['GET', `/api/admin/match-pools/${id}`, undefined],
+      ['PATCH', `/api/admin/match-pools/${id}`, { cap: 600_000 }],
+      ['POST', `/api/admin/match-pools/${id}/close`, undefined],
+    ] as const) {
+      const bad = path.replace(id, 'not-a-pool');
+      await call('live', method, path, { headers: auth, json });
+      await call('live', method, bad, { headers: auth, json });
+      await call('live', method, path.replace(id, missing), { headers: auth, json });
+      await call('live', method, path, { json });
+      await call('dead', method, path, { headers: auth, json });
+    }
+    await call('live', 'PATCH', `/api/admin/match-pools/${id}`, { headers: auth, json: { sponsor: huge } });
+    await call('live', 'PATCH', `/api/admin/match-pools/${id}`, { headers: auth, raw: latin1 });
+  });
+
   it('pledges, exports and the webhook inbox', async () => {
-    for (const path of ['/api/admin/pledges', '/api/admin/exports/payments.csv', '/api/admin/exports/pledges.csv', '/api/admin/exports/payouts.csv', '/api/admin/webhook-events']) {
+    for (const path of ['/api/admin/pledges', '/api/admin/exports/payments.csv', '/api/admin/exports/pledges.csv', '/api/admin/exports/payouts.csv', '/api/admin/exports/matches.csv', '/api/admin/webhook-events']) {
       await call('live', 'GET', path, { headers: auth });
       await call('live', 'GET', path, { headers: auth, query: { campaign: 'winter' } });
       await call('live', 'GET', path, { headers: auth, query: { status: 'no-such-status' } });
       await call('live', 'GET', path);
       await call('dead', 'GET', path, { headers: auth });
     }
-    for (const kind of ['payments', 'pledges', 'payouts']) await call('capped', 'GET', `/api/admin/exports/${kind}.csv`, { headers: auth });
+    for (const kind of ['payments', 'pledges', 'payouts', 'matches']) await call('capped', 'GET', `/api/admin/exports/${kind}.csv`, { headers: auth });
     await call('live', 'GET', '/api/admin/pledges', { headers: auth, query: { limit: '2', status: 'pending' } });
     await call('live', 'GET', '/api/admin/webhook-events', { headers: auth, query: { status: 'failed' } });
   });
