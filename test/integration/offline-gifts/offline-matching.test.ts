@@ -34,9 +34,11 @@ describe('matching an offline gift', () => {
     const pool = await insertPool(db, winterId, { cap: 1_000_000, multiplier: 2 });
     const { body: g } = await request(app).post('/api/admin/offline-gifts').set(auth).send(gift()).expect(201);
     expect(await poolBooks(db, pool)).toMatchObject({ allocated: 20_000, sumOfAllocations: 20_000, matched: 1 });
+    expect((await request(app).get('/api/campaigns/winter/progress').expect(200)).body).toMatchObject({ raised: 10_000, matched: 20_000 });
     expect(await allocationsOf(db, pool)).toMatchObject([{ source: 'offline', sourceId: g.id, donorEmail: 'ann@example.org', giftAmount: 10_000, amount: 20_000 }]);
     await request(app).post(`/api/admin/offline-gifts/${g.id}/void`).set(auth).send({ reason: 'Wrong campaign' }).expect(200);
     expect(await poolBooks(db, pool)).toMatchObject({ allocated: 0, sumOfAllocations: 0 });
+    expect((await request(app).get('/api/campaigns/winter/progress').expect(200)).body).toMatchObject({ raised: 0, matched: 0 });
   });
 
   it('matches in part near the cap, and never beyond it, a donor without an email counting alone', async () => {
