@@ -96,7 +96,7 @@ ${timeLeft(progress, window)}
 function matchedLine(progress: Progress): SafeHtml | '' {
   if (progress.matchPools.length === 0) return '';
   const remaining = progress.matchPools.filter((p) => p.open).reduce((sum, p) => sum + p.remaining, 0);
-  return html`<p class="figures matched" data-matched><span><strong data-field="matched">${formatMoney(progress.matched, progress.currency)}</strong> matched by sponsors</span>
+  return html`<p class="figures matched" data-matched><span><strong data-field="matched">${formatMoney(progress.matched, progress.currency)}</strong> matched</span>
 <span><strong data-field="matchRemaining">${formatMoney(remaining, progress.currency)}</strong> left to match</span></p>`;
 }
 
