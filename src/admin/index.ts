@@ -24,6 +24,7 @@ import { createDashboardService } from './dashboard-service.ts';
 import { createPaymentQueryRepository } from '../payments/payment-query-repository.ts';
 import { createMatchPoolRepository } from '../matching/match-pool-repository.ts';
 import { createMatchPoolService } from '../matching/match-pool-service.ts';
+import { createSubscriberExportRepository } from '../digest/digest-repository.ts';
 
 export interface AdminApiDeps {
   /** Admin work runs on db.admin (its own pool), never on the donors' pool. */
@@ -53,6 +54,7 @@ export function createAdminServices(deps: AdminApiDeps) {
       stallAfterMs: deps.exports.stallMs,
       metrics: deps.metrics,
     }),
+    subscribers: createSubscriberExportRepository(db),
     reconciliation: createReconciliationService({
       stripe: deps.reconciliation,
       payments: createReconciliationRepository(db),
