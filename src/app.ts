@@ -21,7 +21,7 @@ import { capacityWith } from './http/capacity.ts';
 import { createCheckoutBudget } from './http/checkout-budget.ts';
 import { createCheckoutGate } from './http/checkout-gate.ts';
 import { createCheckoutLane } from './http/checkout-lane.ts';
-import { pledgeRateLimits } from './http/rate-limits.ts';
+import { digestSignUpRateLimits, pledgeRateLimits } from './http/rate-limits.ts';
 import { requestLogging } from './http/request-logging.ts';
 import { requestMetrics } from './http/request-metrics.ts';
 import { createStreamSlots } from './http/stream-slots.ts';
@@ -37,6 +37,9 @@ import { countPledgeRefusals, PLEDGES_PATH, pledgeRoutes } from './pledges/pledg
 import { createPledgeService } from './pledges/pledge-service.ts';
 import { manageServiceFor } from './manage/index.ts';
 import { matchProgressFor } from './matching/index.ts';
+import { digestServiceFor } from './digest/index.ts';
+import { DIGEST_SUBSCRIPTIONS_PATH, digestRoutes } from './digest/digest-routes.ts';
+import { digestWebRoutes } from './web/digest-web-routes.ts';
 import { createOutboxRepository } from './email/outbox-repository.ts';
 import { emailsRoutes } from './web/emails-routes.ts';
 import { manageRoutes } from './web/manage-routes.ts';
@@ -86,6 +89,7 @@ export function createApp(deps: AppDeps): express.Express {
   const gateways = createStripeGateways(deps.stripe, deps.webhookSecret);
   const campaignRepository = createCampaignRepository(db);
   const campaigns = createCampaignService({ campaigns: campaignRepository, matches: matchProgressFor(db), clock: deps.clock });
+  const digest = digestServiceFor({ config, db, logger, clock: deps.clock });
   const pledges = createPledgeService({
     pledges: createPledgeRepository(db),
     campaigns: campaignRepository,
@@ -102,6 +106,7 @@ export function createApp(deps: AppDeps): express.Express {
     checkoutExpiryMinutes: config.donations.checkoutExpiryMinutes,
     clock: deps.clock,
     metrics,
+    digest,
   });
   const progress = createProgressReader({ load: (slug) => campaigns.progressWithId(slug), hub: deps.progressHub });
   const web = webRoutes({
@@ -177,6 +182,15 @@ export function createApp(deps: AppDeps): express.Express {
   );
   const manage = manageServiceFor({ config, db, subscriptions: gateways.subscriptions, links: manageLinks, clock: deps.clock });
   app.use(manageRoutes({ manage, publicUrl: config.publicUrl, timeZone: config.org.timeZone }));
+  const digestWeb = digestWebRoutes({ digest, embedFrameAncestors: config.embedFrameAncestors, org: config.org });
+  app.use(digestRoutes({
+    digest,
+    rateLimits: digestSignUpRateLimits({ perClientPerMinute: config.rateLimits.digestSignUpsPerMinutePerClient }, logger),
+    capacity: capacity.digestSignUps,
+    formHandler: digestWeb.formHandler,
+  }));
+  app.use(DIGEST_SUBSCRIPTIONS_PATH, digestWeb.errors);
+  app.use(digestWeb.router);
   app.use(web.router);
 
   app.use(web.notFound);

@@ -39,6 +39,7 @@ const envSchema = z
     STRIPE_EMULATOR_WEBHOOKS: z.preprocess(emptyToUndefined, onOff.default('on')),
     PLEDGE_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, positiveInt.default(10)),
     PLEDGE_RATE_LIMIT_GLOBAL_PER_MINUTE: z.preprocess(emptyToUndefined, positiveInt.default(600)),
+    DIGEST_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, positiveInt.default(10)),
     DONATION_MAX_AMOUNT: z.preprocess(emptyToUndefined, positiveInt.default(100_000)),
     COVER_FEE_PERCENT_BPS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(2_000).default(290)),
     COVER_FEE_FIXED: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10_000).default(30)),
@@ -77,6 +78,8 @@ const envSchema = z
     RECEIPTS: z.preprocess(emptyToUndefined, onOff.default('on')),
     // Signs the donors' manage links; unset, a random secret is kept in the database (app_secrets).
     MANAGE_LINK_SECRET: optional(z.string().min(32, 'must be at least 32 characters').max(512)),
+    // A mailbox staff read: the digest's List-Unsubscribe names it beside the one-click link.
+    DIGEST_UNSUBSCRIBE_MAILTO: optional(z.email()),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -117,7 +120,7 @@ export interface Config {
     apiProtocol: 'http' | 'https' | undefined;
   };
   emulator: { port: number; deliverWebhooks: boolean };
-  rateLimits: { pledgesPerMinutePerClient: number; pledgesPerMinuteGlobal: number };
+  rateLimits: { pledgesPerMinutePerClient: number; pledgesPerMinuteGlobal: number; digestSignUpsPerMinutePerClient: number };
   donations: {
     /** Largest gift, in major units of the campaign's currency (capped by Stripe's 8 digits). */
     maxAmountMajor: number;
@@ -143,6 +146,8 @@ export interface EmailConfig {
   enabled: boolean;
   /** HMAC key of the manage links; undefined: one kept in the database. */
   manageLinkSecret: string | undefined;
+  /** A mailbox staff read, offered in the digest's List-Unsubscribe beside the one-click URL. */
+  digestUnsubscribeMailto: string | undefined;
 }
 
 /** The organisation behind the campaigns: pages and receipts read it from here. */
@@ -197,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { defa
     rateLimits: {
       pledgesPerMinutePerClient: e.PLEDGE_RATE_LIMIT_PER_MINUTE,
       pledgesPerMinuteGlobal: e.PLEDGE_RATE_LIMIT_GLOBAL_PER_MINUTE,
+      digestSignUpsPerMinutePerClient: e.DIGEST_RATE_LIMIT_PER_MINUTE,
     },
     donations: {
       maxAmountMajor: e.DONATION_MAX_AMOUNT,
@@ -223,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { defa
       from: e.MAIL_FROM ?? defaultSender(e.ORG_NAME, e.PUBLIC_URL ?? 'http://localhost'),
       enabled: e.RECEIPTS === 'on',
       manageLinkSecret: e.MANAGE_LINK_SECRET,
+      digestUnsubscribeMailto: e.DIGEST_UNSUBSCRIBE_MAILTO,
     },
   };
 }

@@ -27,6 +27,7 @@ import { createOfflineGiftRepository } from '../offline-gifts/offline-gift-repos
 import { createOfflineGiftService } from '../offline-gifts/offline-gift-service.ts';
 import { createMatchPoolRepository } from '../matching/match-pool-repository.ts';
 import { createMatchPoolService } from '../matching/match-pool-service.ts';
+import { createSubscriberExportRepository } from '../digest/digest-repository.ts';
 
 export interface AdminApiDeps {
   /** Admin work runs on db.admin (its own pool), never on the donors' pool. */
@@ -58,6 +59,7 @@ export function createAdminServices(deps: AdminApiDeps) {
       stallAfterMs: deps.exports.stallMs,
       metrics: deps.metrics,
     }),
+    subscribers: createSubscriberExportRepository(db),
     reconciliation: createReconciliationService({
       stripe: deps.reconciliation,
       payments: createReconciliationRepository(db),

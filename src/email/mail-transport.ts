@@ -10,6 +10,8 @@ export interface OutgoingMail {
   text: string;
   /** `<id@domain>`, kept by the outbox so that every attempt carries the same one. */
   messageId: string;
+  /** Extra headers (List-Unsubscribe...). */
+  headers?: Record<string, string> | null;
 }
 
 export interface MailTransport {
@@ -48,6 +50,7 @@ export function createSmtpTransport(smtpUrl: string): MailTransport {
           html: mail.html,
           text: mail.text,
           messageId: mail.messageId,
+          ...(mail.headers ? { headers: mail.headers } : {}),
         });
         return String(info.response ?? '250 OK');
       } catch (error) {

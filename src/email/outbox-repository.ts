@@ -11,9 +11,9 @@ type Client = Prisma.TransactionClient;
 export async function enqueueEmail(client: Client, email: NewEmail, domain: string): Promise<boolean> {
   const id = randomUUID();
   const n = await client.$executeRaw`
-    INSERT INTO email_outbox (id, dedupe_key, kind, to_address, subject, html, text, message_id)
+    INSERT INTO email_outbox (id, dedupe_key, kind, to_address, subject, html, text, message_id, headers)
     VALUES (${id}::uuid, ${email.dedupeKey}, ${email.kind}, ${email.to}, ${email.subject}, ${email.html}, ${email.text},
-      ${`<${id}@${domain}>`})
+      ${`<${id}@${domain}>`}, ${email.headers ? JSON.stringify(email.headers) : null}::jsonb)
     ON CONFLICT (dedupe_key) DO NOTHING`;
   return n > 0;
 }
@@ -44,7 +44,7 @@ export function createOutboxRepository(client: Client) {
           FOR UPDATE SKIP LOCKED
         ) due
         WHERE o.id = due.id
-        RETURNING o.id::text, o.to_address AS "to", o.subject, o.html, o.text, o.message_id AS "messageId", o.attempts`;
+        RETURNING o.id::text, o.to_address AS "to", o.subject, o.html, o.text, o.message_id AS "messageId", o.attempts, o.headers`;
     },
 
     async markSent(id: string, response: string): Promise<void> {
@@ -77,9 +77,9 @@ export function createOutboxRepository(client: Client) {
       );
     },
 
-    async find(id: string): Promise<(EmailRow & { html: string; text: string; messageId: string }) | null> {
-      const rows = await client.$queryRawUnsafe<Array<EmailRow & { html: string; text: string; messageId: string }>>(
-        `SELECT ${ROW('o')}, o.html, o.text, o.message_id AS "messageId" FROM email_outbox o WHERE o.id = $1::uuid`,
+    async find(id: string): Promise<(EmailRow & { html: string; text: string; messageId: string; headers: Record<string, string> | null }) | null> {
+      const rows = await client.$queryRawUnsafe<Array<EmailRow & { html: string; text: string; messageId: string; headers: Record<string, string> | null }>>(
+        `SELECT ${ROW('o')}, o.html, o.text, o.message_id AS "messageId", o.headers FROM email_outbox o WHERE o.id = $1::uuid`,
         id,
       );
       return rows[0] ?? null;

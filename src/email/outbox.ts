@@ -1,5 +1,5 @@
 // What the outbox holds, in the service's own terms.
-export type EmailKind = 'receipt' | 'refund' | 'statement' | 'manage_link' | 'correction';
+export type EmailKind = 'receipt' | 'refund' | 'statement' | 'manage_link' | 'correction' | 'digest_confirm' | 'digest_welcome';
 export type EmailStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
 /** A rendered message to queue: written once per dedupe key, whatever happens. */
@@ -10,6 +10,8 @@ export interface NewEmail {
   subject: string;
   html: string;
   text: string;
+  /** Extra headers (List-Unsubscribe...), sent as they are on every attempt. */
+  headers?: Record<string, string>;
 }
 
 export interface ClaimedEmail {
@@ -20,6 +22,7 @@ export interface ClaimedEmail {
   text: string;
   messageId: string;
   attempts: number;
+  headers: Record<string, string> | null;
 }
 
 export interface EmailRow {

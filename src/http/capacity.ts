@@ -13,6 +13,12 @@ export interface Capacity {
     /** An export whose client has taken no bytes for this long is ended. */
     stallMs: number;
   };
+  digestSignUps: {
+    /** Digest sign-ups writing at once: each holds a connection of the donors' pool for its transaction. */
+    concurrency: number;
+    /** Sign-ups allowed to wait for a place (without a connection); beyond them, a 429. */
+    maxWaiting: number;
+  };
   streams: {
     /** Live progress streams (Server-Sent Events) open at once, all clients together. */
     total: number;
@@ -24,6 +30,7 @@ export interface Capacity {
 export const DEFAULT_CAPACITY: Capacity = {
   checkout: { concurrency: 4, maxWaiting: 64 },
   exports: { concurrent: 2, stallMs: 30_000 },
+  digestSignUps: { concurrency: 2, maxWaiting: 100 },
   streams: { total: 2_000, perClient: 16 },
 };
 
@@ -31,6 +38,7 @@ export function capacityWith(overrides: { [K in keyof Capacity]?: Partial<Capaci
   return {
     checkout: { ...DEFAULT_CAPACITY.checkout, ...overrides.checkout },
     exports: { ...DEFAULT_CAPACITY.exports, ...overrides.exports },
+    digestSignUps: { ...DEFAULT_CAPACITY.digestSignUps, ...overrides.digestSignUps },
     streams: { ...DEFAULT_CAPACITY.streams, ...overrides.streams },
   };
 }

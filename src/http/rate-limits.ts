@@ -8,7 +8,7 @@ import { rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { AppError } from './app-error.ts';
 
-function limiter(name: string, limit: number, logger: Logger): RequestHandler {
+function limiter(name: string, limit: number, logger: Logger, message = 'Too many donation attempts. Please wait a minute and try again.'): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit,
@@ -18,8 +18,8 @@ function limiter(name: string, limit: number, logger: Logger): RequestHandler {
       const state = (req as { rateLimit?: { resetTime?: Date; used?: number } }).rateLimit;
       const retryAfter = Math.max(1, Math.ceil(((state?.resetTime?.getTime() ?? Date.now() + options.windowMs) - Date.now()) / 1000));
       // Once per address and window: a flood must not turn into as many log lines.
-      if (state?.used === limit + 1) logger.warn({ limiter: name, clientAddress: req.ip, path: req.path, retryAfter }, 'pledge rate limit hit');
-      next(new AppError(429, 'rate_limited', 'Too many donation attempts. Please wait a minute and try again.', undefined, {
+      if (state?.used === limit + 1) logger.warn({ limiter: name, clientAddress: req.ip, path: req.path, retryAfter }, `${name.startsWith('digest') ? 'digest sign-up' : 'pledge'} rate limit hit`);
+      next(new AppError(429, 'rate_limited', message, undefined, {
         'Retry-After': String(retryAfter),
       }));
     },
@@ -29,4 +29,12 @@ function limiter(name: string, limit: number, logger: Logger): RequestHandler {
 /** Per client address (IPv6 per /56), before any work. */
 export function pledgeRateLimits(limits: { perClientPerMinute: number }, logger: Logger): RequestHandler[] {
   return [limiter('per-client', limits.perClientPerMinute, logger)];
+}
+
+/**
+ * The digest sign-up, per client address: each one may queue an email, so a script must not be
+ * able to try addresses by the thousand (the mail to one address is capped per hour besides).
+ */
+export function digestSignUpRateLimits(limits: { perClientPerMinute: number }, logger: Logger): RequestHandler[] {
+  return [limiter('digest-per-client', limits.perClientPerMinute, logger, 'Too many sign-ups. Please wait a minute and try again.')];
 }

@@ -13,3 +13,15 @@ export async function loadLinkSecret(client: Prisma.TransactionClient, configure
   const rows = await client.$queryRaw<Array<{ value: string }>>`SELECT value FROM app_secrets WHERE name = ${NAME}`;
   return rows[0]!.value;
 }
+
+/** The key read once, on first use, and again after a failed read (the manage and digest links share it). */
+export function linkSecretLoader(client: Prisma.TransactionClient, configured: string | undefined): () => Promise<string> {
+  let secret: Promise<string> | undefined;
+  return () => {
+    secret ??= loadLinkSecret(client, configured).catch((error) => {
+      secret = undefined;
+      throw error;
+    });
+    return secret;
+  };
+}

@@ -1,6 +1,6 @@
 // Makes and checks manage links with the signing key, loaded from the database on first use.
 import type { Prisma } from '../generated/prisma/client.ts';
-import { loadLinkSecret } from './link-secret.ts';
+import { linkSecretLoader } from './link-secret.ts';
 import { checkManageToken, signManageToken, type TokenCheck } from './manage-token.ts';
 
 /** A link in a monthly receipt lasts until well after the next receipt brings a fresh one. */
@@ -20,14 +20,7 @@ export function createManageLinks(deps: {
   clock?: () => Date;
 }): ManageLinks {
   const now = deps.clock ?? (() => new Date());
-  let secret: Promise<string> | undefined;
-  const key = () => {
-    secret ??= loadLinkSecret(deps.client, deps.configuredSecret).catch((error) => {
-      secret = undefined;
-      throw error;
-    });
-    return secret;
-  };
+  const key = linkSecretLoader(deps.client, deps.configuredSecret);
   return {
     async url(email, ttlMs) {
       const token = signManageToken(email, new Date(now().getTime() + ttlMs), await key());

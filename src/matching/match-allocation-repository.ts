@@ -94,7 +94,9 @@ export function createMatchAllocationRepository(client: Client) {
           SELECT 1 FROM payments p JOIN pledges pl ON pl.id = p.pledge_id
           WHERE lower(pl.email) = ${donorEmail} AND p.status = 'succeeded' AND p.flag IS NULL
             AND (${thisPayment}::uuid IS NULL OR p.id <> ${thisPayment}::uuid)
-            AND (p.paid_at < ${gift.at} OR (p.paid_at = ${gift.at} AND ${thisPayment}::uuid IS NOT NULL AND p.id < ${thisPayment}::uuid))
+            AND (p.paid_at < ${gift.at} OR (p.paid_at = ${gift.at} AND ${thisPayment}::uuid IS NOT NULL
+              -- Stripe's times are whole seconds: within one, the payment recorded first came first.
+              AND (p.created_at, p.id) < (SELECT x.created_at, x.id FROM payments x WHERE x.id = ${thisPayment}::uuid)))
         ) AS earlier`;
       return !rows[0]!.earlier;
     },

@@ -15,6 +15,7 @@ import { reconcileRequest, webhookEventListQuery, webhookEventParams } from '../
 import {
   offlineExportQuery, offlineGiftListQuery, offlineGiftParams, offlineImportQuery, recordOfflineGiftSchema, voidOfflineGiftSchema,
 } from '../offline-gifts/offline-gift-schemas.ts';
+import { digestTokenParams, signUpFormSchema, signUpRequestSchema, signUpResponseSchema } from '../digest/digest-schemas.ts';
 import * as responses from './response-schemas.ts';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
@@ -29,6 +30,8 @@ const BODIES = {
   VoidOfflineGiftRequest: voidOfflineGiftSchema,
   CreateMatchPoolRequest: createPoolSchema,
   UpdateMatchPoolRequest: updatePoolSchema,
+  DigestSignUpRequest: signUpRequestSchema,
+  DigestSignUpForm: signUpFormSchema,
 } as const;
 
 const ANSWERS = {
@@ -49,6 +52,7 @@ const ANSWERS = {
   OfflineImportResult: responses.offlineImportResult,
   MatchPool: poolViewSchema,
   MatchPoolList: poolListSchema,
+  DigestSignUpResponse: signUpResponseSchema,
 } as const;
 
 const QUERIES = {
@@ -246,6 +250,47 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
           },
         },
       },
+      '/api/digest/subscriptions': {
+        post: {
+          ...open, summary: 'Sign an address up for the daily digest (double opt-in)', operationId: 'signUpForDigest',
+          description:
+            'Records the consent (time, source, client address) and queues a confirmation email; only an address whose ' +
+            'owner clicks its link gets the digest. The answer is the same for every well-formed address, known or not; an ' +
+            'address gets at most one email an hour. The sign-up forms post the same fields form-encoded and get a page.',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: ref('DigestSignUpRequest') },
+              'application/x-www-form-urlencoded': { schema: ref('DigestSignUpForm') },
+            },
+          },
+          responses: {
+            '202': json('DigestSignUpResponse', 'taken: a confirmation email is on its way if the address can get one'),
+            '200': { description: 'form: the page saying to check the inbox', content: { 'text/html': text } },
+            '400': errorOrPage('invalid field (named in details); the form gets the form again'),
+            '413': TOO_LARGE,
+            '415': error('neither JSON nor a form, or not UTF-8'),
+            '429': { ...errorOrPage('too many sign-ups from this client address (DIGEST_RATE_LIMIT_PER_MINUTE)'), headers: retryAfter(true) },
+            '503': { ...errorOrPage('the database is unreachable; nothing was written'), headers: retryAfter(false) },
+          },
+        },
+      },
+      '/digest/unsubscribe/{token}': {
+        post: {
+          ...open, summary: 'One-click unsubscribe from the daily digest (RFC 8058)', operationId: 'unsubscribeFromDigest',
+          description:
+            'The URL of every digest email\'s List-Unsubscribe header (with `List-Unsubscribe-Post: List-Unsubscribe=One-Click`): ' +
+            'mail clients POST `List-Unsubscribe=One-Click` to it, without cookies or a CSRF token; the signed token is the ' +
+            'credential. Doing it again changes nothing. A GET shows a page with the button, and unsubscribes nobody.',
+          parameters: parameters('path', digestTokenParams),
+          requestBody: { required: false, content: { 'application/x-www-form-urlencoded': { schema: schemaOf(z.object({ 'List-Unsubscribe': z.literal('One-Click').optional() })) } } },
+          responses: {
+            '200': { description: 'unsubscribed (a page)', content: { 'text/html': text } },
+            '404': { description: 'not a token of ours (a page)', content: { 'text/html': text } },
+            '503': { description: 'the database is unreachable; try again (a page)', content: { 'text/html': text } },
+          },
+        },
+      },
       '/webhooks/stripe': {
         post: {
           security: [], tags: ['stripe'], summary: "Stripe's event deliveries", operationId: 'stripeWebhook',
@@ -424,6 +469,14 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
           description: `One row per match a pool gave (sponsor, pool, the gift's reference, donor, gift amount, match first given and now, active or reversed), for invoicing sponsors. Filters: campaign slug, status (active, reversed), and [from, to) on the gift's date as ISO 8601 dates or date-times.`,
           operationId: 'exportMatches', parameters: parameters('query', QUERIES.matchExport),
           responses: { '200': csv('matches'), ...ADMIN_ERRORS, '429': EXPORTS_BUSY },
+        },
+      },
+      '/api/admin/exports/subscribers.csv': {
+        get: {
+          ...admin, summary: 'Confirmed digest subscribers as CSV, for the newsletter tool',
+          description: 'One row per confirmed address: email, name, the consent confirmed (consent_at, source, consent_ip) and the confirmation (confirmed_at, confirm_ip). Pending and unsubscribed addresses are left out.',
+          operationId: 'exportSubscribers',
+          responses: { '200': csv('subscribers'), '401': ADMIN_ERRORS['401'], '503': ADMIN_ERRORS['503'], '429': EXPORTS_BUSY },
         },
       },
       '/api/admin/reconciliation': {

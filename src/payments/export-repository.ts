@@ -198,7 +198,7 @@ export function matchesCopySql(f: ExportFilter): string {
  * leader and in each parallel worker before the first row, seconds that a streamed export never
  * wins back (measured: slower with it on). Reset before the client goes back to the pool.
  */
-async function copyOut(pool: pg.Pool, sql: string): Promise<Readable> {
+export async function copyOut(pool: pg.Pool, sql: string): Promise<Readable> {
   const client = await pool.connect();
   let stream: ReturnType<typeof copyTo>;
   try {

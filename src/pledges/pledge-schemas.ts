@@ -62,6 +62,11 @@ export const pledgeRequestSchema = z.strictObject({
   coverFees: z.boolean('must be true or false').optional().default(false),
   // No default: a request without it hashes as before (Idempotency-Key replays stay the same request).
   showAmount: z.boolean('must be true or false').optional().describe('show the amount on the public supporters list (default false)'),
+  // Also without a default, for the same reason.
+  digest: z
+    .boolean('must be true or false')
+    .optional()
+    .describe('also sign the email up for the daily digest (default false): a confirmation email is sent, and only a confirmed address gets it'),
 });
 
 export type PledgeRequest = z.infer<typeof pledgeRequestSchema>;
@@ -83,6 +88,7 @@ export const pledgeFormSchema = z.strictObject({
   anonymous: checkbox,
   coverFees: checkbox,
   showAmount: checkbox,
+  digest: checkbox,
   website: z.string().max(1000).optional(),
   form_token: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).optional(),
 });

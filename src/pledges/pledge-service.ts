@@ -22,6 +22,11 @@ export interface CheckoutGate {
   enter<T>(clientAddress: string | undefined, work: () => Promise<T>): Promise<T>;
 }
 
+/** The daily digest's sign-up (src/digest), for the donation form's "Send me the daily digest" box. */
+export interface DigestSignUps {
+  signUp(s: { email: string; name?: string; source: 'donation_form'; ip?: string }): Promise<void>;
+}
+
 export interface PledgeServiceDeps {
   pledges: PledgeRepository;
   campaigns: CampaignRepository;
@@ -34,6 +39,7 @@ export interface PledgeServiceDeps {
   checkoutExpiryMinutes: number;
   clock?: () => Date;
   metrics?: Pick<Metrics, 'pledgeCreated'>;
+  digest?: DigestSignUps;
 }
 
 export interface CreatedPledge {
@@ -272,7 +278,10 @@ export function createPledgeService(deps: PledgeServiceDeps) {
       if (context.idempotencyKey) {
         const existing = await deps.pledges.findByIdempotencyKey(context.idempotencyKey);
         if (existing && !(await startingAgain(existing, requestHash))) {
-          return { pledge: await resume(existing, requestHash, context), replayed: true };
+          const pledge = await resume(existing, requestHash, context);
+          // A retry after Stripe failed the first time: the box was ticked on this very request too.
+          await signUpForDigest(request, context);
+          return { pledge, replayed: true };
         }
       }
       const { campaign, amount, coveredFee } = await admit(request);
@@ -307,10 +316,27 @@ export function createPledgeService(deps: PledgeServiceDeps) {
         return { created: withSession };
       });
       // The same key won a race with a concurrent request: answer as a replay (outside the lane).
-      if ('existing' in started) return { pledge: await resume(started.existing, requestHash, context), replayed: true };
-      return { pledge: started.created, replayed: false };
+      const result = 'existing' in started
+        ? { pledge: await resume(started.existing, requestHash, context), replayed: true }
+        : { pledge: started.created, replayed: false };
+      await signUpForDigest(request, context);
+      return result;
     },
   };
+
+  /**
+   * The "Send me the daily digest" box, once the pledge has its session: a sign-up whose
+   * confirmation email goes through the outbox. It never fails the donation; a repeat (a replayed
+   * request) sends no second email within the hour.
+   */
+  async function signUpForDigest(request: PledgeRequest, context: PledgeContext): Promise<void> {
+    if (!request.digest || !deps.digest) return;
+    try {
+      await deps.digest.signUp({ email: request.email, name: request.name, source: 'donation_form', ip: context.clientAddress });
+    } catch (error) {
+      deps.logger.error({ err: error }, 'digest sign-up from the donation form failed (the donation went on)');
+    }
+  }
 
   /** The same request after its session expired: the key is freed for a new pledge (see expired-attempt.ts). */
   async function startingAgain(pledge: Pledge, requestHash: string): Promise<boolean> {

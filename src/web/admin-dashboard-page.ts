@@ -112,5 +112,7 @@ function exportForm(campaigns: Campaign[]) {
 <button type="submit" name="kind" value="payouts">Payouts CSV</button>
 <button type="submit" name="kind" value="offline">Offline gifts CSV</button></p>
 <p class="hint">Times inside the files are UTC (ISO 8601, ending in Z). Leave the dates empty for everything.</p>
-</form></section>`;
+</form>
+<p class="export-buttons"><a class="button secondary" href="/admin/exports/subscribers.csv" download>Digest subscribers CSV</a>
+<span class="hint">Confirmed addresses with their consent (time, source, address), for the newsletter tool.</span></p></section>`;
 }

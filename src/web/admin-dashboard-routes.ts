@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { AdminServices } from '../admin/index.ts';
 import type { AdminSession } from '../admin/admin-session-service.ts';
 import { csvExportRoutes } from '../payments/export-routes.ts';
+import { subscriberExportRoutes } from '../digest/subscriber-export-routes.ts';
 import type { CampaignService } from '../campaigns/campaign-service.ts';
 import type { ProgressReader } from '../campaigns/progress-reader.ts';
 import { webhookEventListQuery, webhookEventParams } from '../webhooks/webhook-admin-schemas.ts';
@@ -166,6 +167,7 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
     offlineGifts: deps.admin.offlineGifts, campaigns: deps.campaigns, org: deps.org, timeZone: deps.timeZone, signedIn, csrf, clock: deps.clock,
   }));
   router.use('/admin', signedIn, offlineExportRoutes(deps.admin, now));
+  router.use('/admin', signedIn, subscriberExportRoutes({ exports: deps.admin.exports, subscribers: deps.admin.subscribers, logger: deps.logger, now }));
   // Other domains' tabs draw themselves inside the shared frame: they find it in res.locals.
   const withFrame: RequestHandler = (req, res, next) => {
     res.locals.adminFrame = { label: req.dashboardSession!.label, csrf: req.dashboardSession!.csrf, org: deps.org } satisfies AdminFrame;

@@ -19,6 +19,7 @@ export interface FormValues {
   anonymous?: boolean;
   coverFees?: boolean;
   showAmount?: boolean;
+  digest?: boolean;
 }
 
 /** Where a campaign stands at a moment, with its dates as its own time zone shows them. */
@@ -96,7 +97,7 @@ ${timeLeft(progress, window)}
 function matchedLine(progress: Progress): SafeHtml | '' {
   if (progress.matchPools.length === 0) return '';
   const remaining = progress.matchPools.filter((p) => p.open).reduce((sum, p) => sum + p.remaining, 0);
-  return html`<p class="figures matched" data-matched><span><strong data-field="matched">${formatMoney(progress.matched, progress.currency)}</strong> matched by sponsors</span>
+  return html`<p class="figures matched" data-matched><span><strong data-field="matched">${formatMoney(progress.matched, progress.currency)}</strong> matched</span>
 <span><strong data-field="matchRemaining">${formatMoney(remaining, progress.currency)}</strong> left to match</span></p>`;
 }
 
@@ -208,6 +209,8 @@ ${fieldError(errors, 'name')}
 <span>Give anonymously: show “Anonymous” instead of my name on the supporters list</span></label>
 <label class="check"><input type="checkbox" name="showAmount" value="on" ${values.showAmount ? 'checked' : ''}>
 <span>Show the amount of my gift on the supporters list</span></label>
+<label class="check"><input type="checkbox" name="digest" value="on" ${values.digest ? 'checked' : ''}>
+<span>Send me the daily digest <span class="hint">(we ask you to confirm it first; unsubscribe in one click)</span></span></label>
 <label for="message">Message <span class="hint">(optional, shown with your gift)</span></label>
 <textarea id="message" name="message" maxlength="500"${describedBy(errors, 'message')}>${values.message ?? ''}</textarea>
 ${fieldError(errors, 'message')}

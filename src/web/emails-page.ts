@@ -30,14 +30,15 @@ ${m.rows.length ? '' : html`<p class="muted">No emails yet.</p>`}`,
   });
 }
 
-export function emailPage(frame: AdminFrame, e: EmailRow & { text: string; messageId: string }): string {
+export function emailPage(frame: AdminFrame, e: EmailRow & { text: string; messageId: string; headers: Record<string, string> | null }): string {
   return adminPage(frame, {
     title: 'Email',
     current: '/admin/emails',
     body: html`<p><a href="/admin/emails">All emails</a></p>
 <dl class="totals email-meta"><div><dt>To</dt><dd>${e.to}</dd></div><div><dt>Subject</dt><dd data-subject>${e.subject}</dd></div>
 <div><dt>Status</dt><dd>${e.status}</dd></div><div><dt>Message-ID</dt><dd><code>${e.messageId}</code></dd></div>
-<div><dt>SMTP answer</dt><dd>${e.smtpResponse ?? e.lastError ?? '–'}</dd></div></dl>
+<div><dt>SMTP answer</dt><dd>${e.smtpResponse ?? e.lastError ?? '–'}</dd></div>
+${Object.entries(e.headers ?? {}).map(([name, value]) => html`<div><dt>${name}</dt><dd><code data-header="${name}">${value}</code></dd></div>`)}</dl>
 <h2>As the donor sees it</h2>
 <iframe class="email-frame" title="The message" src="/admin/emails/${e.id}/html" sandbox style="width:100%;height:900px;border:1px solid #ccc"></iframe>
 <h2>Plain text</h2>

@@ -18,6 +18,7 @@ import { campaignWindow, donationPage, supportersList, type FormValues } from '.
 import { clearDraft, readDraft, saveDraft } from './donation-draft.ts';
 import type { Org } from './layout.ts';
 import { cancelledPage, notFoundPage, thanksPage, type ThanksModel } from './status-pages.ts';
+import { allowFraming } from './framing.ts';
 import { widgetPage } from './widget-page.ts';
 
 export interface WebDeps {
@@ -94,12 +95,8 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
     const campaign = await campaignForPage(req.params, res);
     if (!campaign) return;
     const { progress } = await deps.progress.get(campaign.slug);
-    // Framed by other sites on purpose: only this route relaxes the framing rules.
-    res.removeHeader('X-Frame-Options');
-    const csp = res.getHeader('Content-Security-Policy');
-    if (typeof csp === 'string') {
-      res.set('Content-Security-Policy', csp.replace(/frame-ancestors [^;]*/, `frame-ancestors ${deps.embedFrameAncestors.join(' ')}`));
-    }
+    // Framed by other sites on purpose.
+    allowFraming(res, deps.embedFrameAncestors);
     res.type('html').send(
       widgetPage({ title: campaign.title, progress, window: campaignWindow(campaign, deps.campaigns.now()), org: deps.org, donateUrl: `${deps.publicUrl}/campaigns/${campaign.slug}` }),
     );
@@ -164,6 +161,7 @@ export function webRoutes(deps: WebDeps): { router: Router; formHandler: Request
       message: body.message, dedication: body.dedication, anonymous: checked.anonymous, coverFees: checked.coverFees,
       // Left out unless ticked, so a form pledge hashes as the same request the API would send.
       ...(checked.showAmount ? { showAmount: true } : {}),
+      ...(checked.digest ? { digest: true } : {}),
       amount: amount ?? 0,
     };
     if (!form.success || amount === null) {
@@ -221,6 +219,7 @@ function formValues(body: Record<string, unknown>): FormValues {
     anonymous: body.anonymous === 'on',
     coverFees: body.coverFees === 'on',
     showAmount: body.showAmount === 'on',
+    digest: body.digest === 'on',
   };
 }
 

@@ -10,7 +10,7 @@
 // app's peak memory and descriptors, and the time to recover. Fails (exit 1) on any honest
 // failure, any 5xx (but the documented 503 of a full stream cap), or a defence found missing.
 // The donors' p99 against the 1 s target is reported, not enforced: speed is for benchmarks, and
-// this machine is shared. ABUSE_ONLY=junk,card-testing,names,events,streams,slow,exports,connections
+// this machine is shared. ABUSE_ONLY=junk,card-testing,names,digest,events,streams,slow,exports,connections
 // runs some of the attacks; ABUSE_KEEP_LOGS=1 keeps the processes' logs of a passing run;
 // CHAOS_CPU_PROF=<dir> writes CPU profiles of the processes (see test/chaos/lib/processes.ts).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -21,7 +21,7 @@ import { killAllChildren, sleep, startChild } from '../chaos/lib/processes.ts';
 import { loopbackAddress, requestFrom } from '../helpers/source-address.ts';
 import type { HonestEvent } from './honest.ts';
 import {
-  cardTesting, connectionFlood, hostileEvents, invisibleNames, junk, slowClients, stalledExports, streamFlood,
+  cardTesting, connectionFlood, digestFlood, hostileEvents, invisibleNames, junk, slowClients, stalledExports, streamFlood,
   type Attack, type AttackContext,
 } from './lib/attacks.ts';
 import { monitor } from './lib/monitor.ts';
@@ -84,7 +84,7 @@ async function main(): Promise<number> {
     const ctx: AttackContext = { stack, monitor: watch, db, say };
     const only = process.env.ABUSE_ONLY?.split(',').map((k) => k.trim());
     // Streams first: their memory is measured against a heap the other attacks have not grown yet.
-    const attacks: Attack[] = [streamFlood(), junk, cardTesting, invisibleNames, hostileEvents, slowClients, stalledExports(), connectionFlood]
+    const attacks: Attack[] = [streamFlood(), junk, cardTesting, invisibleNames, digestFlood, hostileEvents, slowClients, stalledExports(), connectionFlood]
       .filter((a) => !only || only.includes(a.key));
     const records: AttackRecord[] = [];
     for (const attack of attacks) {

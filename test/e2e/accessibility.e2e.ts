@@ -153,6 +153,22 @@ const STATES: Array<[string, (page: Page, url: string) => Promise<void>]> = [
     await p.waitForSelector('#import-problems');
   }],
   ['manage-request', (p, u) => goto(p, `${u}/manage`)],
+  ['digest', (p, u) => goto(p, `${u}/digest`)],
+  ['digest-errors', async (p, u) => {
+    await goto(p, `${u}/digest`);
+    await p.getByLabel('Email').fill('not an email');
+    // Past the browser's own check, as a browser without it would send it.
+    await Promise.all([p.waitForURL(/\/api\/digest\/subscriptions$/), p.evaluate("document.querySelector('.digest-form').submit()")]);
+    await p.waitForSelector('[aria-invalid=true]');
+  }],
+  ['digest-sent', async (p, u) => {
+    await goto(p, `${u}/digest`);
+    await p.getByLabel('Email').fill('axe@example.org');
+    await p.getByRole('button', { name: 'Send me the daily digest' }).click();
+    await p.waitForSelector('[data-digest-sent]');
+  }],
+  ['digest-box', (p, u) => goto(p, `${u}/embed/digest`)],
+  ['digest-unsubscribe-invalid', (p, u) => goto(p, `${u}/digest/unsubscribe/nope`)],
   ['admin-campaign-new', async (p, u) => signedIn(p, `${u}/admin/campaigns/new`)],
   ['admin-campaign-errors', async (p, u) => {
     await signedIn(p, `${u}/admin/campaigns/new`);

@@ -9,7 +9,7 @@ import type { Cookie, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { campaign, mintKey, payment, pledge } from '../integration/admin/admin-fixtures.ts';
 import { insertCampaign } from '../helpers/factories.ts';
-import { DESKTOP, PHONE, startE2E, type E2E } from './harness.ts';
+import { DESKTOP, PHONE, signInStaff, startE2E, type E2E } from './harness.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -18,12 +18,7 @@ beforeAll(async () => {
 afterAll(() => e2e?.close());
 beforeEach(() => e2e.db.pool.query('TRUNCATE campaigns, pledges, payments, campaign_total_shards, webhook_events, admin_sessions CASCADE'));
 
-async function signIn(page: Page, key: string): Promise<void> {
-  await page.goto(`${e2e.app.url}/admin`);
-  await page.getByLabel(/Admin key/).fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForSelector('h1:text("Dashboard")');
-}
+const signIn = (page: Page, key: string) => signInStaff(e2e, page, key);
 
 /**
  * A checkout.session.completed that could not be applied when it came (the database was down),
@@ -84,7 +79,7 @@ it('every button and link on the dashboard reaches the page a user expects', asy
 
   const exportLinks = page.locator('main a[href^="/admin/exports/"]');
   const hrefs = await exportLinks.evaluateAll((els) => els.map((e) => e.getAttribute('href')!));
-  expect(hrefs).toEqual(['/admin/exports/payments.csv?campaign=spring', '/admin/exports/pledges.csv?campaign=spring']);
+  expect(hrefs).toEqual(['/admin/exports/payments.csv?campaign=spring', '/admin/exports/pledges.csv?campaign=spring', '/admin/exports/subscribers.csv']);
   /** Clicks something that downloads a CSV and checks the file; the page stays where it is. */
   async function download(control: ReturnType<Page['locator']>, kind: string, expectBom = false) {
     const [file] = await Promise.all([page.waitForEvent('download'), control.click()]);
@@ -92,7 +87,7 @@ it('every button and link on the dashboard reaches the page a user expects', asy
     const bytes = await readFile((await file.path())!);
     expect(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf, `${kind} BOM`).toBe(expectBom);
     const csv = bytes.toString('utf8').replace(/^\uFEFF/, '');
-    expect(csv.split('\n')[0], kind).toMatch({ payments: /^payment_id,/, pledges: /^pledge_id,/, payouts: /^payout_id,/, offline: /^gift_id,/ }[kind]!);
+    expect(csv.split('\n')[0], kind).toMatch({ payments: /^payment_id,/, pledges: /^pledge_id,/, payouts: /^payout_id,/, offline: /^gift_id,/, subscribers: /^email,name,consent_at,source,consent_ip,confirmed_at,confirm_ip$/ }[kind]!);
     if (kind === 'payments') expect(csv).toContain('25.00');
     if (kind === 'pledges') expect(csv).toContain('replay@example.org');
     expect(page.url()).toBe(`${e2e.app.url}/admin`); // a download, not a navigation away

@@ -74,3 +74,11 @@ export async function startE2E(): Promise<E2E> {
     },
   };
 }
+
+/** Staff sign in on the dashboard with an admin key; resolves on the dashboard. */
+export async function signInStaff(e2e: Pick<E2E, 'app'>, page: Page, key: string): Promise<void> {
+  await page.goto(`${e2e.app.url}/admin`);
+  await page.getByLabel(/Admin key/).fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForSelector('h1:text("Dashboard")');
+}

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { insertCampaign } from '../helpers/factories.ts';
 import { outboxRows, startMailStack, type MailStack } from '../helpers/mail.ts';
 import { mintKey } from '../integration/admin/admin-fixtures.ts';
-import { DESKTOP, PHONE, startE2E, type E2E } from './harness.ts';
+import { DESKTOP, PHONE, signInStaff, startE2E, type E2E } from './harness.ts';
 
 let e2e: E2E;
 let mail: MailStack;
@@ -43,10 +43,7 @@ it('a donor pays monthly, staff see the receipt, the donor lowers the gift, upda
   // Staff find the receipt in the Emails tab and open it.
   const { key } = await mintKey(e2e.db, 'e2e');
   const staff = await e2e.newPage({ viewport: DESKTOP });
-  await staff.goto(`${e2e.app.url}/admin`);
-  await staff.getByLabel(/Admin key/).fill(key);
-  await staff.getByRole('button', { name: 'Sign in' }).click();
-  await staff.waitForSelector('h1:text("Dashboard")');
+  await signInStaff(e2e, staff, key);
   await staff.getByRole('link', { name: 'Emails' }).click();
   await staff.waitForSelector('h1:text("Emails")');
   const row = staff.locator('tr', { hasText: 'reader@example.org' });

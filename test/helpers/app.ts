@@ -23,6 +23,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
     PLEDGE_RATE_LIMIT_PER_MINUTE: '1000',
     PLEDGE_RATE_LIMIT_GLOBAL_PER_MINUTE: '10000',
+    DIGEST_RATE_LIMIT_PER_MINUTE: '1000',
     ...env,
   });
 }

@@ -56,9 +56,9 @@ describe('migrations', () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
     expect(rows.map((r) => r.table_name)).toEqual([
-      '_prisma_migrations', 'admin_keys', 'admin_sessions', 'app_secrets', 'campaign_total_shards', 'campaigns', 'disputes',
-      'email_outbox', 'invoice_attempts', 'match_allocations', 'match_pools', 'offline_gifts', 'payments', 'payout_items', 'payouts', 'pledges',
-      'refund_requests', 'refunds', 'webhook_events',
+      '_prisma_migrations', 'admin_keys', 'admin_sessions', 'app_secrets', 'campaign_total_shards', 'campaigns', 'digest_consent_events',
+      'digest_subscribers', 'disputes', 'email_outbox', 'invoice_attempts', 'match_allocations', 'match_pools', 'offline_gifts', 'payments',
+      'payout_items', 'payouts', 'pledges', 'refund_requests', 'refunds', 'webhook_events',
     ]);
     const trigger = await client.query("SELECT tgname FROM pg_trigger WHERE tgname IN ('payments_roll_up_totals', 'payments_find_payout') ORDER BY 1");
     expect(trigger.rows.map((r) => r.tgname)).toEqual(['payments_find_payout', 'payments_roll_up_totals']);

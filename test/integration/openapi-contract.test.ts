@@ -50,7 +50,7 @@ beforeAll(async () => {
   const stripe = emulatorStripe(emulator);
   apps.live = buildApp(db, { stripe, checkoutOrigin: emulator.url });
   handler = apps.live as unknown as http.RequestListener;
-  apps.strict = buildApp(db, { stripe, checkoutOrigin: emulator.url, config: testConfig({ PLEDGE_RATE_LIMIT_PER_MINUTE: '1' }) });
+  apps.strict = buildApp(db, { stripe, checkoutOrigin: emulator.url, config: testConfig({ PLEDGE_RATE_LIMIT_PER_MINUTE: '1', DIGEST_RATE_LIMIT_PER_MINUTE: '1' }) });
   // Every live stream and export beyond its cap (issue 12): caps of zero, so that each is refused.
   apps.capped = buildApp(db, { stripe, checkoutOrigin: emulator.url, capacity: { streams: { perClient: 0 }, exports: { concurrent: 0 } } });
   // Nothing listens on port 1: every query fails at once, as when the database is down.
@@ -165,6 +165,28 @@ describe('public operations', () => {
     await withStripe(500, () => call('live', 'POST', '/api/pledges', { form }));
   });
 
+  it('the digest sign-up and its one-click unsubscribe', async () => {
+    const reader = { email: 'reader@example.org', source: 'widget' };
+    expect((await call('live', 'POST', '/api/digest/subscriptions', { json: reader })).status).toBe(202);
+    await call('live', 'POST', '/api/digest/subscriptions', { json: { email: 'nope', source: 'donation_form' } });
+    await call('live', 'POST', '/api/digest/subscriptions', { json: { ...reader, name: huge } });
+    await call('live', 'POST', '/api/digest/subscriptions', { raw: { type: 'text/plain', body: 'email=reader@example.org' } });
+    expect((await call('live', 'POST', '/api/digest/subscriptions', { form: reader })).status).toBe(200);
+    await call('live', 'POST', '/api/digest/subscriptions', { form: { email: 'nope' } });
+    await call('dead', 'POST', '/api/digest/subscriptions', { json: reader });
+    await call('strict', 'POST', '/api/digest/subscriptions', { json: reader });
+    expect((await call('strict', 'POST', '/api/digest/subscriptions', { json: reader })).status).toBe(429);
+
+    const { rows } = await db.pool.query(`SELECT id::text FROM digest_subscribers WHERE email = 'reader@example.org'`);
+    const { signUnsubscribeToken } = await import('../../src/digest/digest-tokens.ts');
+    const { loadLinkSecret } = await import('../../src/manage/link-secret.ts');
+    const token = signUnsubscribeToken(rows[0].id, await loadLinkSecret(db.prisma, undefined));
+    const oneClick = { form: { 'List-Unsubscribe': 'One-Click' } };
+    expect((await call('live', 'POST', `/digest/unsubscribe/${token}`, oneClick)).status).toBe(200);
+    await call('live', 'POST', `/digest/unsubscribe/${rows[0].id}.${'A'.repeat(43)}`, oneClick);
+    await call('dead', 'POST', `/digest/unsubscribe/${token}`, oneClick);
+  });
+
   it('webhooks', async () => {
     await webhook('live', stripeFixture('checkout.session.completed.payment'));
     await webhook('live', stripeFixture('checkout.session.completed.payment')); // duplicate
@@ -251,7 +273,10 @@ describe('admin operations', () => {
       await call('live', 'GET', path);
       await call('dead', 'GET', path, { headers: auth });
     }
-    for (const kind of ['payments', 'pledges', 'payouts', 'matches']) await call('capped', 'GET', `/api/admin/exports/${kind}.csv`, { headers: auth });
+    await call('live', 'GET', '/api/admin/exports/subscribers.csv', { headers: auth });
+    await call('live', 'GET', '/api/admin/exports/subscribers.csv');
+    await call('dead', 'GET', '/api/admin/exports/subscribers.csv', { headers: auth });
+    for (const kind of ['payments', 'pledges', 'payouts', 'subscribers', 'matches']) await call('capped', 'GET', `/api/admin/exports/${kind}.csv`, { headers: auth });
     await call('live', 'GET', '/api/admin/pledges', { headers: auth, query: { limit: '2', status: 'pending' } });
     await call('live', 'GET', '/api/admin/webhook-events', { headers: auth, query: { status: 'failed' } });
   });

@@ -121,6 +121,33 @@ export const cardTesting: Attack = {
   },
 };
 
+/**
+ * Issue 17: the digest sign-up used to mail-bomb one inbox and to try addresses by the thousand,
+ * from 100 addresses, each past its own limit, half for one victim. Each address gets at most its
+ * limit through; the victim is one row whatever happens (its mail is capped at one an hour: the
+ * integration test checks that through SMTP, this run has RECEIPTS=off).
+ */
+export const digestFlood: Attack = {
+  key: 'digest',
+  name: 'digest sign-ups: one victim and many addresses, from 100 addresses',
+  item: '17',
+  async run(ctx) {
+    const url = `${ctx.stack.appUrl}/api/digest/subscriptions`;
+    const perAddress = 15;
+    const shots = Array.from({ length: 100 * perAddress }, (_, i) => i);
+    const answers = await mapConcurrent(shots, 50, (i) =>
+      send(loopbackAddress(13, Math.floor(i / perAddress)), url, json({ email: i % 2 ? 'victim@example.net' : `d${i}@example.net`, source: 'widget' })));
+    const problems: string[] = [];
+    for (let a = 0; a < 100; a++) {
+      const through = answers.slice(a * perAddress, (a + 1) * perAddress).filter((x) => x.status === 202).length;
+      if (through > 10) problems.push(`address ${a} got ${through} sign-ups through in a row`);
+    }
+    const { rows } = await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM digest_subscribers WHERE email = 'victim@example.net'`);
+    if (rows[0]!.n !== 1) problems.push(`the victim has ${rows[0]!.n} rows`);
+    return outcome(answers, problems, { 'sign-ups taken': answers.filter((a) => a.status === 202).length }, [202, 429]);
+  },
+};
+
 /** Item 7: names that draw nothing, through the API and the form. */
 export const invisibleNames: Attack = {
   key: 'names',

@@ -87,7 +87,7 @@ describe('the admin API', () => {
     });
     const page = await request(h.url).get('/campaigns/spring').expect(200);
     expect(page.text).toContain('Your gift will be matched 2x by Acme Foundation</strong>, up to $20 more.');
-    expect(page.text).toMatch(/data-field="matched">\$60<\/strong> matched by sponsors/);
+    expect(page.text).toMatch(/data-field="matched">\$60<\/strong> matched/);
     const widget = await request(h.url).get('/embed/campaigns/spring').expect(200);
     expect(widget.text).toMatch(/data-field="matched">\$60<\/strong>/);
 
