@@ -7,7 +7,7 @@ import { mintKey } from '../integration/admin/admin-fixtures.ts';
 import { deposit } from '../integration/offline-gifts/offline-fixtures.ts';
 import { insertCampaign } from '../helpers/factories.ts';
 import path from 'node:path';
-import { ARTIFACTS, DESKTOP, startE2E, type E2E } from './harness.ts';
+import { ARTIFACTS, DESKTOP, signInStaff, startE2E, type E2E } from './harness.ts';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -29,10 +29,7 @@ it('a check entered on the dashboard moves the public total live; voiding it and
   await reader.evaluate('window.neverReloaded = true');
 
   const staff = await e2e.newPage({ viewport: DESKTOP });
-  await staff.goto(`${e2e.app.url}/admin`);
-  await staff.getByLabel(/Admin key/).fill(key);
-  await staff.getByRole('button', { name: 'Sign in' }).click();
-  await staff.waitForSelector('h1:text("Dashboard")');
+  await signInStaff(e2e, staff, key);
   await staff.locator('nav.admin-nav').getByRole('link', { name: 'Offline gifts' }).click();
   await staff.waitForSelector('h1:text("Offline gifts")');
   expect(await staff.locator('nav.admin-nav [aria-current=page]').textContent()).toBe('Offline gifts');
