@@ -51,7 +51,11 @@ export async function startStack(logDir: string, say: (line: string) => void): P
     TRUST_PROXY: '0',
     // The attacks are on the HTTP surface; email is held to its own tests (test/integration/email/).
     RECEIPTS: 'off',
-    MALLOC_ARENA_MAX: '2', // as the Dockerfile sets it
+    // Memory as the Dockerfile sets it.
+    MALLOC_ARENA_MAX: '2',
+    MALLOC_TRIM_THRESHOLD_: '131072',
+    MALLOC_MMAP_THRESHOLD_: '131072',
+    NODE_OPTIONS: '--max-semi-space-size=4',
   };
   const app = startChild('app', 'dist/src/main.js', [], env, { logDir });
   await waitForHttp(`${appUrl}/readyz`, app, 90_000);
