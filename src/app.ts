@@ -37,13 +37,16 @@ import { createPledgeRepository } from './pledges/pledge-repository.ts';
 import { countPledgeRefusals, PLEDGES_PATH, pledgeRoutes } from './pledges/pledge-routes.ts';
 import { createPledgeService } from './pledges/pledge-service.ts';
 import { manageServiceFor } from './manage/index.ts';
+import { matchProgressFor } from './matching/index.ts';
 import { digestServiceFor } from './digest/index.ts';
 import { DIGEST_SUBSCRIPTIONS_PATH, digestRoutes } from './digest/digest-routes.ts';
 import { digestWebRoutes } from './web/digest-web-routes.ts';
 import { createOutboxRepository } from './email/outbox-repository.ts';
 import { emailsRoutes } from './web/emails-routes.ts';
 import { manageRoutes } from './web/manage-routes.ts';
-import { manageLinksFor, noticesFor, staffMailSections } from './receipts/index.ts';
+import { manageLinksFor, noticesFor, offlineNoticesFor, staffMailSections } from './receipts/index.ts';
+import { allEffects } from './offline-gifts/offline-gift.ts';
+import { offlineGiftMatches } from './offline-gifts/offline-gift-matches.ts';
 import { createStripeGateways } from './stripe/stripe-gateways.ts';
 import { scopeFor } from './webhooks/event-scope.ts';
 import { createLedger } from './webhooks/ledger.ts';
@@ -52,6 +55,7 @@ import { adminDashboardRoutes } from './web/admin-dashboard-routes.ts';
 import { createStaffAttention } from './payments/staff-attention.ts';
 import { htmlErrorPages } from './web/error-pages.ts';
 import { webRoutes } from './web/web-routes.ts';
+import { skipsAppFormParser } from './web/offline-gifts-routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -85,7 +89,7 @@ export function createApp(deps: AppDeps): express.Express {
   // The Stripe client goes no further than here: everything else gets the ports it needs.
   const gateways = createStripeGateways(deps.stripe, deps.webhookSecret);
   const campaignRepository = createCampaignRepository(db);
-  const campaigns = createCampaignService({ campaigns: campaignRepository, clock: deps.clock });
+  const campaigns = createCampaignService({ campaigns: campaignRepository, matches: matchProgressFor(db), clock: deps.clock });
   const digest = digestServiceFor({ config, db, logger, clock: deps.clock });
   const pledges = createPledgeService({
     pledges: createPledgeRepository(db),
@@ -149,7 +153,9 @@ export function createApp(deps: AppDeps): express.Express {
   // Before the JSON parser: the webhook signature is over the raw bytes.
   app.use(webhookRoutes({ inbox: ledger.inbox, verifier: gateways.webhooks, metrics }));
   app.use(express.json({ limit: JSON_BODY_LIMIT, verify: requireUtf8 }));
-  app.use(express.urlencoded({ extended: true, limit: FORM_BODY_LIMIT, parameterLimit: 50, verify: requireWellFormedForm }));
+  const forms = express.urlencoded({ extended: true, limit: FORM_BODY_LIMIT, parameterLimit: 50, verify: requireWellFormedForm });
+  // A deposit's CSV is larger than any form: its dashboard route parses it, once signed in.
+  app.use((req, res, next) => (skipsAppFormParser(req.path) ? next() : forms(req, res, next)));
 
   // Hot public reads first: a progress poll should not walk past the admin routers.
   app.use(healthRoutes(db.pool));
@@ -159,6 +165,8 @@ export function createApp(deps: AppDeps): express.Express {
   const admin = createAdminServices({
     db, reconciliation: gateways.reconciliation, logger, clock: deps.clock, metrics, exports: capacity.exports,
     webhooks: ledger.operations,
+    // An offline gift's receipt, then its match (last: it locks the campaign's pools).
+    offlineGiftEffects: allEffects(offlineNoticesFor(config, logger), offlineGiftMatches),
   });
   app.use(adminApi(admin, { logger, clock: deps.clock }));
   app.use(metricsRoutes(metrics, adminAuth(admin.keys)));

@@ -54,6 +54,10 @@
       set('daysLeft', String(p.daysLeft));
       set('donorsLabel', p.donors === 1 ? 'donor' : 'donors');
       set('daysLabel', p.daysLeft === 1 ? 'day' : 'days');
+      if (p.matchPools) {
+        set('matched', money(p.matched));
+        set('matchRemaining', money(p.matchPools.reduce(function (sum, pool) { return sum + (pool.open ? pool.remaining : 0); }, 0)));
+      }
       var bar = block.querySelector('[role=progressbar]');
       if (bar) {
         var width = Math.min(100, p.percent);
@@ -66,6 +70,9 @@
       var announce = block.querySelector('[data-announce]');
       if (announce && p.raised !== before) announce.textContent = money(p.raised) + ' raised, ' + p.percent + '% of the goal.';
     });
+    // The offer goes once no sponsor has room left: it is not put back (a reload shows a new pool).
+    var offer = document.querySelector('[data-match-offer]');
+    if (offer && p.matchPools && !p.matchPools.some(function (pool) { return pool.open && pool.remaining > 0; })) offer.hidden = true;
     if (p.donations > donationsBefore) refreshSupporters();
   }
   var base = '/api/campaigns/' + encodeURIComponent(slug) + '/progress';

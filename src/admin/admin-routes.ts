@@ -4,16 +4,18 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import { adminAuth } from '../http/admin-auth.ts';
 import { campaignAdminRoutes } from '../campaigns/campaign-admin-routes.ts';
+import { matchAdminRoutes } from '../matching/match-admin-routes.ts';
 import { csvExportRoutes } from '../payments/export-routes.ts';
 import { subscriberExportRoutes } from '../digest/subscriber-export-routes.ts';
 import { reconciliationRoutes } from '../payments/reconciliation-routes.ts';
 import { pledgeListRoutes } from '../pledges/pledge-list-routes.ts';
 import { webhookAdminRoutes } from '../webhooks/webhook-admin-routes.ts';
+import { offlineExportRoutes, offlineGiftRoutes } from '../offline-gifts/offline-gift-routes.ts';
 import type { AdminServices } from './index.ts';
 
 export const ADMIN_PATH = '/api/admin';
 
-export type AdminRouteDeps = Pick<AdminServices, 'campaigns' | 'pledges' | 'exports' | 'subscribers' | 'reconciliation' | 'webhookEvents'> & {
+export type AdminRouteDeps = Pick<AdminServices, 'campaigns' | 'matchPools' | 'pledges' | 'exports' | 'subscribers' | 'reconciliation' | 'webhookEvents' | 'offlineGifts'> & {
   logger: Logger;
   clock?: () => Date;
 };
@@ -22,11 +24,14 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
   const router = Router();
   const now = deps.clock ?? (() => new Date());
   router.use(campaignAdminRoutes(deps));
+  router.use(matchAdminRoutes(deps));
   router.use(pledgeListRoutes(deps));
   router.use(csvExportRoutes(deps.exports, deps.logger, now));
   router.use(subscriberExportRoutes({ exports: deps.exports, subscribers: deps.subscribers, logger: deps.logger, now }));
   router.use(reconciliationRoutes(deps));
   router.use(webhookAdminRoutes(deps));
+  router.use(offlineGiftRoutes(deps));
+  router.use(offlineExportRoutes(deps, now));
   return router;
 }
 

@@ -22,6 +22,11 @@ import { createAdminSessionService } from './admin-session-service.ts';
 import { createDashboardRepository } from './dashboard-repository.ts';
 import { createDashboardService } from './dashboard-service.ts';
 import { createPaymentQueryRepository } from '../payments/payment-query-repository.ts';
+import type { OfflineGiftEffectsFactory } from '../offline-gifts/offline-gift.ts';
+import { createOfflineGiftRepository } from '../offline-gifts/offline-gift-repository.ts';
+import { createOfflineGiftService } from '../offline-gifts/offline-gift-service.ts';
+import { createMatchPoolRepository } from '../matching/match-pool-repository.ts';
+import { createMatchPoolService } from '../matching/match-pool-service.ts';
 import { createSubscriberExportRepository } from '../digest/digest-repository.ts';
 
 export interface AdminApiDeps {
@@ -34,6 +39,8 @@ export interface AdminApiDeps {
   webhooks: WebhookOperations;
   clock?: () => Date;
   metrics?: Pick<Metrics, 'exportStarted'>;
+  /** What follows an offline gift in its transaction (its receipt, its match). */
+  offlineGiftEffects?: OfflineGiftEffectsFactory;
 }
 
 /** The admin services, built once and shared by the API and the dashboard. */
@@ -44,6 +51,7 @@ export function createAdminServices(deps: AdminApiDeps) {
     keys: createAdminKeyService({ keys: createAdminKeyRepository(db), logger, clock }),
     sessions: createAdminSessionService({ sessions: createAdminSessionRepository(db), clock }),
     campaigns: createCampaignManagementService({ campaigns: createCampaignRepository(db), clock }),
+    matchPools: createMatchPoolService({ pools: createMatchPoolRepository(db), campaigns: createCampaignRepository(db), clock }),
     pledges: createPledgeListService({ pledges: createPledgeListRepository(db) }),
     exports: createExportService({
       exports: createExportRepository(db),
@@ -58,6 +66,7 @@ export function createAdminServices(deps: AdminApiDeps) {
       clock,
     }),
     webhookEvents: createWebhookEventService({ events: createWebhookEventQueryRepository(db), operations: deps.webhooks }),
+    offlineGifts: createOfflineGiftService({ gifts: createOfflineGiftRepository(deps.db, deps.offlineGiftEffects), clock }),
     dashboard: createDashboardService({ dashboard: createDashboardRepository(db), payments: createPaymentQueryRepository(db.pool) }),
   };
 }

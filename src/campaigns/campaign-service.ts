@@ -2,7 +2,7 @@
 import { NotFound } from '../errors.ts';
 import type { Campaign, CampaignTotals } from './campaign.ts';
 import type { CampaignRepository } from './campaign-repository.ts';
-import type { CampaignView, Progress } from './campaign-views.ts';
+import type { CampaignView, MatchPoolProgress, Progress } from './campaign-views.ts';
 
 // The shapes are defined once, as zod schemas, in campaign-views.ts (the OpenAPI document uses them too).
 export type { CampaignView, Progress } from './campaign-views.ts';
@@ -31,7 +31,10 @@ export function toCampaignView(campaign: Campaign, now: Date): CampaignView {
   };
 }
 
-export function toProgress(campaign: Campaign, totals: CampaignTotals, now: Date): Progress {
+/** The campaign's match pools as the public sees them (src/matching/), read with its totals. */
+export type ProgressMatches = (campaignId: string, now: Date) => Promise<MatchPoolProgress[]>;
+
+export function toProgress(campaign: Campaign, totals: CampaignTotals, now: Date, pools: MatchPoolProgress[] = []): Progress {
   return {
     campaign: campaign.slug,
     currency: campaign.currency,
@@ -42,6 +45,8 @@ export function toProgress(campaign: Campaign, totals: CampaignTotals, now: Date
     disputed: totals.disputed,
     donors: totals.donors,
     donations: totals.donations,
+    matched: pools.reduce((sum, p) => sum + p.matched, 0),
+    matchPools: pools,
     // One decimal, floored, so 99.96% never shows as a reached goal.
     percent: Math.floor((totals.raised * 1000) / campaign.goal) / 10,
     daysLeft: Math.max(0, Math.ceil((campaign.endsAt.getTime() - now.getTime()) / DAY_MS)),
@@ -50,7 +55,7 @@ export function toProgress(campaign: Campaign, totals: CampaignTotals, now: Date
   };
 }
 
-export function createCampaignService(deps: { campaigns: CampaignRepository; clock?: () => Date }) {
+export function createCampaignService(deps: { campaigns: CampaignRepository; matches?: ProgressMatches; clock?: () => Date }) {
   const now = deps.clock ?? (() => new Date());
 
   async function get(slug: string): Promise<Campaign> {
@@ -89,7 +94,10 @@ export function createCampaignService(deps: { campaigns: CampaignRepository; clo
 
     async progressWithId(slug: string): Promise<{ campaignId: string; progress: Progress }> {
       const campaign = await get(slug);
-      return { campaignId: campaign.id, progress: toProgress(campaign, await deps.campaigns.totals(campaign.id), now()) };
+      const at = now();
+      // Read once per change (the progress reader caches it; a pool's change NOTIFYs like a payment).
+      const [totals, pools] = await Promise.all([deps.campaigns.totals(campaign.id), deps.matches?.(campaign.id, at) ?? []]);
+      return { campaignId: campaign.id, progress: toProgress(campaign, totals, at, pools) };
     },
   };
 }

@@ -26,6 +26,18 @@ export const campaignViewSchema = z.object({
   open: z.boolean(),
 });
 
+/** One sponsor's match pool as the public sees it (src/matching/). */
+export const matchPoolProgressSchema = z.object({
+  sponsor: z.string(),
+  multiplier: z.number().int().describe('1 matches a gift dollar for dollar, 2 doubles it...'),
+  qualifies: z.enum(['all', 'first_time']).describe('all gifts, or first-time donors only'),
+  cap: money,
+  matched: money.describe('given so far, net of matches given back'),
+  remaining: money,
+  open: z.boolean().describe('taking gifts now: inside its window, not closed, room left'),
+  endsAt: instant,
+});
+
 export const progressSchema = z.object({
   campaign: z.string(),
   currency: z.string(),
@@ -36,6 +48,8 @@ export const progressSchema = z.object({
   disputed: money,
   donors: z.number().int(),
   donations: z.number().int(),
+  matched: money.describe("sponsors' matches of the gifts, beside raised (not in it)"),
+  matchPools: z.array(matchPoolProgressSchema),
   percent: z.number(),
   daysLeft: z.number().int(),
   endsAt: instant,
@@ -44,3 +58,4 @@ export const progressSchema = z.object({
 
 export type CampaignView = z.infer<typeof campaignViewSchema>;
 export type Progress = z.infer<typeof progressSchema>;
+export type MatchPoolProgress = z.infer<typeof matchPoolProgressSchema>;

@@ -1,5 +1,5 @@
 // What the outbox holds, in the service's own terms.
-export type EmailKind = 'receipt' | 'refund' | 'statement' | 'manage_link' | 'digest_confirm' | 'digest_welcome';
+export type EmailKind = 'receipt' | 'refund' | 'statement' | 'manage_link' | 'correction' | 'digest_confirm' | 'digest_welcome';
 export type EmailStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
 /** A rendered message to queue: written once per dedupe key, whatever happens. */

@@ -6,11 +6,15 @@
 // replaced the hand-written parameters for why not @asteasolutions/zod-to-openapi).
 import { z } from 'zod';
 import { createCampaignSchema, slugParams, updateCampaignSchema } from '../campaigns/campaign-schemas.ts';
-import { paymentExportQuery, pledgeExportQuery, payoutExportQuery, reconciliationQuery } from '../payments/finance-schemas.ts';
+import { matchExportQuery, paymentExportQuery, pledgeExportQuery, payoutExportQuery, reconciliationQuery } from '../payments/finance-schemas.ts';
+import { createPoolSchema, poolListSchema, poolParams, poolViewSchema, updatePoolSchema } from '../matching/match-schemas.ts';
 import {
   idempotencyKeySchema, pledgeFormSchema, pledgeListQuery, pledgeRequestSchema, pledgeResponseSchema,
 } from '../pledges/pledge-schemas.ts';
 import { reconcileRequest, webhookEventListQuery, webhookEventParams } from '../webhooks/webhook-admin-schemas.ts';
+import {
+  offlineExportQuery, offlineGiftListQuery, offlineGiftParams, offlineImportQuery, recordOfflineGiftSchema, voidOfflineGiftSchema,
+} from '../offline-gifts/offline-gift-schemas.ts';
 import { digestTokenParams, signUpFormSchema, signUpRequestSchema, signUpResponseSchema } from '../digest/digest-schemas.ts';
 import * as responses from './response-schemas.ts';
 
@@ -22,6 +26,10 @@ const BODIES = {
   CreateCampaignRequest: createCampaignSchema,
   UpdateCampaignRequest: updateCampaignSchema,
   ReconcileRequest: reconcileRequest,
+  RecordOfflineGiftRequest: recordOfflineGiftSchema,
+  VoidOfflineGiftRequest: voidOfflineGiftSchema,
+  CreateMatchPoolRequest: createPoolSchema,
+  UpdateMatchPoolRequest: updatePoolSchema,
   DigestSignUpRequest: signUpRequestSchema,
   DigestSignUpForm: signUpFormSchema,
 } as const;
@@ -39,6 +47,11 @@ const ANSWERS = {
   ReconcileSummary: responses.reconcileSummary,
   Health: responses.health,
   WebhookAck: responses.webhookAck,
+  OfflineGift: responses.offlineGift,
+  OfflineGiftPage: responses.offlineGiftPage,
+  OfflineImportResult: responses.offlineImportResult,
+  MatchPool: poolViewSchema,
+  MatchPoolList: poolListSchema,
   DigestSignUpResponse: signUpResponseSchema,
 } as const;
 
@@ -47,8 +60,12 @@ const QUERIES = {
   pledgeExport: pledgeExportQuery,
   paymentExport: paymentExportQuery,
   payoutExport: payoutExportQuery,
+  matchExport: matchExportQuery,
   reconciliation: reconciliationQuery,
   webhookEvents: webhookEventListQuery,
+  offlineGifts: offlineGiftListQuery,
+  offlineImport: offlineImportQuery,
+  offlineExport: offlineExportQuery,
 } as const;
 
 /** Request bodies and query strings as clients send them (before transforms and defaults). */
@@ -324,6 +341,36 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
           },
         },
       },
+      '/api/admin/campaigns/{slug}/match-pools': {
+        get: {
+          ...admin, summary: "A campaign's match pools", operationId: 'listMatchPools', parameters: ADMIN_SLUG,
+          responses: { '200': json('MatchPoolList', 'the pools, oldest first, with cap, allocated and remaining'), ...ADMIN_ERRORS, '404': error('no such campaign') },
+        },
+        post: {
+          ...admin, summary: 'Create a match pool', operationId: 'createMatchPool', parameters: ADMIN_SLUG, requestBody: body('CreateMatchPoolRequest'),
+          description: "A sponsor's pool in the campaign's currency; its window defaults to the campaign's. Gifts made in the window take their match when their payment is recorded.",
+          responses: { '201': json('MatchPool', 'created'), ...ADMIN_ERRORS, ...ADMIN_BODY_ERRORS, '404': error('no such campaign') },
+        },
+      },
+      '/api/admin/match-pools/{id}': {
+        get: {
+          ...admin, summary: 'One match pool', operationId: 'getMatchPool', parameters: parameters('path', poolParams),
+          responses: { '200': json('MatchPool', 'the pool'), ...ADMIN_ERRORS, '404': error('no such pool') },
+        },
+        patch: {
+          ...admin, summary: 'Change a match pool', operationId: 'updateMatchPool', parameters: parameters('path', poolParams),
+          description: 'The cap cannot go under what is already allocated (400 naming `cap`). Matches already made stay as they are.',
+          requestBody: body('UpdateMatchPoolRequest'),
+          responses: { '200': json('MatchPool', 'updated'), ...ADMIN_ERRORS, ...ADMIN_BODY_ERRORS, '404': error('no such pool') },
+        },
+      },
+      '/api/admin/match-pools/{id}/close': {
+        post: {
+          ...admin, summary: 'Close a match pool', operationId: 'closeMatchPool', parameters: parameters('path', poolParams),
+          description: 'Gifts made from now on are not matched; matches already made stay, and still follow refunds and disputes. Closing twice keeps the first time.',
+          responses: { '200': json('MatchPool', 'closed'), ...ADMIN_ERRORS, '404': error('no such pool') },
+        },
+      },
       '/api/admin/pledges': {
         get: {
           ...admin, summary: 'Pledges, newest first, in pages', operationId: 'listPledges', parameters: parameters('query', QUERIES.pledgeList),
@@ -350,6 +397,78 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
           description: `One row per payout: Stripe's amount beside the sum of its payments' gross, fee and net, the money of failed or cancelled payouts it carries, and its failure code if it failed. ${exportFilters} Dates filter arrival_date.`,
           operationId: 'exportPayouts', parameters: parameters('query', QUERIES.payoutExport),
           responses: { '200': csv('payouts'), ...ADMIN_ERRORS, '429': EXPORTS_BUSY },
+        },
+      },
+      '/api/admin/offline-gifts': {
+        post: {
+          ...admin, summary: 'Record an offline gift (a check, a bank transfer, cash)', operationId: 'recordOfflineGift',
+          description:
+            "Counted in the campaign's raised total in the same transaction, never sent to Stripe; the donor gets a receipt " +
+            'when an email is given. `entered_by` is the admin key\'s label. An `Idempotency-Key` makes a retry answer the same gift.',
+          parameters: parameters('header', HEADERS.idempotencyKey),
+          requestBody: body('RecordOfflineGiftRequest'),
+          responses: {
+            '201': json('OfflineGift', 'recorded'),
+            '200': { ...json('OfflineGift', 'the gift an earlier request with this Idempotency-Key recorded'), headers: { 'Idempotent-Replayed': { description: '`true`', schema: schemaOf(z.enum(['true'])) } } },
+            ...ADMIN_ERRORS, ...ADMIN_BODY_ERRORS,
+            '409': error('this Idempotency-Key was used with another request'),
+          },
+        },
+        get: {
+          ...admin, summary: 'Offline gifts, newest entry first, in pages (voided ones too)', operationId: 'listOfflineGifts',
+          parameters: parameters('query', QUERIES.offlineGifts),
+          responses: { '200': json('OfflineGiftPage', 'a page of offline gifts'), ...ADMIN_ERRORS },
+        },
+      },
+      '/api/admin/offline-gifts/{id}': {
+        get: {
+          ...admin, summary: 'One offline gift', operationId: 'getOfflineGift', parameters: parameters('path', offlineGiftParams),
+          responses: { '200': json('OfflineGift', 'the gift'), ...ADMIN_ERRORS, '404': error('no such gift') },
+        },
+      },
+      '/api/admin/offline-gifts/{id}/void': {
+        post: {
+          ...admin, summary: 'Void a wrong entry (it is kept, and leaves the total)', operationId: 'voidOfflineGift',
+          description: 'Takes the gift back off the raised total in the same transaction, keeps who voided it, when and why, and sends the donor a correction withdrawing the receipt.',
+          parameters: parameters('path', offlineGiftParams), requestBody: body('VoidOfflineGiftRequest'),
+          responses: {
+            '200': json('OfflineGift', 'voided'), ...ADMIN_ERRORS, ...ADMIN_BODY_ERRORS,
+            '404': error('no such gift'), '409': error('already voided (`already_voided`)'),
+          },
+        },
+      },
+      '/api/admin/offline-gifts/import': {
+        post: {
+          ...admin, summary: "Import a deposit's offline gifts from CSV", operationId: 'importOfflineGifts',
+          description:
+            'Columns: date, amount (decimal, in the campaign currency), currency (optional), method (check, bank_transfer, cash), ' +
+            'reference, name, email, campaign. Every row is checked first: any bad row refuses the whole file (400, each problem ' +
+            'with its `line`) and nothing is written. A row imported before (same content) is skipped, so the same file twice adds ' +
+            'nothing. `dryRun=true` checks and says what would be imported, writing nothing. At most 2,000 rows and 256 KB.',
+          parameters: parameters('query', QUERIES.offlineImport),
+          requestBody: { required: true, content: { 'text/csv': text } },
+          responses: {
+            '200': json('OfflineImportResult', 'imported (or, dry run, what would be)'),
+            ...ADMIN_ERRORS,
+            '413': error('the file is over 256 KB'),
+            '415': error('not sent as text/csv'),
+          },
+        },
+      },
+      '/api/admin/exports/offline.csv': {
+        get: {
+          ...admin, summary: 'Offline gifts as CSV', operationId: 'exportOfflineGifts',
+          description: 'One row per offline gift (voided ones too, `status=voided`), by the day received: method, reference, who entered and voided it. Filters: campaign slug and [from, to) on received_on.',
+          parameters: parameters('query', QUERIES.offlineExport),
+          responses: { '200': csv('offline gifts'), ...ADMIN_ERRORS },
+        },
+      },
+      '/api/admin/exports/matches.csv': {
+        get: {
+          ...admin, summary: 'Match allocations as CSV, by sponsor (streamed)',
+          description: `One row per match a pool gave (sponsor, pool, the gift's reference, donor, gift amount, match first given and now, active or reversed), for invoicing sponsors. Filters: campaign slug, status (active, reversed), and [from, to) on the gift's date as ISO 8601 dates or date-times.`,
+          operationId: 'exportMatches', parameters: parameters('query', QUERIES.matchExport),
+          responses: { '200': csv('matches'), ...ADMIN_ERRORS, '429': EXPORTS_BUSY },
         },
       },
       '/api/admin/exports/subscribers.csv': {

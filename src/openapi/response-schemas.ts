@@ -11,7 +11,11 @@ export const errorResponse = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    details: z.array(z.object({ field: z.string().optional(), message: z.string() })).optional(),
+    details: z.array(z.object({
+      field: z.string().optional(),
+      message: z.string(),
+      line: z.number().int().optional().describe('for a CSV import: the line of the file (the header is line 1)'),
+    })).optional(),
   }),
 });
 
@@ -114,3 +118,5 @@ export const webhookAck = z.object({
   received: z.literal(true),
   status: z.enum(['processed', 'ignored', 'deferred', 'duplicate', 'failed']),
 });
+
+export { offlineGiftPage, offlineGiftView as offlineGift, offlineImportResult } from '../offline-gifts/offline-gift-schemas.ts';

@@ -5,7 +5,7 @@
 // deadline); the payment's dispute status and the campaign totals follow the chargeback's money.
 import type { PaymentRef, PaymentRepository } from './payment-repository.ts';
 import type { DisputeRepository } from './dispute-repository.ts';
-import type { LedgerOutcome } from './payment-service.ts';
+import type { LedgerOutcome, PaymentMatches } from './payment-service.ts';
 import type { ChargeMoneyFacts } from './refunds.ts';
 
 export interface DisputeFacts extends ChargeMoneyFacts {
@@ -42,6 +42,7 @@ export function createDisputeLedger(deps: {
   disputes: DisputeRepository;
   payments: Pick<PaymentRepository, 'mergeDispute'>;
   deferFor(ref: PaymentRef): LedgerOutcome;
+  matches?: PaymentMatches;
 }) {
   return {
     async recordDisputeState(d: DisputeFacts): Promise<LedgerOutcome> {
@@ -49,8 +50,10 @@ export function createDisputeLedger(deps: {
       const state = moneyState(d.status);
       if (state === 'inquiry') return { status: 'processed' };
       const ref = { paymentIntentId: d.paymentIntentId, chargeId: d.chargeId };
-      if (await deps.payments.mergeDispute(ref, { id: d.id, status: state, amount: d.amount })) return { status: 'processed' };
-      return deps.deferFor(ref);
+      if (!(await deps.payments.mergeDispute(ref, { id: d.id, status: state, amount: d.amount }))) return deps.deferFor(ref);
+      // A lost dispute gives the match back; an open or won one keeps it.
+      await deps.matches?.paymentChanged({ ...ref, invoiceId: null });
+      return { status: 'processed' };
     },
   };
 }

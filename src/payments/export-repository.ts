@@ -160,6 +160,35 @@ export function payoutsCopySql(f: ExportFilter): string {
   ) TO STDOUT WITH (FORMAT csv, HEADER true)`;
 }
 
+const MATCH_STATUS = new Set(['active', 'reversed']);
+const matchStatus = `CASE WHEN a.amount > 0 THEN 'active' ELSE 'reversed' END`;
+
+/**
+ * One row per match allocation (src/matching/), sorted by sponsor for invoicing them: the gift (a
+ * Stripe payment, or an offline gift by its own reference), what the pool first gave and what it
+ * gives now, `reversed` once refunds or a lost dispute gave it all back. A gift that found its pool
+ * already used up (0 taken) is no allocation and is left out.
+ */
+export function matchesCopySql(f: ExportFilter): string {
+  return `/* admin-export:matches */ COPY (
+    SELECT ${text('mp.sponsor')} AS sponsor, ${plain('mp.id::text')} AS pool_id, ${text('c.slug')} AS campaign,
+      ${text('a.source')} AS gift_source,
+      ${text('COALESCE(p.stripe_invoice_id, p.stripe_payment_intent_id, a.source_id)')} AS gift_reference,
+      ${plain('a.payment_id::text')} AS payment_id, ${text('a.donor_email')} AS donor_email, ${text('pl.name')} AS donor_name,
+      ${text('a.currency')} AS currency, ${money('a.gift_amount', 'a.currency')} AS gift_amount, mp.multiplier,
+      ${money('a.original', 'a.currency')} AS match_original, ${money('a.amount', 'a.currency')} AS match_amount,
+      ${money('a.original - a.amount', 'a.currency')} AS match_reversed, ${matchStatus} AS status,
+      ${iso('a.gift_at')} AS gift_at, ${iso('a.created_at')} AS matched_at, ${iso('a.reversed_at')} AS reversed_at
+    FROM match_allocations a
+    JOIN match_pools mp ON mp.id = a.pool_id
+    JOIN campaigns c ON c.id = mp.campaign_id
+    LEFT JOIN payments p ON p.id = a.payment_id
+    LEFT JOIN pledges pl ON pl.id = p.pledge_id
+    ${where([`a.original > 0`, ...filterConditions(f, { campaign: bySlug, status: (s) => `${matchStatus} = ${s}`, allowed: MATCH_STATUS, time: 'a.gift_at' })])}
+    ORDER BY mp.sponsor, mp.id, a.gift_at, a.created_at, a.id
+  ) TO STDOUT WITH (FORMAT csv, HEADER true)`;
+}
+
 /**
  * Starts a COPY ... TO STDOUT and resolves once PostgreSQL has sent its first bytes (the header),
  * so that a failure to connect, plan or start (a database that is down, a bad query) rejects here,
@@ -218,6 +247,8 @@ export function createExportRepository({ pool }: Pick<Database, 'pool'>) {
     pledges: async (f: ExportFilter): Promise<Readable> => copyOut(pool, pledgesCopySql(f)),
     /** payouts.csv as CSV bytes, header included. */
     payouts: async (f: ExportFilter): Promise<Readable> => copyOut(pool, payoutsCopySql(f)),
+    /** matches.csv (one row per match allocation, by sponsor) as CSV bytes, header included. */
+    matches: async (f: ExportFilter): Promise<Readable> => copyOut(pool, matchesCopySql(f)),
   };
 }
 

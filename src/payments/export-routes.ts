@@ -7,9 +7,9 @@ import type { Logger } from 'pino';
 import { endWhenStalled } from '../http/stall-guard.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { CsvBytes, CsvExport, ExportService } from './export-service.ts';
-import { paymentExportQuery, payoutExportQuery, pledgeExportQuery, type CsvFormat } from './finance-schemas.ts';
+import { matchExportQuery, paymentExportQuery, payoutExportQuery, pledgeExportQuery, type CsvFormat } from './finance-schemas.ts';
 
-function csvHeaders(res: Response, filename: string): void {
+export function csvHeaders(res: Response, filename: string): void {
   res.status(200);
   res.set({
     'Content-Type': 'text/csv; charset=utf-8',
@@ -71,6 +71,11 @@ export function csvExportRoutes(exports: ExportService, logger: Logger, now: () 
   router.get('/exports/payouts.csv', async (req, res) => {
     const { format, ...filter } = parseOrThrow(payoutExportQuery, req.query);
     sendCsvBytes(res, `payouts-${stamp(now())}.csv`, await exports.payouts(filter), req.log ?? logger, format);
+  });
+
+  router.get('/exports/matches.csv', async (req, res) => {
+    const { format, ...filter } = parseOrThrow(matchExportQuery, req.query);
+    sendCsvBytes(res, `matches-${stamp(now())}.csv`, await exports.matches(filter), req.log ?? logger, format);
   });
   return router;
 }

@@ -36,6 +36,11 @@ export const PAYOUT_COLUMNS = [
   'payments_fee_unknown', 'difference', 'carried', 'failure_code',
 ];
 
+export const MATCH_COLUMNS = [
+  'sponsor', 'pool_id', 'campaign', 'gift_source', 'gift_reference', 'payment_id', 'donor_email', 'donor_name', 'currency',
+  'gift_amount', 'multiplier', 'match_original', 'match_amount', 'match_reversed', 'status', 'gift_at', 'matched_at', 'reversed_at',
+];
+
 export function createExportService(deps: {
   exports: ExportRepository;
   slots: ExportSlots;
@@ -67,6 +72,7 @@ export function createExportService(deps: {
     payments: (filter: ExportFilter) => running('payments', () => deps.exports.payments(filter)),
     pledges: (filter: ExportFilter) => running('pledges', () => deps.exports.pledges(filter)),
     payouts: (filter: ExportFilter) => running('payouts', () => deps.exports.payouts(filter)),
+    matches: (filter: ExportFilter) => running('matches', () => deps.exports.matches(filter)),
     /** Another domain's export (subscribers.csv), under the same slots and metrics. */
     stream: running,
   };

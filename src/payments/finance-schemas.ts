@@ -28,6 +28,15 @@ export const payoutExportQuery = z
   })
   .refine(inOrder, orderMessage);
 
+export const matchExportQuery = z
+  .strictObject({
+    campaign: campaignSlug.optional(),
+    status: z.enum(['active', 'reversed'], 'must be active or reversed').optional(),
+    ...window,
+    format: csvFormat,
+  })
+  .refine(inOrder, orderMessage);
+
 export const reconciliationQuery = z
   .strictObject({
     from: instant,

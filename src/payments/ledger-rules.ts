@@ -11,7 +11,7 @@ import { createDisputeLedger, type DisputeLedger } from './disputes.ts';
 import { createDunningRepository } from '../pledges/dunning-repository.ts';
 import { createDunningLedger, type DunningLedger } from '../pledges/dunning.ts';
 import { createPaymentRepository } from './payment-repository.ts';
-import { createPaymentService, deferFor, type PaymentNotices, type PaymentService } from './payment-service.ts';
+import { createPaymentService, deferFor, type PaymentMatches, type PaymentNotices, type PaymentService } from './payment-service.ts';
 import { createPledgeLedgerRepository } from './pledge-ledger-repository.ts';
 import { createRefundRepository } from './refund-repository.ts';
 import { createRefundLedger, type RefundLedger } from './refunds.ts';
@@ -21,19 +21,31 @@ export type LedgerRules = PaymentService & RefundLedger & BankDebitLedger & Disp
 /** The donor notices (receipts, refund notices, src/receipts/) bound to the same transaction. */
 export type NoticesFactory = (client: Prisma.TransactionClient) => PaymentNotices;
 
-export function createLedgerRules(client: Prisma.TransactionClient, noticesFor?: NoticesFactory): (logger: Logger) => LedgerRules {
+/** The match pools (src/matching/) bound to the same transaction. */
+export type MatchesFactory = (client: Prisma.TransactionClient, logger: Logger) => PaymentMatches;
+
+/** What the ledger tells in its own transaction besides the books: the donor's notices, the matches. */
+export interface LedgerExtras {
+  notices?: NoticesFactory;
+  matches?: MatchesFactory;
+}
+
+export function createLedgerRules(client: Prisma.TransactionClient, extras: LedgerExtras = {}): (logger: Logger) => LedgerRules {
   const payments = createPaymentRepository(client);
   const pledges = createPledgeLedgerRepository(client);
   const refunds = createRefundRepository(client);
   const debits = createBankDebitRepository(client);
   const disputes = createDisputeRepository(client);
   const dunning = createDunningRepository(client);
-  const notices = noticesFor?.(client);
-  return (logger) => ({
-    ...createPaymentService({ payments, pledges, logger, notices }),
-    ...createRefundLedger({ refunds, deferFor, notices }),
-    ...createBankDebitLedger({ debits, deferFor }),
-    ...createDisputeLedger({ disputes, payments, deferFor }),
-    ...createDunningLedger({ dunning, pledges }),
-  });
+  const notices = extras.notices?.(client);
+  return (logger) => {
+    const matches = extras.matches?.(client, logger);
+    return {
+      ...createPaymentService({ payments, pledges, logger, notices, matches }),
+      ...createRefundLedger({ refunds, deferFor, notices, matches }),
+      ...createBankDebitLedger({ debits, deferFor }),
+      ...createDisputeLedger({ disputes, payments, deferFor, matches }),
+      ...createDunningLedger({ dunning, pledges }),
+    };
+  };
 }

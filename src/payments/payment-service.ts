@@ -82,13 +82,23 @@ export interface PaymentNotices {
   refundSucceeded(refund: PaymentRef & { refundId: string }): Promise<void>;
 }
 
+/**
+ * The match a payment takes from its campaign's match pools (src/matching/), in this same
+ * transaction: told after every write that moves a payment's money (recorded, refunded,
+ * disputed), it takes, keeps or gives back the match so that it follows the payment.
+ */
+export interface PaymentMatches {
+  paymentChanged(ref: { paymentIntentId: string | null; chargeId: string | null; invoiceId: string | null }): Promise<void>;
+}
+
 export function createPaymentService(deps: {
   payments: PaymentRepository;
   pledges: PledgeLedgerRepository;
   logger: Logger;
   notices?: PaymentNotices;
+  matches?: PaymentMatches;
 }) {
-  const { payments, pledges, logger, notices } = deps;
+  const { payments, pledges, logger, notices, matches } = deps;
 
   async function pledgeForSession(sessionId: string, hint: string | null): Promise<LedgerPledge | null> {
     const bySession = await pledges.findBySessionId(sessionId);
@@ -147,6 +157,8 @@ export function createPaymentService(deps: {
       });
       await notices?.paymentRecorded({ paymentIntentId: c.paymentIntentId, invoiceId: null });
       await pledges.advance(pledge.id, status === 'failed' ? 'failed' : 'completed', ids);
+      // Last: the pool's row lock is held from here to the commit, as briefly as possible.
+      await matches?.paymentChanged({ paymentIntentId: c.paymentIntentId, chargeId: null, invoiceId: null });
       return processed;
     },
 
@@ -160,8 +172,9 @@ export function createPaymentService(deps: {
     async recordRefund(ref: PaymentRef, amountRefunded: number): Promise<LedgerOutcome> {
       // No notice here: Stripe counts a pending refund in amount_refunded, and it may still fail.
       // The refund's own events tell the donor (recordRefundState).
-      if (await payments.mergeRefund(ref, amountRefunded)) return processed;
-      return deferFor(ref);
+      if (!(await payments.mergeRefund(ref, amountRefunded))) return deferFor(ref);
+      await matches?.paymentChanged({ ...ref, invoiceId: null });
+      return processed;
     },
 
     async recordInvoicePaid(inv: InvoiceFacts): Promise<LedgerOutcome> {
@@ -184,6 +197,7 @@ export function createPaymentService(deps: {
         paidAt: inv.paidAt,
       });
       await notices?.paymentRecorded({ paymentIntentId: inv.paymentIntentId, invoiceId: inv.invoiceId });
+      await matches?.paymentChanged({ paymentIntentId: inv.paymentIntentId, chargeId: null, invoiceId: inv.invoiceId });
       return processed;
     },
 

@@ -3,7 +3,7 @@
 // and a card refund can fail too, and then Stripe takes it back off the charge and sends
 // refund.updated / refund.failed / charge.refund.updated (never another charge.refunded). The
 // money comes back to the campaign: the payment's refunded amount follows each refund's state.
-import type { LedgerOutcome, PaymentNotices } from './payment-service.ts';
+import type { LedgerOutcome, PaymentMatches, PaymentNotices } from './payment-service.ts';
 import type { RefundRepository } from './refund-repository.ts';
 import type { PaymentRef } from './payment-repository.ts';
 
@@ -28,6 +28,7 @@ export function createRefundLedger(deps: {
   refunds: RefundRepository;
   deferFor(ref: PaymentRef): LedgerOutcome;
   notices?: Pick<PaymentNotices, 'refundSucceeded'>;
+  matches?: PaymentMatches;
 }) {
   return {
     /**
@@ -39,6 +40,7 @@ export function createRefundLedger(deps: {
       const status = await deps.refunds.merge(refund);
       const ref = { paymentIntentId: refund.paymentIntentId, chargeId: refund.chargeId };
       if (!(await deps.refunds.recomputeRefunded(ref))) return deps.deferFor(ref);
+      await deps.matches?.paymentChanged({ ...ref, invoiceId: null });
       if (status === 'succeeded') await deps.notices?.refundSucceeded({ refundId: refund.id, ...ref });
       return { status: 'processed' };
     },

@@ -7,7 +7,8 @@ import type { Database } from '../db/client.ts';
 import { senderDomain } from '../email/outbox.ts';
 import { createManageLinks, type ManageLinks } from '../manage/manage-links.ts';
 import type { NoticesFactory } from '../webhooks/inbox-transaction.ts';
-import { receiptNotices } from './receipt-notices.ts';
+import type { OfflineGiftEffectsFactory } from '../offline-gifts/offline-gift.ts';
+import { offlineGiftNotices, receiptNotices } from './receipt-notices.ts';
 import { statementRoutes } from './statement-routes.ts';
 import { createStatementService } from './statement-service.ts';
 
@@ -21,6 +22,12 @@ export function manageLinksFor(config: Config, db: Pick<Database, 'admin'>, cloc
 export function noticesFor(config: Config, links: ManageLinks, logger: Logger, clock?: () => Date): NoticesFactory | undefined {
   if (!config.email.enabled) return undefined;
   return receiptNotices({ org: config.org, domain: senderDomain(config.email.from), links, logger, clock });
+}
+
+/** An offline gift's receipt and correction; undefined with RECEIPTS=off. */
+export function offlineNoticesFor(config: Config, logger: Logger): OfflineGiftEffectsFactory | undefined {
+  if (!config.email.enabled) return undefined;
+  return offlineGiftNotices({ org: config.org, domain: senderDomain(config.email.from), logger });
 }
 
 /** The statements' printable pages, on the staff pool (the Emails tab is src/web/emails-routes.ts). */

@@ -41,7 +41,7 @@ function orgFooter(org: OrgConfig): SafeHtml {
 }
 
 /** The written acknowledgment: who received how much and when, and whether anything was given back. */
-function acknowledgment(p: PaymentForNotice, org: OrgConfig, date: string): { html: SafeHtml; text: string } {
+function acknowledgment(p: { amount: number; currency: string }, org: OrgConfig, date: string): { html: SafeHtml; text: string } {
   const amount = formatMoney(p.amount, p.currency);
   const large = p.currency === 'usd' && p.amount >= ACKNOWLEDGMENT_THRESHOLD_USD;
   const sentence = `${org.name} acknowledges with thanks your contribution of ${amount} received on ${date}. ${org.receiptStatement}`;
@@ -72,33 +72,86 @@ export function renderReceipt(p: PaymentForNotice, o: { org: OrgConfig; manageUr
     ...(monthly ? ([['Frequency', 'Monthly']] as Array<[string, string]>) : []),
     ...(nextOn ? ([['Next gift', nextOn]] as Array<[string, string]>) : []),
   ];
-  const greeting = `Dear ${p.name ?? 'friend'},`;
   const thanks = `Thank you for your ${monthly ? 'monthly ' : ''}gift to ${o.org.name}. This is your receipt.`;
-  const ack = acknowledgment(p, o.org, date);
   const manage = monthly && o.manageUrl;
   const subject = `Your receipt for your ${monthly ? 'monthly ' : ''}gift of ${amount} to ${o.org.name}`;
+  return thankYouEmail({
+    subject, name: p.name, thanks, rows, org: o.org, ack: acknowledgment(p, o.org, date),
+    more: manage ? {
+      html: html`<p style="margin:24px 0"><a href="${o.manageUrl}" style="color:#1a5fb4;font-weight:bold">Manage your monthly gift</a><br><span style="font-size:13px;color:#555555">Change the amount, pause or cancel, or update your card. This link is yours alone: do not forward this email.</span></p>`,
+      text: ['', `Manage your monthly gift (change the amount, pause or cancel, update your card): ${o.manageUrl}`, 'This link is yours alone: do not forward this email.'],
+    } : undefined,
+  });
+}
+
+/** A receipt's frame: thanks, the facts, the written acknowledgment, anything more, the organisation. */
+function thankYouEmail(o: {
+  subject: string; name: string | null; thanks: string; rows: Array<[string, string]>; org: OrgConfig;
+  ack: { html: SafeHtml; text: string }; more?: { html: SafeHtml; text: string[] };
+}): RenderedEmail {
+  const greeting = `Dear ${o.name ?? 'friend'},`;
   return composeEmail({
-    subject,
+    subject: o.subject,
     orgName: o.org.name,
     body: html`<h1 style="margin:0 0 16px;font-size:22px">Thank you</h1>
 <p style="margin:16px 0">${greeting}</p>
-<p style="margin:16px 0">${thanks}</p>
-${facts(rows)}
-${ack.html}
-${manage ? html`<p style="margin:24px 0"><a href="${o.manageUrl}" style="color:#1a5fb4;font-weight:bold">Manage your monthly gift</a><br><span style="font-size:13px;color:#555555">Change the amount, pause or cancel, or update your card. This link is yours alone: do not forward this email.</span></p>` : ''}`,
+<p style="margin:16px 0">${o.thanks}</p>
+${facts(o.rows)}
+${o.ack.html}
+${o.more?.html ?? ''}`,
     footer: orgFooter(o.org),
-    text: [
-      greeting,
-      '',
-      thanks,
-      '',
-      textFacts(rows),
-      '',
-      ack.text,
-      ...(manage ? ['', `Manage your monthly gift (change the amount, pause or cancel, update your card): ${o.manageUrl}`, 'This link is yours alone: do not forward this email.'] : []),
-      '',
-      ...orgLines(o.org),
-    ],
+    text: [greeting, '', o.thanks, '', textFacts(o.rows), '', o.ack.text, ...(o.more?.text ?? []), '', ...orgLines(o.org)],
+  });
+}
+
+/** What a receipt or a correction says about an offline gift (a check, a transfer, cash). */
+export interface OfflineGiftForNotice {
+  amount: number;
+  currency: string;
+  /** The calendar day received, YYYY-MM-DD. */
+  receivedOn: string;
+  /** "Check no. 1042", "Cash"... */
+  method: string;
+  reference: string;
+  campaignTitle: string;
+  name: string | null;
+}
+
+// A day with no time: shown as that day whatever the zone.
+const receivedDate = (day: string) => longDate(new Date(`${day}T12:00:00Z`), 'UTC');
+
+/** The receipt for a gift staff recorded: the method where a card payment says "charged". */
+export function renderOfflineReceipt(g: OfflineGiftForNotice, o: { org: OrgConfig }): RenderedEmail {
+  const date = receivedDate(g.receivedOn);
+  const amount = formatMoney(g.amount, g.currency);
+  const rows: Array<[string, string]> = [
+    ['Amount received', amount], ['Date received', date], ['Method', g.method], ['Campaign', g.campaignTitle], ['Reference', g.reference],
+  ];
+  return thankYouEmail({
+    subject: `Your receipt for your gift of ${amount} to ${o.org.name}`,
+    name: g.name, thanks: `Thank you for your gift to ${o.org.name}. This is your receipt.`, rows, org: o.org,
+    ack: acknowledgment(g, o.org, date),
+  });
+}
+
+/** Sent when staff void an offline gift whose receipt went out: that receipt no longer stands. */
+export function renderOfflineCorrection(g: OfflineGiftForNotice, o: { org: OrgConfig }): RenderedEmail {
+  const amount = formatMoney(g.amount, g.currency);
+  const rows: Array<[string, string]> = [
+    ['Receipt withdrawn', `${amount} received on ${receivedDate(g.receivedOn)}`], ['Method', g.method], ['Campaign', g.campaignTitle], ['Reference', g.reference],
+  ];
+  const sentence = `Our receipt for ${amount} (reference ${g.reference}) was issued in error and is withdrawn: please do not use it for your tax records.`;
+  const next = 'If your gift was recorded with a wrong amount or date, a corrected receipt follows. Questions? Reply to this email.';
+  return composeEmail({
+    subject: `Correction: receipt ${g.reference} withdrawn`,
+    orgName: o.org.name,
+    body: html`<h1 style="margin:0 0 16px;font-size:22px">Correction</h1>
+<p style="margin:16px 0">Dear ${g.name ?? 'friend'},</p>
+<p style="margin:16px 0">${sentence}</p>
+${facts(rows)}
+<p style="margin:16px 0;font-size:14px">${next}</p>`,
+    footer: orgFooter(o.org),
+    text: [`Dear ${g.name ?? 'friend'},`, '', sentence, '', textFacts(rows), '', next, '', ...orgLines(o.org)],
   });
 }
 

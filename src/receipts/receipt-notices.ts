@@ -10,7 +10,8 @@ import type { EmailKind } from '../email/outbox.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { RECEIPT_LINK_DAYS, type ManageLinks } from '../manage/manage-links.ts';
 import type { PaymentNotices } from '../payments/payment-service.ts';
-import { renderReceipt, renderRefundNotice, type RenderedEmail } from './receipt-content.ts';
+import { describeMethod, offlineReference, type OfflineGift, type OfflineGiftEffectsFactory } from '../offline-gifts/offline-gift.ts';
+import { renderOfflineCorrection, renderOfflineReceipt, renderReceipt, renderRefundNotice, type RenderedEmail } from './receipt-content.ts';
 import { findPaymentForNotice } from './receipt-repository.ts';
 
 export interface NoticeDeps {
@@ -25,18 +26,23 @@ export interface NoticeDeps {
 export const receiptKey = (paymentId: string) => `receipt:${paymentId}`;
 export const refundKey = (refundId: string) => `refund:${refundId}`;
 
-export function receiptNotices(deps: NoticeDeps): (client: Prisma.TransactionClient) => PaymentNotices {
-  const now = deps.clock ?? (() => new Date());
+type QueueDeps = Pick<NoticeDeps, 'domain' | 'logger'>;
 
-  // The insert's ON CONFLICT (dedupe_key) is the only check: looking first would cost every new
-  // payment a round trip inside the webhook transaction to save rendering on a rare redelivery.
-  async function queue(client: Prisma.TransactionClient, dedupeKey: string, kind: EmailKind, to: string, email: RenderedEmail) {
+// The insert's ON CONFLICT (dedupe_key) is the only check: looking first would cost every new
+// payment a round trip inside the webhook transaction to save rendering on a rare redelivery.
+function queuer(deps: QueueDeps) {
+  return async (client: Prisma.TransactionClient, dedupeKey: string, kind: EmailKind, to: string, email: RenderedEmail) => {
     const problems = lintEmail(email);
     if (problems.length) deps.logger.warn({ dedupeKey, problems }, 'email template fails the spam check');
     if (await enqueueEmail(client, { dedupeKey, kind, to, ...email }, deps.domain)) {
       deps.logger.info({ dedupeKey, kind }, 'email queued');
     }
-  }
+  };
+}
+
+export function receiptNotices(deps: NoticeDeps): (client: Prisma.TransactionClient) => PaymentNotices {
+  const now = deps.clock ?? (() => new Date());
+  const queue = queuer(deps);
 
   return (client) => ({
     async paymentRecorded(ref) {
@@ -53,6 +59,31 @@ export function receiptNotices(deps: NoticeDeps): (client: Prisma.TransactionCli
       if (!p || p.status !== 'succeeded' || p.flag || p.amountRefunded <= 0) return;
       const key = refundKey(refund.refundId);
       await queue(client, key, 'refund', p.email, renderRefundNotice(p, { org: deps.org, at: now() }));
+    },
+  });
+}
+
+export const offlineReceiptKey = (giftId: string) => `offline-receipt:${giftId}`;
+export const offlineCorrectionKey = (giftId: string) => `offline-void:${giftId}`;
+
+/**
+ * An offline gift's emails, in the transaction that records or voids it: a receipt when the donor
+ * gave an email (the method where a card receipt says "charged"), and when that gift is voided a
+ * correction withdrawing the receipt, so the donor never keeps a tax record for money that was
+ * not given (a re-entered gift sends its own, corrected receipt).
+ */
+export function offlineGiftNotices(deps: QueueDeps & { org: OrgConfig }): OfflineGiftEffectsFactory {
+  const queue = queuer(deps);
+  const facts = (g: OfflineGift) => ({
+    amount: g.amount, currency: g.currency, receivedOn: g.receivedOn, method: describeMethod(g.method, g.reference),
+    reference: offlineReference(g.id), campaignTitle: g.campaignTitle, name: g.donorName,
+  });
+  return (client) => ({
+    async recorded(gift) {
+      if (gift.email) await queue(client, offlineReceiptKey(gift.id), 'receipt', gift.email, renderOfflineReceipt(facts(gift), deps));
+    },
+    async voided(gift) {
+      if (gift.email) await queue(client, offlineCorrectionKey(gift.id), 'correction', gift.email, renderOfflineCorrection(facts(gift), deps));
     },
   });
 }

@@ -109,7 +109,8 @@ function exportForm(campaigns: Campaign[]) {
 <select id="export-format" name="format"><option value="csv">CSV, UTF-8 (scripts)</option><option value="excel">CSV for Excel (UTF-8 with BOM)</option></select></div>
 <p class="export-buttons"><button type="submit" name="kind" value="payments">Payments CSV</button>
 <button type="submit" name="kind" value="pledges">Pledges CSV</button>
-<button type="submit" name="kind" value="payouts">Payouts CSV</button></p>
+<button type="submit" name="kind" value="payouts">Payouts CSV</button>
+<button type="submit" name="kind" value="offline">Offline gifts CSV</button></p>
 <p class="hint">Times inside the files are UTC (ISO 8601, ending in Z). Leave the dates empty for everything.</p>
 </form>
 <p class="export-buttons"><a class="button secondary" href="/admin/exports/subscribers.csv" download>Digest subscribers CSV</a>

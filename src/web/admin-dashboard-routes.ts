@@ -22,6 +22,9 @@ import { clearSessionCookie, csrfOk, fromThisSite, sessionToken, setSessionCooki
 import { errorPage } from './error-pages.ts';
 import type { AdminFrame } from './admin-frame.ts';
 import { adminWorkRoutes } from './admin-work-routes.ts';
+import { offlineDashboardRoutes } from './offline-gifts-routes.ts';
+import { offlineExportRoutes } from '../offline-gifts/offline-gift-routes.ts';
+import { matchPoolDashboardRoutes } from './match-pools-routes.ts';
 import type { Org } from './layout.ts';
 import type { PaymentQueryRepository } from '../payments/payment-query-repository.ts';
 import type { RefundService } from '../payments/refund-service.ts';
@@ -155,7 +158,15 @@ export function adminDashboardRoutes(deps: DashboardDeps): Router {
     payments: deps.payments, refunds: deps.refunds, campaigns: deps.admin.campaigns, campaignReads: deps.campaigns,
     attention: deps.attention, org: deps.org, timeZone: deps.timeZone, signedIn, csrf,
   }));
+  router.use(matchPoolDashboardRoutes({
+    pools: deps.admin.matchPools, campaigns: deps.campaigns, timeZone: deps.timeZone, signedIn, csrf,
+    frame: (req, notice) => ({ label: req.dashboardSession!.label, csrf: req.dashboardSession!.csrf, org: deps.org, notice }),
+  }));
   router.use('/admin', signedIn, csvExportRoutes(deps.admin.exports, deps.logger, now));
+  router.use(offlineDashboardRoutes({
+    offlineGifts: deps.admin.offlineGifts, campaigns: deps.campaigns, org: deps.org, timeZone: deps.timeZone, signedIn, csrf, clock: deps.clock,
+  }));
+  router.use('/admin', signedIn, offlineExportRoutes(deps.admin, now));
   router.use('/admin', signedIn, subscriberExportRoutes({ exports: deps.admin.exports, subscribers: deps.admin.subscribers, logger: deps.logger, now }));
   // Other domains' tabs draw themselves inside the shared frame: they find it in res.locals.
   const withFrame: RequestHandler = (req, res, next) => {

@@ -15,14 +15,17 @@ const SECTIONS = [
   { href: '/admin/payments', name: 'Payments' },
   { href: '/admin/monthly', name: 'Monthly donors' },
   { href: '/admin/disputes', name: 'Open disputes' },
+  { href: '/admin/offline', name: 'Offline gifts' },
+  { href: '/admin/match-pools', name: 'Match pools' },
   { href: '/admin/emails', name: 'Emails' },
   { href: '/admin/campaigns/new', name: 'New campaign' },
 ];
 
 export const csrfField = (csrf: string) => html`<input type="hidden" name="csrf" value="${csrf}">`;
 
-export function adminPage(frame: AdminFrame, o: { title: string; current: string; body: SafeHtml }): string {
+export function adminPage(frame: AdminFrame, o: { title: string; current: string; body: SafeHtml; scripts?: string[] }): string {
   return page({
+    scripts: o.scripts,
     title: `${o.title} – dashboard`,
     bodyClass: 'admin',
     org: frame.org,

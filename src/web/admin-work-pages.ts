@@ -9,9 +9,9 @@ import { failingMonthlyTable } from './attention-panels.ts';
 import type { FailingMonthlyGift } from '../pledges/dunning.ts';
 import { html, type SafeHtml } from '../html.ts';
 
-type Errors = Record<string, string>;
+export type Errors = Record<string, string>;
 
-function errorSummary(errors: Errors): SafeHtml | '' {
+export function errorSummary(errors: Errors): SafeHtml | '' {
   const list = Object.entries(errors);
   return list.length
     ? html`<div class="summary" role="alert" id="error-summary"><p><strong>Please check the form:</strong></p><ul>${list.map(
@@ -20,8 +20,8 @@ function errorSummary(errors: Errors): SafeHtml | '' {
     : '';
 }
 
-const fieldError = (errors: Errors, field: string) => (errors[field] ? html`<p class="error" id="${field}-error">${errors[field]}</p>` : '');
-const invalid = (errors: Errors, field: string) => (errors[field] ? html` aria-invalid="true" aria-describedby="${field}-error"` : '');
+export const fieldError = (errors: Errors, field: string) => (errors[field] ? html`<p class="error" id="${field}-error">${errors[field]}</p>` : '');
+export const invalid = (errors: Errors, field: string) => (errors[field] ? html` aria-invalid="true" aria-describedby="${field}-error"` : '');
 
 function donor(p: Pick<PaymentRow, 'name' | 'anonymous' | 'email'>): SafeHtml {
   return html`${p.name ?? ''}${p.anonymous ? ' (anonymous)' : ''}<br><span class="muted">${p.email}</span>`;

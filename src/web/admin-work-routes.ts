@@ -42,7 +42,7 @@ const searchQuery = z.object({
 });
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const exportQuery = z.object({
-  kind: z.enum(['payments', 'pledges', 'payouts'], 'choose payments, pledges or payouts'),
+  kind: z.enum(['payments', 'pledges', 'payouts', 'offline'], 'choose payments, pledges, payouts or offline'),
   campaign: z.string().max(64).optional(),
   from: z.union([z.literal(''), z.string().regex(DAY, 'must be a day')]).optional(),
   to: z.union([z.literal(''), z.string().regex(DAY, 'must be a day')]).optional(),
@@ -50,7 +50,7 @@ const exportQuery = z.object({
 });
 
 /** Problems as field -> message, first one per field, for the form beside its fields. */
-function fieldErrors(details: ErrorDetail[], rename: Record<string, string> = {}): Record<string, string> {
+export function fieldErrors(details: ErrorDetail[], rename: Record<string, string> = {}): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const d of details) {
     const field = rename[d.field?.split('.')[0] ?? ''] ?? d.field?.split('.')[0] ?? 'form';

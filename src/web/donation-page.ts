@@ -83,6 +83,7 @@ export function progressBlock(progress: Progress, window: CampaignWindow): SafeH
  <span class="muted">raised of <span data-field="goal">${formatMoney(progress.goal, progress.currency)}</span></span></p>
 <div class="bar" role="progressbar" aria-label="Raised toward the goal" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${Math.floor(Math.min(100, progress.percent))}"
   aria-valuetext="${progress.percent}% of the goal"><span style="width:${barWidth(progress)}%"></span></div>
+${matchedLine(progress)}
 <p class="figures">
 <span><strong data-field="percent">${progress.percent}%</strong> of the goal</span>
 <span><strong data-field="donors">${progress.donors}</strong> <span data-field="donorsLabel">${progress.donors === 1 ? 'donor' : 'donors'}</span></span>
@@ -90,6 +91,22 @@ ${timeLeft(progress, window)}
 </p>
 <p class="sr-only" aria-live="polite" data-announce></p>
 </section>`;
+}
+
+/** `matched` beside `raised` and what the sponsors have left, for a campaign with match pools. */
+function matchedLine(progress: Progress): SafeHtml | '' {
+  if (progress.matchPools.length === 0) return '';
+  const remaining = progress.matchPools.filter((p) => p.open).reduce((sum, p) => sum + p.remaining, 0);
+  return html`<p class="figures matched" data-matched><span><strong data-field="matched">${formatMoney(progress.matched, progress.currency)}</strong> matched</span>
+<span><strong data-field="matchRemaining">${formatMoney(remaining, progress.currency)}</strong> left to match</span></p>`;
+}
+
+/** "Your gift will be matched 2x by The Sponsor Foundation" while a pool takes gifts and has room. */
+export function matchOffer(progress: Progress): SafeHtml | '' {
+  const open = progress.matchPools.filter((p) => p.open && p.remaining > 0);
+  if (open.length === 0) return '';
+  return html`<div class="match-offer" data-match-offer role="note">${open.map((p) => html`<p>${p.qualifies === 'first_time' ? 'Giving for the first time? ' : ''}<strong>Your gift will be matched${
+    p.multiplier > 1 ? ` ${p.multiplier}x` : ''} by ${p.sponsor}</strong>, up to ${formatMoney(p.remaining, progress.currency)} more.</p>`)}</div>`;
 }
 
 function fieldError(errors: Record<string, string>, field: string): SafeHtml | '' {
@@ -236,7 +253,7 @@ ${progressBlock(progress, model.window)}
 </div>
 <div class="campaign-form" id="give">
 ${model.notice ? html`<p class="notice" role="status">${model.notice}</p>` : ''}
-${model.window.state === 'open' ? donationForm(model) : closedNotice(model)}
+${model.window.state === 'open' ? html`${matchOffer(progress)}${donationForm(model)}` : closedNotice(model)}
 </div>
 <div class="campaign-story">
 ${storyParagraphs(campaign.story)}

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import type { Database } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { createLedgerRules, type LedgerRules, type NoticesFactory } from '../payments/ledger-rules.ts';
+import { createLedgerRules, type LedgerExtras, type LedgerRules, type NoticesFactory } from '../payments/ledger-rules.ts';
 import { createWebhookEventRepository, subjectLockKey, type WebhookEventRepository } from './webhook-event-repository.ts';
 
 export interface InboxTransaction {
@@ -51,7 +51,7 @@ class StartAgain extends Error {
   }
 }
 
-function bind(client: Prisma.TransactionClient, upFront: string[], notices?: NoticesFactory): InboxTransaction {
+function bind(client: Prisma.TransactionClient, upFront: string[], extras: LedgerExtras): InboxTransaction {
   let savepoints = 0;
   let began = false;
   let held = new Set<string>();
@@ -59,7 +59,7 @@ function bind(client: Prisma.TransactionClient, upFront: string[], notices?: Not
   const firstLocks = (subjects: string[]) => [...new Set([...subjects, ...upFront])].filter((s) => !held.has(s)).sort();
   return {
     events,
-    ledger: createLedgerRules(client, notices),
+    ledger: createLedgerRules(client, extras),
     async claim(event, source, subjects) {
       if (began) throw new Error('claim must come before any lock');
       const locks = firstLocks(subjects);
@@ -104,13 +104,13 @@ function bind(client: Prisma.TransactionClient, upFront: string[], notices?: Not
   };
 }
 
-export function createInboxStore(db: Pick<Database, 'prisma'>, options: { notices?: NoticesFactory } = {}): InboxStore {
+export function createInboxStore(db: Pick<Database, 'prisma'>, extras: LedgerExtras = {}): InboxStore {
   return {
     async transaction(fn) {
       let upFront: string[] = [];
       for (let start = 1; ; start++) {
         try {
-          return await db.prisma.$transaction((client) => fn(bind(client, upFront, options.notices)), TRANSACTION_OPTIONS);
+          return await db.prisma.$transaction((client) => fn(bind(client, upFront, extras)), TRANSACTION_OPTIONS);
         } catch (error) {
           if (!(error instanceof StartAgain) || start >= MAX_STARTS) throw error;
           upFront = error.subjects;

@@ -8,6 +8,7 @@ import type { FeeFiller } from '../payments/fee-filler.ts';
 import type { LedgerGateway } from '../payments/ledger-gateway.ts';
 import { recoverMissedEvents, type RecoveryProgress } from './event-recovery-service.ts';
 import type { EventScope } from './event-scope.ts';
+import { paymentMatches } from '../matching/index.ts';
 import { createInboxStore, type NoticesFactory } from './inbox-transaction.ts';
 import { createWebhookInbox } from './webhook-inbox.ts';
 import type { WebhookOperations } from './webhook-operations.ts';
@@ -24,7 +25,9 @@ export function createLedger(deps: {
   /** What the donor is told in the same transaction as the money (receipts, refund notices). */
   notices?: NoticesFactory;
 }) {
-  const store = createInboxStore(deps.db, { notices: deps.notices });
+  // Matches are a rule of the books, not an option: every payment takes (and gives back) its match
+  // in the transaction that records it, whoever applies the event (webhook, replay, reconcile).
+  const store = createInboxStore(deps.db, { notices: deps.notices, matches: paymentMatches });
   const inbox = createWebhookInbox({ store, gateway: deps.gateway, logger: deps.logger, fees: deps.fees, metrics: deps.metrics, scope: deps.scope });
   const recover = (options: { since: Date; onProgress?: (p: RecoveryProgress) => void }) =>
     recoverMissedEvents({ db: deps.db, gateway: deps.gateway, inbox, logger: deps.logger, clock: deps.clock }, options);

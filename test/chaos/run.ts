@@ -42,6 +42,16 @@ const CAMPAIGNS: CampaignSpec[] = [
   { slug: 'chaos-jpy', currency: 'jpy', range: [50, 30_000], share: 20 },
 ];
 
+// Matched gifts: a 2x pool that runs dry early in a full run (its last allocations race
+// at the cap on both instances, through the restart and the kill), a first-time pool with a
+// per-donor cap counting monthly gifts as 12 installments, and a pool that never fills, whose
+// every match is checked against Stripe's own figures.
+const MATCH_POOLS = [
+  { campaign: 'chaos-usd-main', sponsor: 'Chaos Main Sponsor', cap: 3_000_000, perDonorCap: null, multiplier: 2, qualifies: 'all', monthly: 'first_installment', monthlyInstallments: 1 },
+  { campaign: 'chaos-usd-local', sponsor: 'Chaos Local Circle', cap: 5_000_000, perDonorCap: 20_000, multiplier: 1, qualifies: 'first_time', monthly: 'installments', monthlyInstallments: 12 },
+  { campaign: 'chaos-jpy', sponsor: 'Chaos Yen Fund', cap: 1_000_000_000, perDonorCap: null, multiplier: 3, qualifies: 'all', monthly: 'first_installment', monthlyInstallments: 1 },
+];
+
 const t0 = Date.now();
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 const say = (line: string) => process.stdout.write(`[chaos ${elapsed().padStart(7)}] ${line}\n`);
@@ -89,6 +99,13 @@ async function main(): Promise<number> {
             `INSERT INTO campaigns (slug, title, goal, currency, starts_at, ends_at, preset_amounts)
              VALUES ($1, $2, $3, $4, now() - interval '1 day', now() + interval '30 days', '{}')`,
             [c.slug, `Chaos ${c.slug}`, 10_000_000, c.currency],
+          );
+        }
+        for (const pool of MATCH_POOLS) {
+          await db.query(
+            `INSERT INTO match_pools (campaign_id, sponsor, currency, cap, per_donor_cap, multiplier, qualifies, monthly, monthly_installments, starts_at, ends_at)
+             SELECT id, $2, currency, $3, $4, $5, $6, $7, $8, starts_at, ends_at FROM campaigns WHERE slug = $1`,
+            [pool.campaign, pool.sponsor, pool.cap, pool.perDonorCap, pool.multiplier, pool.qualifies, pool.monthly, pool.monthlyInstallments],
           );
         }
       });

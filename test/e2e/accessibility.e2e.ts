@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zonedTimeToUtc } from '../../src/campaigns/campaign.ts';
 import { campaign, mintKey, payment, pledge } from '../integration/admin/admin-fixtures.ts';
+import { insertPool } from '../integration/matching/match-pools-helpers.ts';
 import { DESKTOP, PHONE, startE2E, type E2E } from './harness.ts';
 
 const AXE_SOURCE = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -51,6 +52,8 @@ beforeAll(async () => {
   const monthly = await pledge(e2e.db, story, { frequency: 'monthly', amount: 2000, name: 'Mo Monthly', email: 'mo@example.org' });
   await e2e.db.prisma.pledge.update({ where: { id: monthly.id }, data: { stripeSubscriptionId: 'sub_axe', subscriptionStatus: 'active', completedAt: new Date() } });
   await campaign(e2e.db, 'admin-extra');
+  // A sponsor matching gifts: the donation page offers the match, the thermometer shows it.
+  await insertPool(e2e.db, story.id, { sponsor: 'The Lantern Fund', cap: 500_000, multiplier: 2, qualifies: 'first_time' });
   const minted = await mintKey(e2e.db, 'axe');
   key = minted.key;
   // A second payment whose refund Stripe never answered: its page offers only the retry.
@@ -59,6 +62,16 @@ beforeAll(async () => {
   await e2e.db.prisma.refundRequest.create({
     data: { paymentId: unansweredPaymentId, amount: 1000, currency: 'usd', reason: 'Donor asked', requestedBy: minted.id, status: 'requested', error: 'No answer from Stripe: timed out' },
   });
+  // The offline gifts tab with an entry (its void form) and a voided one.
+  for (const voided of [false, true]) {
+    await e2e.db.prisma.offlineGift.create({
+      data: {
+        campaignId: story.id, amount: 25_000, currency: 'usd', receivedOn: new Date('2026-01-02T00:00:00Z'), method: 'check', reference: '1042',
+        donorName: 'Ann Check', email: 'ann@example.org', enteredByKeyId: minted.id, enteredBy: 'axe',
+        ...(voided ? { voidedAt: new Date(), voidedByKeyId: minted.id, voidedBy: 'axe', voidReason: 'Entered twice' } : {}),
+      },
+    });
+  }
 });
 afterAll(() => e2e?.close());
 
@@ -129,6 +142,16 @@ const STATES: Array<[string, (page: Page, url: string) => Promise<void>]> = [
   ['admin-refund-unanswered', async (p, u) => signedIn(p, `${u}/admin/payments/${unansweredPaymentId}`)],
   ['admin-monthly', async (p, u) => signedIn(p, `${u}/admin/monthly`)],
   ['admin-emails', async (p, u) => signedIn(p, `${u}/admin/emails`)],
+  ['admin-offline', async (p, u) => signedIn(p, `${u}/admin/offline`)],
+  ['admin-offline-errors', async (p, u) => {
+    await signedIn(p, `${u}/admin/offline`);
+    await p.getByLabel(/^Amount/).fill('12.345');
+    await p.getByRole('button', { name: 'Record the gift' }).click();
+    await p.waitForSelector('#error-summary');
+    await p.locator('#csv').fill('date,amount,method,campaign\n2026-01-01,ten,card,nowhere\n');
+    await p.getByRole('button', { name: 'Check the file (dry run)' }).click();
+    await p.waitForSelector('#import-problems');
+  }],
   ['manage-request', (p, u) => goto(p, `${u}/manage`)],
   ['digest', (p, u) => goto(p, `${u}/digest`)],
   ['digest-errors', async (p, u) => {
@@ -153,6 +176,12 @@ const STATES: Array<[string, (page: Page, url: string) => Promise<void>]> = [
     await p.waitForSelector('#error-summary');
   }],
   ['admin-campaign-edit', async (p, u) => signedIn(p, `${u}/admin/campaigns/story/edit`)],
+  ['admin-match-pools', async (p, u) => signedIn(p, `${u}/admin/match-pools`)],
+  ['admin-match-pool-errors', async (p, u) => {
+    await signedIn(p, `${u}/admin/match-pools`);
+    await p.getByRole('button', { name: 'Create the pool' }).click();
+    await p.waitForSelector('#error-summary');
+  }],
 ];
 
 async function goto(page: Page, url: string) {

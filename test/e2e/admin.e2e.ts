@@ -87,7 +87,7 @@ it('every button and link on the dashboard reaches the page a user expects', asy
     const bytes = await readFile((await file.path())!);
     expect(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf, `${kind} BOM`).toBe(expectBom);
     const csv = bytes.toString('utf8').replace(/^\uFEFF/, '');
-    expect(csv.split('\n')[0], kind).toMatch({ payments: /^payment_id,/, pledges: /^pledge_id,/, payouts: /^payout_id,/, subscribers: /^email,name,consent_at,source,consent_ip,confirmed_at,confirm_ip$/ }[kind]!);
+    expect(csv.split('\n')[0], kind).toMatch({ payments: /^payment_id,/, pledges: /^pledge_id,/, payouts: /^payout_id,/, offline: /^gift_id,/, subscribers: /^email,name,consent_at,source,consent_ip,confirmed_at,confirm_ip$/ }[kind]!);
     if (kind === 'payments') expect(csv).toContain('25.00');
     if (kind === 'pledges') expect(csv).toContain('replay@example.org');
     expect(page.url()).toBe(`${e2e.app.url}/admin`); // a download, not a navigation away
@@ -99,7 +99,7 @@ it('every button and link on the dashboard reaches the page a user expects', asy
   await page.getByLabel(/^From/).fill('2020-01-01');
   await page.getByLabel(/^To/).fill('2099-12-31');
   await page.getByLabel('Format').selectOption('excel');
-  for (const kind of ['payments', 'pledges', 'payouts']) {
+  for (const kind of ['payments', 'pledges', 'payouts', 'offline']) {
     await download(page.locator(`.export-form button[value=${kind}]`), kind, true);
   }
 
@@ -118,7 +118,7 @@ it('every button and link on the dashboard reaches the page a user expects', asy
   await page.getByRole('link', { name: 'Overview' }).click();
   await page.waitForURL(`${e2e.app.url}/admin`);
   used.push('a:Overview');
-  expect(used.filter((u) => u.startsWith('a:'))).toEqual(expect.arrayContaining(['a:Payments', 'a:Monthly donors', 'a:New campaign', 'a:Edit campaign']));
+  expect(used.filter((u) => u.startsWith('a:'))).toEqual(expect.arrayContaining(['a:Payments', 'a:Monthly donors', 'a:Offline gifts', 'a:New campaign', 'a:Edit campaign']));
 
   // Replay: the failed event is applied, the dashboard says so, and the payment shows.
   const replay = page.getByRole('button', { name: 'Replay' });
@@ -285,4 +285,48 @@ it('staff create a campaign through the form, and its donation page shows what t
   expect(await page.getByText('buys a court transcript').isVisible()).toBe(true);
   expect(await page.locator('.story p').allTextContents()).toEqual(['Paragraph one.', 'Paragraph two.']);
   expect(await page.locator('[data-submit]').textContent()).toBe('Donate $40');
+});
+
+it('staff create a match pool in the dashboard, see its cap, allocated and remaining, edit and close it', async () => {
+  const c = await campaign(e2e.db, 'matching');
+  const { key } = await mintKey(e2e.db, 'e2e-matching');
+  const page = await e2e.newPage({ viewport: DESKTOP });
+  await signIn(page, key);
+  await page.getByRole('link', { name: 'Match pools' }).click();
+  await page.waitForURL(/\/admin\/match-pools$/);
+  await page.getByLabel('Campaign', { exact: true }).selectOption('matching');
+  await page.getByRole('button', { name: 'Create the pool' }).click();
+  expect(await page.locator('#error-summary').textContent()).toContain('Must not be empty');
+  await e2e.screenshot(page, 'admin-match-pool-errors-desktop');
+  await page.getByLabel('Campaign', { exact: true }).selectOption('matching');
+  await page.getByLabel(/^Sponsor/).fill('The Lantern Fund');
+  await page.getByLabel(/^Cap \(/).fill('5,000');
+  await page.getByLabel(/^Multiplier/).fill('2');
+  await page.getByLabel('Who qualifies').selectOption('first_time');
+  await page.getByRole('button', { name: 'Create the pool' }).click();
+  await page.waitForURL(/\/admin\/match-pools\?notice=/);
+  expect(await page.getByRole('status').textContent()).toContain('Saved the match pool of The Lantern Fund.');
+  const pool = await e2e.db.prisma.matchPool.findFirstOrThrow({ where: { campaignId: c.id } });
+  // A gift matched since: the page shows what is allocated and what is left.
+  await e2e.db.prisma.matchPool.update({ where: { id: pool.id }, data: { allocated: 120_000n } });
+  await page.reload();
+  const row = page.locator(`[data-pool="${pool.id}"]`);
+  expect(await row.locator('[data-field=cap]').textContent()).toBe('$5,000');
+  expect(await row.locator('[data-field=allocated]').textContent()).toBe('$1,200');
+  expect(await row.locator('[data-field=remaining]').textContent()).toBe('$3,800');
+  await e2e.screenshot(page, 'admin-match-pools-desktop');
+
+  await row.getByRole('link', { name: /Edit/ }).click();
+  await page.getByLabel(/^Cap \(/).fill('1000');
+  await page.getByRole('button', { name: 'Save the pool' }).click();
+  expect(await page.locator('#cap-error').textContent()).toContain('at least the 120000 already allocated');
+  await page.getByLabel(/^Cap \(/).fill('6000');
+  await page.getByRole('button', { name: 'Save the pool' }).click();
+  await page.waitForURL(/\/admin\/match-pools\?notice=/);
+  expect(await row.locator('[data-field=remaining]').textContent()).toBe('$4,800');
+  await row.getByRole('button', { name: /Close/ }).click();
+  await page.waitForURL(/\/admin\/match-pools\?notice=/);
+  expect(await row.textContent()).toContain('Closed');
+  expect(await row.getByRole('button', { name: /Close/ }).count()).toBe(0);
+  await e2e.screenshot(page, 'admin-match-pools-closed-desktop');
 });

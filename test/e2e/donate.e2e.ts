@@ -7,6 +7,7 @@ import { deliver } from '../integration/webhooks/webhook-harness.ts';
 import { DESKTOP, PHONE, startE2E, type E2E } from './harness.ts';
 import { insertCampaign } from '../helpers/factories.ts';
 import { stripeFixture } from '../helpers/stripe-fixtures.ts';
+import { insertPool } from '../integration/matching/match-pools-helpers.ts';
 
 let e2e: E2E;
 
@@ -319,5 +320,29 @@ describe('donating in a browser', () => {
     expect(await page.locator('main').textContent()).toContain('Donations open on Saturday, March 1, 2031 at 12:00 AM EST.');
     expect(await page.getByRole('button', { name: /^Donate/ }).count()).toBe(0);
     await e2e.screenshot(page, 'not-open-yet-phone');
+  });
+
+  it('says the gift will be matched while a sponsor has room; the matched figure moves live, and the offer goes once the pool is used up', async () => {
+    // A slug of its own: 'winter' is recreated before each test, and this instance may still hold its earlier progress.
+    const campaign = await insertCampaign(e2e.db, { slug: 'matched', goal: 100_000, presetAmounts: [1000, 2500, 5000] });
+    await insertPool(e2e.db, campaign.id, { sponsor: 'The Lantern Fund', cap: 7500, multiplier: 2 });
+    const matchedUrl = `${e2e.app.url}/campaigns/matched`;
+    const watcher = await e2e.newPage({ viewport: DESKTOP });
+    await watcher.goto(matchedUrl);
+    const offer = watcher.locator('[data-match-offer]');
+    expect(await offer.textContent()).toContain('Your gift will be matched 2x by The Lantern Fund, up to $75 more.');
+    expect(await watcher.locator('[data-field=matched]').first().textContent()).toBe('$0');
+    await e2e.screenshot(watcher, 'donation-page-match-offer-desktop');
+
+    const page = await e2e.newPage({ viewport: PHONE });
+    await toCheckout(page, '$50', 'matched@example.org', matchedUrl);
+    await page.locator('#pay').click();
+    await page.waitForURL(/\/donate\/thanks\?session_id=cs_/);
+    // $50 wants a $100 match: the pool gives its last $75, and says so on every open page.
+    await expect.poll(() => watcher.locator('[data-field=matched]').first().textContent(), { timeout: 15_000 }).toBe('$75');
+    await expect.poll(() => offer.isHidden(), { timeout: 15_000 }).toBe(true);
+    await e2e.screenshot(watcher, 'donation-page-match-used-up-desktop');
+    await page.goto(matchedUrl);
+    expect(await page.locator('[data-match-offer]').count()).toBe(0);
   });
 });

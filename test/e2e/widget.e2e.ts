@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { insertCampaign, insertPayment, insertPledge } from '../helpers/factories.ts';
 import { startE2E, type E2E } from './harness.ts';
+import { insertPool } from '../integration/matching/match-pools-helpers.ts';
 
 let e2e: E2E;
 let host: http.Server;
@@ -12,10 +13,11 @@ let hostUrl: string;
 beforeAll(async () => {
   e2e = await startE2E();
   // Another site (another origin: another port) embedding the one-line snippet from the README.
-  host = http.createServer((_req, res) => {
+  host = http.createServer((req, res) => {
     res.setHeader('Content-Type', 'text/html');
+    const slug = req.url === '/matched' ? 'widgets-matched' : 'widgets';
     res.end(`<!doctype html><title>News site</title><h1>Our partner's article</h1>
-<iframe src="${e2e.app.url}/embed/campaigns/widgets" title="Campaign progress" width="320" height="220" style="border:0"></iframe>`);
+<iframe src="${e2e.app.url}/embed/campaigns/${slug}" title="Campaign progress" width="320" height="220" style="border:0"></iframe>`);
   });
   await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
   hostUrl = `http://localhost:${(host.address() as AddressInfo).port}/`;
@@ -56,4 +58,27 @@ it('fits the 320 x 220 frame the README recommends, with a long title, and says 
   expect(size.height).toBeLessThanOrEqual(220);
   expect(size.width).toBeLessThanOrEqual(320);
   await e2e.screenshot(page, 'widget-upcoming-in-iframe');
+});
+
+it('shows the sponsors\' match beside the total, live, and still fits the frame with a long title', async () => {
+  // A slug of its own: the app may still hold the progress of the 'widgets' recreated above.
+  const campaign = await insertCampaign(e2e.db, { slug: 'widgets-matched', goal: 25_000_000 });
+  await e2e.db.prisma.campaign.update({ where: { slug: 'widgets-matched' }, data: { title: 'Keep independent journalism going: end of year 2026' } });
+  const poolId = await insertPool(e2e.db, campaign.id, { sponsor: 'The Lantern Fund', cap: 1_000_000, multiplier: 2 });
+  const page = await e2e.newPage();
+  await page.goto(`${hostUrl}matched`);
+  const frame = page.frameLocator('iframe');
+  await expect.poll(() => frame.locator('[data-field=matched]').textContent()).toBe('$0');
+  expect(await frame.locator('[data-field=matchRemaining]').textContent()).toBe('$10,000');
+  // A match taken (the pool's row moves, as an allocation moves it): the stream carries it.
+  await e2e.db.prisma.matchPool.update({ where: { id: poolId }, data: { allocated: 250_000n } });
+  await expect.poll(() => frame.locator('[data-field=matched]').textContent(), { timeout: 5000 }).toBe('$2,500');
+  expect(await frame.locator('[data-field=matchRemaining]').textContent()).toBe('$7,500');
+  const inner = page.frames().find((f) => f.url().includes('/embed/'))!;
+  const size = await inner.evaluate<{ height: number; width: number }>(
+    '({ height: document.documentElement.scrollHeight, width: document.documentElement.scrollWidth })',
+  );
+  await e2e.screenshot(page, 'widget-matched-in-iframe');
+  expect(size.height).toBeLessThanOrEqual(220);
+  expect(size.width).toBeLessThanOrEqual(320);
 });

@@ -86,8 +86,8 @@ describe('migrations', () => {
     );
     expect(rows.map((r) => r.table_name)).toEqual([
       '_prisma_migrations', 'admin_keys', 'admin_sessions', 'app_secrets', 'campaign_total_shards', 'campaigns', 'digest_consent_events',
-      'digest_subscribers', 'disputes',
-      'email_outbox', 'invoice_attempts', 'payments', 'payout_items', 'payouts', 'pledges', 'refund_requests', 'refunds', 'webhook_events',
+      'digest_subscribers', 'disputes', 'email_outbox', 'invoice_attempts', 'match_allocations', 'match_pools', 'offline_gifts', 'payments',
+      'payout_items', 'payouts', 'pledges', 'refund_requests', 'refunds', 'webhook_events',
     ]);
     const trigger = await client.query("SELECT tgname FROM pg_trigger WHERE tgname IN ('payments_roll_up_totals', 'payments_find_payout') ORDER BY 1");
     expect(trigger.rows.map((r) => r.tgname)).toEqual(['payments_find_payout', 'payments_roll_up_totals']);
@@ -125,6 +125,21 @@ describe('migrations', () => {
     await expect(insertPayment(1000, 0, null)).rejects.toThrow(/payments_has_stripe_reference/);
     await insertPayment(1000, 0);
     await expect(insertPayment(1000, 0)).rejects.toThrow(/unique/i);
+
+    // A match pool never gives more than its cap; an allocation never more than it first gave.
+    const pool = await client.query(
+      `INSERT INTO match_pools (campaign_id, sponsor, currency, cap, multiplier, starts_at, ends_at)
+       VALUES ($1, 'Sponsor', 'usd', 1000, 1, now(), now() + interval '1 day') RETURNING id`,
+      [campaignId],
+    );
+    await expect(client.query('UPDATE match_pools SET allocated = 1001 WHERE id = $1', [pool.rows[0].id])).rejects.toThrow(/match_pools_allocated_range/);
+    await expect(
+      client.query(
+        `INSERT INTO match_allocations (pool_id, source, source_id, donor_email, currency, gift_amount, original, amount, gift_at)
+         VALUES ($1, 'offline', 'check-1', 'a@b.org', 'usd', 500, 500, 501, now())`,
+        [pool.rows[0].id],
+      ),
+    ).rejects.toThrow(/match_allocations_amount_range/);
   });
 });
 

@@ -233,8 +233,40 @@ describe('admin operations', () => {
     await call('dead', 'PATCH', '/api/admin/campaigns/spring', { headers: auth, json: { title: 'x' } });
   });
 
+  it('match pools', async () => {
+    const pool = { sponsor: 'The Sponsor Foundation', cap: 500_000, multiplier: 2, qualifies: 'first_time' };
+    const created = await call('live', 'POST', '/api/admin/campaigns/winter/match-pools', { headers: auth, json: pool });
+    expect(created.status).toBe(201);
+    await call('live', 'POST', '/api/admin/campaigns/winter/match-pools', { headers: auth, json: { ...pool, cap: -1, multiplier: 11 } });
+    await call('live', 'POST', '/api/admin/campaigns/no-such-campaign/match-pools', { headers: auth, json: pool });
+    await call('live', 'POST', '/api/admin/campaigns/winter/match-pools', { json: pool });
+    await call('live', 'POST', '/api/admin/campaigns/winter/match-pools', { headers: auth, json: { ...pool, sponsor: huge } });
+    await call('live', 'POST', '/api/admin/campaigns/winter/match-pools', { headers: auth, raw: latin1 });
+    await call('dead', 'POST', '/api/admin/campaigns/winter/match-pools', { headers: auth, json: pool });
+    for (const target of ['live', 'dead'] as const) await call(target, 'GET', '/api/admin/campaigns/winter/match-pools', { headers: auth });
+    await call('live', 'GET', '/api/admin/campaigns/Not_A_Slug/match-pools', { headers: auth });
+    await call('live', 'GET', '/api/admin/campaigns/no-such-campaign/match-pools', { headers: auth });
+    await call('live', 'GET', '/api/admin/campaigns/winter/match-pools');
+    const id = created.body.id as string;
+    const missing = '00000000-0000-4000-8000-000000000000';
+    for (const [method, path, json] of [
+      ['GET', `/api/admin/match-pools/${id}`, undefined],
+      ['PATCH', `/api/admin/match-pools/${id}`, { cap: 600_000 }],
+      ['POST', `/api/admin/match-pools/${id}/close`, undefined],
+    ] as const) {
+      const bad = path.replace(id, 'not-a-pool');
+      await call('live', method, path, { headers: auth, json });
+      await call('live', method, bad, { headers: auth, json });
+      await call('live', method, path.replace(id, missing), { headers: auth, json });
+      await call('live', method, path, { json });
+      await call('dead', method, path, { headers: auth, json });
+    }
+    await call('live', 'PATCH', `/api/admin/match-pools/${id}`, { headers: auth, json: { sponsor: huge } });
+    await call('live', 'PATCH', `/api/admin/match-pools/${id}`, { headers: auth, raw: latin1 });
+  });
+
   it('pledges, exports and the webhook inbox', async () => {
-    for (const path of ['/api/admin/pledges', '/api/admin/exports/payments.csv', '/api/admin/exports/pledges.csv', '/api/admin/exports/payouts.csv', '/api/admin/webhook-events']) {
+    for (const path of ['/api/admin/pledges', '/api/admin/exports/payments.csv', '/api/admin/exports/pledges.csv', '/api/admin/exports/payouts.csv', '/api/admin/exports/matches.csv', '/api/admin/webhook-events']) {
       await call('live', 'GET', path, { headers: auth });
       await call('live', 'GET', path, { headers: auth, query: { campaign: 'winter' } });
       await call('live', 'GET', path, { headers: auth, query: { status: 'no-such-status' } });
@@ -244,9 +276,60 @@ describe('admin operations', () => {
     await call('live', 'GET', '/api/admin/exports/subscribers.csv', { headers: auth });
     await call('live', 'GET', '/api/admin/exports/subscribers.csv');
     await call('dead', 'GET', '/api/admin/exports/subscribers.csv', { headers: auth });
-    for (const kind of ['payments', 'pledges', 'payouts', 'subscribers']) await call('capped', 'GET', `/api/admin/exports/${kind}.csv`, { headers: auth });
+    for (const kind of ['payments', 'pledges', 'payouts', 'subscribers', 'matches']) await call('capped', 'GET', `/api/admin/exports/${kind}.csv`, { headers: auth });
     await call('live', 'GET', '/api/admin/pledges', { headers: auth, query: { limit: '2', status: 'pending' } });
     await call('live', 'GET', '/api/admin/webhook-events', { headers: auth, query: { status: 'failed' } });
+  });
+
+  it('offline gifts: record, list, read, void, import and export', async () => {
+    const gift = { campaign: 'winter', amount: 5000, currency: 'usd', receivedOn: '2026-11-30', method: 'check', reference: '77', email: 'donor@example.org' };
+    const keyed = { ...auth, 'Idempotency-Key': 'contract-offline-1' };
+    const made = await call('live', 'POST', '/api/admin/offline-gifts', { headers: keyed, json: gift });
+    expect(made.status).toBe(201);
+    await call('live', 'POST', '/api/admin/offline-gifts', { headers: keyed, json: gift });
+    await call('live', 'POST', '/api/admin/offline-gifts', { headers: keyed, json: { ...gift, amount: 6000 } });
+    await call('live', 'POST', '/api/admin/offline-gifts', { headers: auth, json: { ...gift, method: 'card' } });
+    await call('live', 'POST', '/api/admin/offline-gifts', { json: gift });
+    await call('live', 'POST', '/api/admin/offline-gifts', { headers: auth, json: { ...gift, reference: huge } });
+    await call('live', 'POST', '/api/admin/offline-gifts', { headers: auth, raw: latin1 });
+    await call('dead', 'POST', '/api/admin/offline-gifts', { headers: auth, json: gift });
+
+    await call('live', 'GET', '/api/admin/offline-gifts', { headers: auth, query: { campaign: 'winter', limit: '1' } });
+    await call('live', 'GET', '/api/admin/offline-gifts', { headers: auth, query: { limit: '0' } });
+    await call('live', 'GET', '/api/admin/offline-gifts');
+    await call('dead', 'GET', '/api/admin/offline-gifts', { headers: auth });
+
+    const one = `/api/admin/offline-gifts/${made.body.id}`;
+    const nobody = '/api/admin/offline-gifts/00000000-0000-4000-8000-000000000000';
+    await call('live', 'GET', one, { headers: auth });
+    await call('live', 'GET', nobody, { headers: auth });
+    await call('live', 'GET', '/api/admin/offline-gifts/not-an-id', { headers: auth });
+    await call('live', 'GET', one);
+    await call('dead', 'GET', one, { headers: auth });
+
+    await call('live', 'POST', `${one}/void`, { headers: auth, json: { reason: '' } });
+    expect((await call('live', 'POST', `${one}/void`, { headers: auth, json: { reason: 'Entered twice' } })).status).toBe(200);
+    await call('live', 'POST', `${one}/void`, { headers: auth, json: { reason: 'Again' } });
+    await call('live', 'POST', `${nobody}/void`, { headers: auth, json: { reason: 'x' } });
+    await call('live', 'POST', `${one}/void`, { json: { reason: 'x' } });
+    await call('live', 'POST', `${one}/void`, { headers: auth, json: { reason: huge } });
+    await call('live', 'POST', `${one}/void`, { headers: auth, raw: latin1 });
+    await call('dead', 'POST', `${one}/void`, { headers: auth, json: { reason: 'x' } });
+
+    const file = 'date,amount,method,reference,campaign\n2026-11-30,25.00,check,78,winter\n';
+    const importing = (query: Record<string, string>) => ({ headers: auth, query, raw: { type: 'text/csv', body: file } });
+    await call('live', 'POST', '/api/admin/offline-gifts/import', importing({ dryRun: 'true' }));
+    await call('live', 'POST', '/api/admin/offline-gifts/import', importing({}));
+    await call('live', 'POST', '/api/admin/offline-gifts/import', { headers: auth, raw: { type: 'text/csv', body: 'date,amount\n1,2\n' } });
+    await call('live', 'POST', '/api/admin/offline-gifts/import', { ...importing({}), headers: {} });
+    await call('live', 'POST', '/api/admin/offline-gifts/import', { headers: auth, raw: { type: 'text/csv', body: file + 'x'.repeat(300_000) } });
+    await call('live', 'POST', '/api/admin/offline-gifts/import', { headers: auth, json: { file } });
+    await call('dead', 'POST', '/api/admin/offline-gifts/import', importing({}));
+
+    await call('live', 'GET', '/api/admin/exports/offline.csv', { headers: auth, query: { from: '2026-11-01', to: '2026-12-01' } });
+    await call('live', 'GET', '/api/admin/exports/offline.csv', { headers: auth, query: { from: 'last week' } });
+    await call('live', 'GET', '/api/admin/exports/offline.csv');
+    await call('dead', 'GET', '/api/admin/exports/offline.csv', { headers: auth });
   });
 
   it('replaying a webhook event', async () => {

@@ -249,6 +249,63 @@ export async function runChecks(input: CheckInput): Promise<CheckResult[]> {
     results.push({ ...check.result(), name: `${check.name} = ${JSON.stringify(expected)}` });
   }
 
+  // --- matched gifts --------------------------------------------------------------------------
+  {
+    const check = new Check('match pools: allocated = sum of allocations <= cap; each match within what Stripe says the gift still is; one turn per gift; /progress matched');
+    const { rows: pools } = await db.query<{ id: string; sponsor: string; campaign: string; cap: number; allocated: number; sum: number; multiplier: number; full: boolean }>(
+      `SELECT mp.id, mp.sponsor, c.slug AS campaign, mp.cap::float8 AS cap, mp.allocated::float8 AS allocated, mp.multiplier,
+              (SELECT COALESCE(sum(a.amount), 0)::float8 FROM match_allocations a WHERE a.pool_id = mp.id) AS sum
+       FROM match_pools mp JOIN campaigns c ON c.id = mp.campaign_id`,
+    );
+    const { rows: allocations } = await db.query<{ poolId: string; chargeId: string | null; invoiceId: string | null; pledgeId: string; original: number; amount: number; weight: number }>(
+      `SELECT a.pool_id AS "poolId", p.stripe_charge_id AS "chargeId", p.stripe_invoice_id AS "invoiceId", p.pledge_id AS "pledgeId",
+              a.original, a.amount, CASE WHEN a.series IS NOT NULL AND mp.monthly = 'installments' THEN mp.monthly_installments ELSE 1 END AS weight
+       FROM match_allocations a JOIN match_pools mp ON mp.id = a.pool_id JOIN payments p ON p.id = a.payment_id`,
+    );
+    const chargeById = new Map(succeeded.map((c) => [c.id, c]));
+    // What Stripe says still stands of a gift: the charge less the fee its donor covered, refunds, a dispute not won.
+    const live = (c: Stripe.Charge) => Math.max(c.amount - coveredOf(c.metadata.pledge_id!, c.amount) - c.amount_refunded - (disputeOf.get(c.id)?.status === 'lost' ? disputeOf.get(c.id)!.amount : 0), 0);
+    const matchedBy = new Map<string, number>();
+    for (const pool of pools) {
+      check.same(`pool ${pool.sponsor}: allocated vs sum of its allocations`, pool.allocated, pool.sum);
+      check.compared++;
+      if (pool.allocated > pool.cap) check.fail(`pool ${pool.sponsor}: allocated ${pool.allocated} over its cap ${pool.cap}`);
+      matchedBy.set(pool.campaign, (matchedBy.get(pool.campaign) ?? 0) + pool.allocated);
+      const mine = allocations.filter((a) => a.poolId === pool.id);
+      // A pool that never ran dry gave each gift exactly what Stripe's figures say it should.
+      const exact = pool.allocated < pool.cap && pool.sponsor === 'Chaos Yen Fund';
+      const turns = new Map<string, number>();
+      for (const a of mine) {
+        const charge = a.chargeId ? chargeById.get(a.chargeId) : undefined;
+        const key = a.invoiceId ? `series ${a.pledgeId}` : `charge ${a.chargeId}`;
+        if (a.invoiceId === null || a.original > 0) turns.set(key, (turns.get(key) ?? 0) + 1);
+        check.compared++;
+        if (a.amount > a.original) check.fail(`${pool.sponsor} ${key}: match ${a.amount} over what it first took, ${a.original}`);
+        if (!charge) continue;
+        const wanted = live(charge) * a.weight * pool.multiplier;
+        check.compared++;
+        if (a.amount > wanted) check.fail(`${pool.sponsor} ${key}: match ${a.amount} over ${wanted} (the gift as Stripe has it, times ${a.weight} x ${pool.multiplier})`);
+        if (exact && !a.invoiceId) check.same(`${pool.sponsor} ${key} match`, a.amount, wanted);
+      }
+      for (const [key, n] of turns) if (n > 1) check.fail(`${pool.sponsor} ${key}: ${n} matches`);
+      if (pool.sponsor !== 'Chaos Local Circle') {
+        // Every one-time gift that succeeded had its turn (first-time rules aside), even once the pool ran dry.
+        for (const c of succeeded) {
+          if (c.metadata.campaign !== pool.campaign || invoiceOfIntent.has(idOf(c.payment_intent) ?? '')) continue;
+          check.compared++;
+          if (!turns.has(`charge ${c.id}`)) check.fail(`${pool.sponsor}: charge ${c.id} had no turn`);
+        }
+      }
+    }
+    for (const slug of input.campaigns) {
+      for (const url of input.appUrls) {
+        const progress = (await (await fetch(`${url}/api/campaigns/${slug}/progress`)).json()) as { matched: number };
+        check.same(`GET ${new URL(url).port} /progress ${slug} matched`, progress.matched, matchedBy.get(slug) ?? 0);
+      }
+    }
+    results.push({ ...check.result(), name: `${check.name} = ${JSON.stringify(pools.map((p) => ({ [p.sponsor]: `${p.allocated}/${p.cap}` })))}` });
+  }
+
   // --- events ---------------------------------------------------------------------------------
   {
     const check = new Check('events: every Stripe event is in the inbox, applied (handled types) or ignored, once');

@@ -69,6 +69,12 @@ beforeAll(async () => {
 
   const settling = await paidCharge(9000);
   planted.status = { charge: settling, paymentId: await record(settling, { status: 'pending' }) };
+
+  // A check and a voided bank transfer: money Stripe never saw, left out of the comparison.
+  const offline = { campaign: 'winter', amount: 12_345, currency: 'usd', receivedOn: new Date().toISOString().slice(0, 10), method: 'check' };
+  await request(app).post('/api/admin/offline-gifts').set(auth).send(offline).expect(201);
+  const { body: wrong } = await request(app).post('/api/admin/offline-gifts').set(auth).send({ ...offline, method: 'bank_transfer' }).expect(201);
+  await request(app).post(`/api/admin/offline-gifts/${wrong.id}/void`).set(auth).send({ reason: 'Entered twice' }).expect(200);
 });
 afterAll(async () => {
   await emulator.stop();
@@ -106,6 +112,7 @@ describe('GET /api/admin/reconciliation', () => {
     expect(report.differences).toHaveLength(8);
     expect(report.differences.some((d) => d.stripe?.chargeId === planted.ok!.charge!.id)).toBe(false);
     expect(report.stripe.charges).toBe(8);
+    // Offline gifts (two planted) are not payments Stripe should know: not counted, not missing.
     expect(report.database.payments).toBe(8);
   });
 

@@ -12,7 +12,7 @@ import { insertCampaign, insertPledge } from '../../helpers/factories.ts';
 import { mintKey } from '../admin/admin-fixtures.ts';
 
 export const TABLES = [
-  'campaigns', 'campaign_total_shards', 'pledges', 'payments', 'payouts', 'webhook_events', 'admin_keys', 'admin_sessions',
+  'campaigns', 'campaign_total_shards', 'pledges', 'payments', 'payouts', 'webhook_events', 'admin_keys', 'admin_sessions', 'offline_gifts',
 ] as const;
 
 export interface Hostile {

@@ -1,6 +1,6 @@
 // The arrows between src/'s folders, read from the imports themselves with the TypeScript
 // compiler's parser (README, "Layout"):
-// - domain folders (campaigns, pledges, payments, webhooks, admin, email, receipts, manage, digest) hold the rules; they declare
+// - domain folders (campaigns, pledges, payments, webhooks, admin, email, receipts, manage, digest, matching, offline-gifts) hold the rules; they declare
 //   the ports they need (files named *-gateway.ts) and raise the errors of src/errors.ts;
 // - stripe/, db/, http/, money/ and the shared modules (errors.ts, listing.ts, config.ts,
 //   logger.ts, html.ts: the escaping template of pages and emails) import no domain: stripe/ only names a domain's port to implement it (a type-only
@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../src/project-root.ts';
 
 const SRC = path.join(PROJECT_ROOT, 'src');
-const DOMAINS = ['campaigns', 'pledges', 'payments', 'webhooks', 'admin', 'email', 'receipts', 'manage', 'digest'];
+const DOMAINS = ['campaigns', 'pledges', 'payments', 'webhooks', 'admin', 'email', 'receipts', 'manage', 'digest', 'matching', 'offline-gifts'];
 const NO_DOMAIN = ['stripe', 'db', 'http', 'money', 'errors.ts', 'listing.ts', 'config.ts', 'logger.ts', 'html.ts'];
 // Generated code and the emulator (a stand-in for Stripe, importing nothing of the app) are not the app's layers.
 const SKIP = ['generated', path.join('stripe', 'emulator')];
