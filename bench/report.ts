@@ -94,7 +94,10 @@ export const NOTES = `- **Reproduce**: \`npm run bench\` (BENCH_RUNS, BENCH_PAYM
   one round trip (a PL/pgSQL function doing claim, locks and ledger writes, with a property test that it agrees with the
   TypeScript rules over random event sequences), or the same statements pipelined on one raw pg connection instead of
   Prisma's interactive transaction (which sends BEGIN and COMMIT as round trips of their own): about 3x fewer round trips.
-  Not done in this pass. Totals are checked exact after every run.
+  Not done in this pass. Totals are checked exact after every run. The ratio moves more with the baseline than with the
+  product on this shared machine: two webhook-only runs after this one (BENCH_ONLY=webhooks, same commit plus a merge of
+  main) gave 107/s against 962/s and 146/s against 1,319/s (0.11x both), and main before this round 171/s against 1,134/s
+  (0.15x): the product's own rate stays near 150/s, and the round trips removed have not yet shown a gain beyond the noise.
 - **Progress reads.** The poll is answered from the per-instance cache (LISTEN/NOTIFY invalidates it) by a handler in front
   of the routers and body parsers; helmet's headers are computed once at start (they never depend on the request) and
   set from a list; the request line is written without pino's redaction (its fields are known and carry no secrets) and

@@ -1,8 +1,9 @@
 // Scenario 1: webhook intake. Real donations are made through the product and paid in the Stripe
 // emulator (deliveries off); the emulator's own checkout.session.completed events are then sent,
 // signed, 20 in flight, to the product (signature check, inbox, payment, totals, fee lookup from
-// the emulator) and to a bare Express + pg handler doing one INSERT per request. Totals are
-// checked exact after every run.
+// the emulator, the receipt queued, the match pool's share taken) and to a bare Express + pg
+// handler doing one INSERT per request. Totals and the pool's matched sum are checked exact after
+// every run.
 import { signPayload } from 'stripe-emulator';
 import type { BenchPostgres } from '../lib/database.ts';
 import { query } from '../lib/database.ts';
@@ -63,6 +64,14 @@ function sign(events: string[]): SignedBody[] {
 export async function benchWebhooks(pg: BenchPostgres, runs: number, perRun = 1000): Promise<WebhookResult> {
   const url = await pg.createDatabase('bench_webhooks');
   const campaignId = await seedCampaign(url, 'intake');
+  // A match pool open on the campaign, large enough for every gift: each payment also takes its
+  // share of the pool, in its own transaction, as on a matched night.
+  await query(
+    url,
+    `INSERT INTO match_pools (campaign_id, sponsor, currency, cap, multiplier, starts_at, ends_at)
+     VALUES ($1, 'Bench sponsor', 'usd', 100000000000, 1, now() - interval '1 day', now() + interval '30 days')`,
+    [campaignId],
+  );
   const emulator = await startEmulatorProcess();
   const product = await startProduct(url, emulator.url);
   const baseline = await startBaseline('bench/baselines/insert-per-request.ts', { DATABASE_URL: url });
@@ -79,6 +88,10 @@ export async function benchWebhooks(pg: BenchPostgres, runs: number, perRun = 10
       expectedRaised += batch.reduce((sum, e) => sum + (JSON.parse(e).data.object.amount_total as number), 0);
       const { rows } = await query(url, 'SELECT coalesce(sum(raised), 0)::bigint AS raised, coalesce(sum(donations), 0)::bigint AS n FROM campaign_total_shards WHERE campaign_id = $1', [campaignId]);
       const exact = Number(rows[0].raised) === expectedRaised && Number(rows[0].n) === perRun * (r + 1);
+      // Matched one for one: every gift took its share of the pool.
+      const matched = await query(url, 'SELECT coalesce(sum(amount), 0)::bigint AS matched FROM match_allocations');
+      const exactMatch = Number(matched.rows[0].matched) === expectedRaised;
+      if (!exactMatch) throw new Error(`match pool off after run ${r}: ${matched.rows[0].matched} vs ${expectedRaised}`);
       totalsExact &&= exact;
       if (!exact) throw new Error(`totals off after run ${r}: ${rows[0].raised} vs ${expectedRaised}`);
       if (r === 0) continue; // warm-up
