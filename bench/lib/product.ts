@@ -32,7 +32,11 @@ export function productEnv(databaseUrl: string, stripeUrl: string, smtpUrl: stri
     STRIPE_API_HOST: stripe.hostname,
     STRIPE_API_PORT: stripe.port,
     STRIPE_API_PROTOCOL: 'http',
-    MALLOC_ARENA_MAX: '2', // as the Dockerfile sets it
+    // The Dockerfile's memory settings, so RSS at rest is measured as production runs.
+    MALLOC_ARENA_MAX: '2',
+    MALLOC_TRIM_THRESHOLD_: '131072',
+    MALLOC_MMAP_THRESHOLD_: '131072',
+    NODE_OPTIONS: '--max-semi-space-size=4',
     PLEDGE_RATE_LIMIT_PER_MINUTE: '1000000',
     PLEDGE_RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
     SMTP_URL: smtpUrl,
