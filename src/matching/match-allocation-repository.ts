@@ -27,6 +27,9 @@ const POOL_COLUMNS = Prisma.sql`mp.id::text, mp.campaign_id::text AS "campaignId
 
 export { POOL_COLUMNS };
 
+/** An offline gift's moment for the pools: noon UTC on the day received (see src/offline-gifts/offline-gift-matches.ts). */
+const OFFLINE_GIFT_AT = Prisma.sql`((o.received_on + time '12:00') AT TIME ZONE 'UTC')`;
+
 export function createMatchAllocationRepository(client: Client) {
   async function moveAllocated(poolId: string, delta: number): Promise<void> {
     if (delta === 0) return;
@@ -86,9 +89,14 @@ export function createMatchAllocationRepository(client: Client) {
       return new Map(rows.map((r) => [r.poolId, r.matched]));
     },
 
-    /** Whether the donor had no successful payment before this gift (by email, any campaign). */
+    /**
+     * Whether the donor had no earlier gift than this one (by email, any campaign): no successful
+     * payment and no offline gift that is not voided. An offline gift is dated noon UTC on the day it was
+     * received (as src/offline-gifts matches it); two gifts at the same moment go in the order recorded.
+     */
     async isFirstGift(donorEmail: string, gift: Pick<MatchableGift, 'source' | 'sourceId' | 'at'>): Promise<boolean> {
       const thisPayment = gift.source === 'payment' ? gift.sourceId : null;
+      const thisOffline = gift.source === 'offline' ? gift.sourceId : null;
       const rows = await client.$queryRaw<Array<{ earlier: boolean }>>`
         SELECT EXISTS (
           SELECT 1 FROM payments p JOIN pledges pl ON pl.id = p.pledge_id
@@ -97,6 +105,13 @@ export function createMatchAllocationRepository(client: Client) {
             AND (p.paid_at < ${gift.at} OR (p.paid_at = ${gift.at} AND ${thisPayment}::uuid IS NOT NULL
               -- Stripe's times are whole seconds: within one, the payment recorded first came first.
               AND (p.created_at, p.id) < (SELECT x.created_at, x.id FROM payments x WHERE x.id = ${thisPayment}::uuid)))
+        ) OR EXISTS (
+          SELECT 1 FROM offline_gifts o
+          WHERE lower(o.email) = ${donorEmail} AND o.voided_at IS NULL
+            AND (${thisOffline}::uuid IS NULL OR o.id <> ${thisOffline}::uuid)
+            AND (${OFFLINE_GIFT_AT} < ${gift.at} OR (${OFFLINE_GIFT_AT} = ${gift.at} AND ${thisOffline}::uuid IS NOT NULL
+              -- Received the same day: the one entered first came first.
+              AND (o.created_at, o.id) < (SELECT x.created_at, x.id FROM offline_gifts x WHERE x.id = ${thisOffline}::uuid)))
         ) AS earlier`;
       return !rows[0]!.earlier;
     },
