@@ -73,7 +73,7 @@ export function createMatchAllocationRepository(client: Client) {
         FOR UPDATE`;
       if (pools.length === 0) return [];
       const allocations = await client.$queryRaw<Array<{ poolId: string; id: string; original: number; amount: number }>>`
-        SELECT pool_id::text AS "poolId", id::text, original, amount FROM match_allocations
+        SELECT pool_id::text AS "poolId", id::text, original::float8 AS original, amount::float8 AS amount FROM match_allocations
         WHERE pool_id = ANY(${pools.map((p) => p.id)}::uuid[]) AND source = ${gift.source} AND source_id = ${gift.sourceId}`;
       const byPool = new Map(allocations.map((a) => [a.poolId, { id: a.id, original: a.original, amount: a.amount }]));
       return pools.map((p) => ({ ...p, allocation: byPool.get(p.id) ?? null }));
@@ -136,7 +136,7 @@ export function createMatchAllocationRepository(client: Client) {
     async setAmount(poolId: string, allocationId: string, from: number, to: number): Promise<void> {
       await client.$executeRaw`
         UPDATE match_allocations SET amount = ${to}, updated_at = now(),
-          reversed_at = CASE WHEN ${to}::int < ${from}::int THEN now() ELSE reversed_at END
+          reversed_at = CASE WHEN ${to}::bigint < ${from}::bigint THEN now() ELSE reversed_at END
         WHERE id = ${allocationId}::uuid`;
       await moveAllocated(poolId, to - from);
     },

@@ -49,7 +49,7 @@ export async function poolBooks(db: Database, poolId: string) {
 
 export async function allocationsOf(db: Database, poolId: string) {
   const { rows } = await db.pool.query(
-    `SELECT a.source, a.source_id AS "sourceId", a.donor_email AS "donorEmail", a.gift_amount AS "giftAmount", a.original, a.amount,
+    `SELECT a.source, a.source_id AS "sourceId", a.donor_email AS "donorEmail", a.gift_amount AS "giftAmount", a.original::float8 AS original, a.amount::float8 AS amount,
             p.stripe_payment_intent_id AS "paymentIntentId", p.stripe_charge_id AS "chargeId"
      FROM match_allocations a LEFT JOIN payments p ON p.id = a.payment_id
      WHERE a.pool_id = $1 ORDER BY a.created_at, a.id`,

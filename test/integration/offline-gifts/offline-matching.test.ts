@@ -59,3 +59,17 @@ describe('matching an offline gift', () => {
     expect(await poolBooks(db, pool)).toMatchObject({ allocated: res.body.totals[0].amount, matched: 5 });
   });
 });
+
+describe('a large gift under a large pool', () => {
+  it('holds a match beyond 2^31 minor units (the largest check, tripled) to the cent', async () => {
+    const pool = await insertPool(db, winterId, { cap: 5_000_000_000, multiplier: 3 });
+    const res = await request(app).post('/api/admin/offline-gifts').set(auth).send(gift({ amount: 1_000_000_000 }));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const { rows: [books] } = await db.pool.query(
+      `SELECT mp.allocated::text AS allocated, (SELECT sum(amount)::text FROM match_allocations WHERE pool_id = mp.id) AS "sum" FROM match_pools mp WHERE mp.id = $1`, [pool]);
+    expect(books).toEqual({ allocated: '3000000000', sum: '3000000000' });
+    expect((await request(app).get('/api/campaigns/winter/progress').expect(200)).body).toMatchObject({ raised: 1_000_000_000, matched: 3_000_000_000 });
+    await request(app).post(`/api/admin/offline-gifts/${res.body.id}/void`).set(auth).send({ reason: 'Typo' }).expect(200);
+    expect((await request(app).get('/api/campaigns/winter/progress').expect(200)).body).toMatchObject({ raised: 0, matched: 0 });
+  });
+});
