@@ -8,7 +8,7 @@ import type { CampaignService } from '../campaigns/campaign-service.ts';
 import { Conflict, issuesToDetails, ValidationFailed, type ErrorDetail } from '../errors.ts';
 import { requireWellFormedForm } from '../http/body-encoding.ts';
 import { parseOrThrow } from '../http/validation.ts';
-import { formatMoney, parseMajorAmount } from '../money/currency.ts';
+import { decimalsOf, formatMoney, parseMajorAmount } from '../money/currency.ts';
 import { offlineReference, type Staff } from '../offline-gifts/offline-gift.ts';
 import { MAX_IMPORT_BYTES, todayIn } from '../offline-gifts/offline-gift-import.ts';
 import { offlineGiftParams, recordOfflineGiftSchema } from '../offline-gifts/offline-gift-schemas.ts';
@@ -79,7 +79,7 @@ export function offlineDashboardRoutes(deps: OfflineDashboardDeps): Router {
       reference: values.reference || null, name: values.name || null, email: values.email?.trim() || null,
     });
     const problems = [
-      ...(amount === null ? [{ field: 'amount', message: `Enter an amount like 250 or 250.00` }] : []),
+      ...(amount === null ? [{ field: 'amount', message: `Enter an amount in ${campaign.currency.toUpperCase()} like 250${decimalsOf(campaign.currency) ? ' or 250.00' : ' (no decimals)'}` }] : []),
       ...(parsed.success ? [] : issuesToDetails(parsed.error.issues)),
     ];
     if (problems.length || !parsed.success) return again(problems);

@@ -65,6 +65,14 @@ describe('the Offline gifts tab', () => {
     expect(page.text).not.toMatch(/<option value="winter" selected>/);
   });
 
+  it('says a yen amount has no decimals', async () => {
+    await campaign(db, 'yen', 'jpy');
+    const s = await signIn();
+    const res = await post('/admin/offline/gifts', s, form(s, { campaign: 'yen', amount: '12.50' })).expect(400);
+    expect(res.text).toContain('Enter an amount in JPY like 250 (no decimals)');
+    expect(await gifts()).toHaveLength(0);
+  });
+
   it('shows every problem beside its field and writes nothing', async () => {
     const s = await signIn();
     const res = await post('/admin/offline/gifts', s, form(s, { amount: '12.345', receivedOn: '2026-02-30', email: 'nope' })).expect(400);
