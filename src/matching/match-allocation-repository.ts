@@ -27,8 +27,8 @@ const POOL_COLUMNS = Prisma.sql`mp.id::text, mp.campaign_id::text AS "campaignId
 
 export { POOL_COLUMNS };
 
-/** An offline gift's moment for the pools: noon UTC on the day received (see src/offline-gifts/offline-gift-matches.ts). */
-const OFFLINE_GIFT_AT = Prisma.sql`((o.received_on + time '12:00') AT TIME ZONE 'UTC')`;
+/** An offline gift's moment for the pools: noon on the day received, in its campaign's zone (see src/offline-gifts/offline-gift-matches.ts). */
+const OFFLINE_GIFT_AT = Prisma.sql`((o.received_on + time '12:00') AT TIME ZONE (SELECT oc.timezone FROM campaigns oc WHERE oc.id = o.campaign_id))`;
 
 export function createMatchAllocationRepository(client: Client) {
   async function moveAllocated(poolId: string, delta: number): Promise<void> {
@@ -91,8 +91,8 @@ export function createMatchAllocationRepository(client: Client) {
 
     /**
      * Whether the donor had no earlier gift than this one (by email, any campaign): no successful
-     * payment and no offline gift that is not voided. An offline gift is dated noon UTC on the day it was
-     * received (as src/offline-gifts matches it); two gifts at the same moment go in the order recorded.
+     * payment and no offline gift that is not voided. An offline gift is dated noon on the day it was
+     * received, where its campaign is (as src/offline-gifts matches it); two gifts at the same moment go in the order recorded.
      */
     async isFirstGift(donorEmail: string, gift: Pick<MatchableGift, 'source' | 'sourceId' | 'at'>): Promise<boolean> {
       const thisPayment = gift.source === 'payment' ? gift.sourceId : null;
