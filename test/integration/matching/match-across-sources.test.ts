@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts
 import { insertCampaign } from '../../helpers/factories.ts';
 import { bearer, mintKey } from '../admin/admin-fixtures.ts';
 import { startHarness, type Harness } from '../webhooks/webhook-harness.ts';
-import { allocationsOf, insertPool, poolBooks, type PoolInput } from './match-pools-helpers.ts';
+import { allocationsOf, expectBooksBalanced, insertPool, poolBooks, type PoolInput } from './match-pools-helpers.ts';
 
 let db: TestDatabase;
 let h: Harness;
@@ -29,11 +29,7 @@ afterAll(async () => {
   await h?.close();
   await db?.drop();
 });
-afterEach(async () => {
-  const books = await poolBooks(db, poolId);
-  expect(books.allocated).toBe(books.sumOfAllocations);
-  expect(books.allocated).toBeLessThanOrEqual(books.cap);
-});
+afterEach(() => expectBooksBalanced(db, poolId));
 
 async function campaignWithPool(pool: Omit<PoolInput, 'startsAt'>) {
   const slug = `across-${++seq}`;

@@ -1,5 +1,6 @@
 // Match pools as the matching tests set them up and read them back: pools inserted straight into
 // the database (the staff API has its own tests), and the sums every test holds against the cap.
+import { expect } from 'vitest';
 import type { Database } from '../../../src/db/client.ts';
 
 export interface PoolInput {
@@ -56,4 +57,11 @@ export async function allocationsOf(db: Database, poolId: string) {
     [poolId],
   );
   return rows as Array<{ source: string; sourceId: string; donorEmail: string; giftAmount: number; original: number; amount: number; paymentIntentId: string | null; chargeId: string | null }>;
+}
+
+/** What every matching test holds after each step: allocated is the sum of the allocations, and no more than the cap. */
+export async function expectBooksBalanced(db: Database, poolId: string) {
+  const books = await poolBooks(db, poolId);
+  expect(books.allocated).toBe(books.sumOfAllocations);
+  expect(books.allocated).toBeLessThanOrEqual(books.cap);
 }
