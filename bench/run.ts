@@ -1,21 +1,22 @@
 // `npm run bench`: every scenario beside a baseline measured in the same run, as ratios.
 // Writes bench/results.json and BENCHMARKS.md. BENCH_RUNS (default 3) runs per scenario;
 // BENCH_PAYMENTS (default 1,000,000) payments for the large progress and export scenarios;
-// BENCH_ONLY=progress,export,... to run some scenarios.
+// BENCH_ONLY=webhooks,progress,export,pledges,startup,rest to run some scenarios.
 import { execSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { startBenchPostgres } from './lib/database.ts';
+import { loadGenerator } from './lib/load.ts';
 import { renderReport } from './report.ts';
 import { benchExport } from './scenarios/export.ts';
 import { benchPledges } from './scenarios/pledges.ts';
 import { benchProgress, seedLargeDatabase } from './scenarios/progress.ts';
-import { benchStartup } from './scenarios/startup.ts';
+import { benchRest, benchStartup } from './scenarios/startup.ts';
 import { benchWebhooks } from './scenarios/webhooks.ts';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const largeCount = Number(process.env.BENCH_PAYMENTS ?? 1_000_000);
-const only = new Set((process.env.BENCH_ONLY ?? 'webhooks,progress,export,pledges,startup').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'webhooks,progress,export,pledges,startup,rest').split(','));
 const started = Date.now();
 const log = (message: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${message}\n`);
 
@@ -32,6 +33,7 @@ const machine = {
     }
   })(),
   date: new Date().toISOString(),
+  load: loadGenerator,
 };
 
 log('building (the product is measured as it ships: compiled JavaScript)');
@@ -41,7 +43,7 @@ const results: Record<string, unknown> = {};
 try {
   if (only.has('webhooks')) {
     log('webhook intake');
-    results.webhooks = await benchWebhooks(pg, runs, Number(process.env.BENCH_EVENTS ?? 500));
+    results.webhooks = await benchWebhooks(pg, runs, Number(process.env.BENCH_EVENTS ?? 1000));
   }
   if (only.has('progress') || only.has('export')) {
     log(`seeding ${largeCount.toLocaleString()} payments (generate_series)`);
@@ -61,14 +63,30 @@ try {
   }
   if (only.has('startup')) {
     log('start-up');
-    results.startup = await benchStartup(runs);
+    results.startup = await benchStartup(pg, runs);
+  }
+  if (only.has('rest')) {
+    log('resident memory at rest');
+    results.rest = await benchRest(pg, runs);
   }
 } finally {
   await pg.stop();
 }
 const seconds = Math.round((Date.now() - started) / 1000);
-await writeFile('bench/results.json', `${JSON.stringify({ machine, runs, seconds, results }, null, 2)}\n`);
-const report = renderReport({ machine, runs, seconds, results });
-await writeFile('BENCHMARKS.md', report);
+// bench/results.json keeps every full run (the newest first); a run of some scenarios only is
+// written to bench/results-partial.json and BENCHMARKS.md is left alone.
+const run = { machine, runs, seconds, results };
+const full = !process.env.BENCH_ONLY;
+const history = await readHistory();
+if (full) await writeFile('bench/results.json', `${JSON.stringify({ history: [run, ...history] }, null, 2)}\n`);
+else await writeFile('bench/results-partial.json', `${JSON.stringify(run, null, 2)}\n`);
+const report = renderReport(run, history);
+if (full) await writeFile('BENCHMARKS.md', report);
 process.stdout.write(report);
 log(`done in ${seconds}s`);
+
+async function readHistory(): Promise<Array<typeof run>> {
+  const stored = JSON.parse(await readFile('bench/results.json', 'utf8').catch(() => '{"history":[]}'));
+  // The first format held one run.
+  return Array.isArray(stored.history) ? stored.history : [stored];
+}

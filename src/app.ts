@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import { adminApi } from './admin/admin-routes.ts';
 import { createAdminServices } from './admin/index.ts';
-import { campaignRoutes } from './campaigns/campaign-routes.ts';
+import { cachedProgress, campaignRoutes } from './campaigns/campaign-routes.ts';
 import { createCampaignRepository } from './campaigns/campaign-repository.ts';
 import { createCampaignService } from './campaigns/campaign-service.ts';
 import type { ProgressHub } from './campaigns/progress-hub.ts';
@@ -24,6 +24,7 @@ import { createCheckoutLane } from './http/checkout-lane.ts';
 import { digestSignUpRateLimits, pledgeRateLimits } from './http/rate-limits.ts';
 import { requestLogging } from './http/request-logging.ts';
 import { requestMetrics } from './http/request-metrics.ts';
+import { precomputeHeaders } from './http/static-headers.ts';
 import { createStreamSlots } from './http/stream-slots.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { metricsRoutes } from './metrics/metrics-routes.ts';
@@ -127,23 +128,26 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', config.trustProxy);
   app.use(requestLogging(logger));
   app.use(requestMetrics(metrics));
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // The donation form answers with a 303 to Checkout; browsers hold redirects after a
-          // form post to form-action too.
-          // ... and the manage page's card button to Stripe's customer portal.
-          'form-action': ["'self'", deps.checkoutOrigin, 'https://billing.stripe.com'],
-          // The organisation's logo and a campaign's image may live on the organisation's site.
-          'img-src': ["'self'", 'data:', 'https:'],
-        },
+  // helmet's headers never depend on the request here: computed once, set from a list.
+  const securityHeaders = helmet({
+    contentSecurityPolicy: {
+      directives: {
+        // The donation form answers with a 303 to Checkout; browsers hold redirects after a
+        // form post to form-action too.
+        // ... and the manage page's card button to Stripe's customer portal.
+        'form-action': ["'self'", deps.checkoutOrigin, 'https://billing.stripe.com'],
+        // The organisation's logo and a campaign's image may live on the organisation's site.
+        'img-src': ["'self'", 'data:', 'https:'],
       },
-      // Nothing about a donor's page leaks to other sites, yet a browser still tells us the
-      // origin of our own form posts (no-referrer made it send `Origin: null`, see admin-session.ts).
-      referrerPolicy: { policy: 'same-origin' },
-    }),
-  );
+    },
+    // Nothing about a donor's page leaks to other sites, yet a browser still tells us the
+    // origin of our own form posts (no-referrer made it send `Origin: null`, see admin-session.ts).
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  app.use(precomputeHeaders(securityHeaders).handler);
+  // The public progress poll, the busiest read, answered from the cache without walking the
+  // routers when the cache holds the campaign (else it goes on to campaignRoutes below).
+  app.use(cachedProgress(progress));
   // Before the body parsers, so that an oversized or malformed donation is counted as refused too.
   app.post(PLEDGES_PATH, countPledgeRefusals(metrics));
   // Before the JSON parser: the webhook signature is over the raw bytes.

@@ -10,7 +10,7 @@ import { locateDatabase } from './db/database-url.ts';
 import { applyMigrationsIsolated } from './db/migrate-isolated.ts';
 import { createHttpServer } from './http/server.ts';
 import { startEmail } from './email/email-setup.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, stdoutDestination } from './logger.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { startMetricsServer } from './metrics/metrics-routes.ts';
 import { setUpStripe } from './stripe/stripe-setup.ts';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, stdoutDestination());
   const cleanups: Array<() => Promise<void>> = [];
   let server: Server | undefined;
   let shuttingDown = false;

@@ -9,7 +9,8 @@ import { applyMigrations } from '../../src/db/migrator.ts';
 
 export interface BenchPostgres {
   adminUrl: string;
-  createDatabase(name: string): Promise<string>;
+  /** A new, empty database; migrated unless `migrate` is false. */
+  createDatabase(name: string, options?: { migrate?: boolean }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -33,12 +34,12 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
   const admin = adminUrl;
   return {
     adminUrl: admin,
-    async createDatabase(name) {
+    async createDatabase(name, options = {}) {
       await query(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await query(admin, `CREATE DATABASE ${name}`);
       const url = new URL(admin);
       url.pathname = `/${name}`;
-      await applyMigrations(url.toString());
+      if (options.migrate !== false) await applyMigrations(url.toString());
       return url.toString();
     },
     stop,

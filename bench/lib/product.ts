@@ -21,14 +21,11 @@ export async function startEmulatorProcess(webhookUrls: string[] = []): Promise<
   );
 }
 
-export async function startProduct(databaseUrl: string, stripeUrl: string, extraEnv: Record<string, string> = {}): Promise<Server> {
+/** The environment the product runs with in production (as the Docker image sets it). */
+export function productEnv(databaseUrl: string, stripeUrl: string, smtpUrl: string): Record<string, string> {
   const stripe = new URL(stripeUrl);
-  // Production sends receipts, so the product is measured with them: a real SMTP server takes
-  // them (keeping none, so the harness stays light).
-  const smtp = await startSmtpCatcher({ keep: 0 });
-  // As the Docker image runs it: compiled (bench/run.ts builds first), NODE_ENV=production.
-  const server = await startServer('dist/src/main.js', {
-    PORT: String(await freePort()),
+  return {
+    NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
     STRIPE_SECRET_KEY: 'sk_test_bench',
     STRIPE_WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET,
@@ -38,7 +35,19 @@ export async function startProduct(databaseUrl: string, stripeUrl: string, extra
     MALLOC_ARENA_MAX: '2', // as the Dockerfile sets it
     PLEDGE_RATE_LIMIT_PER_MINUTE: '1000000',
     PLEDGE_RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
-    SMTP_URL: smtp.url,
+    SMTP_URL: smtpUrl,
+    LOG_LEVEL: 'info', // one line a request, as production logs
+  };
+}
+
+export async function startProduct(databaseUrl: string, stripeUrl: string, extraEnv: Record<string, string> = {}): Promise<Server> {
+  // Production sends receipts, so the product is measured with them: a real SMTP server takes
+  // them (keeping none, so the harness stays light).
+  const smtp = await startSmtpCatcher({ keep: 0 });
+  // As the Docker image runs it: compiled (bench/run.ts builds first), NODE_ENV=production.
+  const server = await startServer('dist/src/main.js', {
+    PORT: String(await freePort()),
+    ...productEnv(databaseUrl, stripeUrl, smtp.url),
     ...extraEnv,
   }).catch(async (error: unknown) => {
     await smtp.close();

@@ -1,11 +1,13 @@
 // Scenario 1: webhook intake. Real donations are made through the product and paid in the Stripe
 // emulator (deliveries off); the emulator's own checkout.session.completed events are then sent,
 // signed, 20 in flight, to the product (signature check, inbox, payment, totals, fee lookup from
-// the emulator) and to a bare Express + pg handler doing one INSERT per request. Totals are
-// checked exact after every run.
+// the emulator, the receipt queued, the match pool's share taken) and to a bare Express + pg
+// handler doing one INSERT per request. Totals and the pool's matched sum are checked exact after
+// every run.
 import { signPayload } from 'stripe-emulator';
 import type { BenchPostgres } from '../lib/database.ts';
 import { query } from '../lib/database.ts';
+import { sendEach, type SignedBody } from '../lib/load.ts';
 import { mapConcurrent } from '../lib/pool.ts';
 import { BENCH_WEBHOOK_SECRET, startBaseline, startEmulatorProcess, startProduct } from '../lib/product.ts';
 import { seedCampaign } from '../lib/seed.ts';
@@ -18,6 +20,7 @@ export interface WebhookResult {
   totalsExact: boolean;
 }
 
+const IN_FLIGHT = 20;
 const STRIPE_AUTH = { Authorization: 'Bearer sk_test_bench' };
 
 async function makePaidEvents(productUrl: string, stripeUrl: string, count: number): Promise<string[]> {
@@ -52,29 +55,23 @@ async function makePaidEvents(productUrl: string, stripeUrl: string, count: numb
   return events;
 }
 
-/**
- * Sends every event once, 20 in flight, and times it with the clock (autocannon's fixed-amount
- * mode ends on a whole-second tick, too coarse for runs of a few seconds). Signed as Stripe
- * signs, just before sending.
- */
-async function send(url: string, events: string[]): Promise<{ perSecond: number; failures: number }> {
-  let failures = 0;
-  const started = performance.now();
-  await mapConcurrent(events, 20, async (payload) => {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'stripe-signature': signPayload(payload, BENCH_WEBHOOK_SECRET, Math.floor(Date.now() / 1000)) },
-      body: payload,
-    });
-    await res.arrayBuffer();
-    if (res.status !== 200) failures++;
-  });
-  return { perSecond: events.length / ((performance.now() - started) / 1000), failures };
+/** Signed as Stripe signs, just before the run (the product refuses signatures older than 5 minutes). */
+function sign(events: string[]): SignedBody[] {
+  const now = Math.floor(Date.now() / 1000);
+  return events.map((payload) => ({ signature: signPayload(payload, BENCH_WEBHOOK_SECRET, now), payload }));
 }
 
 export async function benchWebhooks(pg: BenchPostgres, runs: number, perRun = 1000): Promise<WebhookResult> {
   const url = await pg.createDatabase('bench_webhooks');
   const campaignId = await seedCampaign(url, 'intake');
+  // A match pool open on the campaign, large enough for every gift: each payment also takes its
+  // share of the pool, in its own transaction, as on a matched night.
+  await query(
+    url,
+    `INSERT INTO match_pools (campaign_id, sponsor, currency, cap, multiplier, starts_at, ends_at)
+     VALUES ($1, 'Bench sponsor', 'usd', 100000000000, 1, now() - interval '1 day', now() + interval '30 days')`,
+    [campaignId],
+  );
   const emulator = await startEmulatorProcess();
   const product = await startProduct(url, emulator.url);
   const baseline = await startBaseline('bench/baselines/insert-per-request.ts', { DATABASE_URL: url });
@@ -85,12 +82,16 @@ export async function benchWebhooks(pg: BenchPostgres, runs: number, perRun = 10
     const batches = Array.from({ length: runs + 1 }, (_, r) => all.slice(r * perRun, (r + 1) * perRun));
     let expectedRaised = 0;
     for (const [r, batch] of batches.entries()) {
-      const b = await send(`${baseline.url}/insert`, batch);
-      const p = await send(`${product.url}/webhooks/stripe`, batch);
+      const b = await sendEach(`${baseline.url}/insert`, sign(batch), IN_FLIGHT);
+      const p = await sendEach(`${product.url}/webhooks/stripe`, sign(batch), IN_FLIGHT);
       if (p.failures || b.failures) throw new Error(`run ${r}: product ${p.failures} failed, baseline ${b.failures} failed`);
       expectedRaised += batch.reduce((sum, e) => sum + (JSON.parse(e).data.object.amount_total as number), 0);
       const { rows } = await query(url, 'SELECT coalesce(sum(raised), 0)::bigint AS raised, coalesce(sum(donations), 0)::bigint AS n FROM campaign_total_shards WHERE campaign_id = $1', [campaignId]);
       const exact = Number(rows[0].raised) === expectedRaised && Number(rows[0].n) === perRun * (r + 1);
+      // Matched one for one: every gift took its share of the pool.
+      const matched = await query(url, 'SELECT coalesce(sum(amount), 0)::bigint AS matched FROM match_allocations');
+      const exactMatch = Number(matched.rows[0].matched) === expectedRaised;
+      if (!exactMatch) throw new Error(`match pool off after run ${r}: ${matched.rows[0].matched} vs ${expectedRaised}`);
       totalsExact &&= exact;
       if (!exact) throw new Error(`totals off after run ${r}: ${rows[0].raised} vs ${expectedRaised}`);
       if (r === 0) continue; // warm-up

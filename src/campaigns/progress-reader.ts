@@ -16,6 +16,8 @@ export interface ProgressSnapshot {
 
 interface Entry {
   snapshot: Promise<ProgressSnapshot>;
+  /** The snapshot once read, for callers that answer only from what is already there. */
+  ready?: ProgressSnapshot;
   fetchedAt: number;
 }
 
@@ -46,19 +48,30 @@ export function createProgressReader(options: ProgressReaderOptions) {
     return options.hub.listening ? (options.listeningTtlMs ?? 30_000) : (options.fallbackTtlMs ?? 1_000);
   }
 
+  const fresh = (entry: Entry | undefined): entry is Entry => entry !== undefined && now() - entry.fetchedAt < ttl();
+
   return {
     /** The current snapshot; concurrent readers of a stale entry share one database read. */
     get(slug: string): Promise<ProgressSnapshot> {
       const entry = cache.get(slug);
-      if (entry && now() - entry.fetchedAt < ttl()) return entry.snapshot;
+      if (fresh(entry)) return entry.snapshot;
       const snapshot = options.load(slug).then(({ campaignId, progress }) => {
         bySlugForCampaign.set(campaignId, slug);
         const body = Buffer.from(JSON.stringify(progress));
         return { campaignId, progress, body, etag: etagOf(body) };
       });
-      cache.set(slug, { snapshot, fetchedAt: now() });
-      snapshot.catch(() => cache.delete(slug));
+      const created: Entry = { snapshot, fetchedAt: now() };
+      cache.set(slug, created);
+      snapshot.then(
+        (value) => void (created.ready = value),
+        () => cache.get(slug) === created && cache.delete(slug),
+      );
       return snapshot;
+    },
+    /** The current snapshot if it is cached and read already, without waiting: else undefined. */
+    peek(slug: string): ProgressSnapshot | undefined {
+      const entry = cache.get(slug);
+      return fresh(entry) ? entry.ready : undefined;
     },
   };
 }

@@ -4,9 +4,15 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { MigrationError } from './migrator.ts';
+import { MigrationError, migrationsUpToDate } from './migration-state.ts';
 
-export function applyMigrationsIsolated(url: string): Promise<string[]> {
+export async function applyMigrationsIsolated(url: string): Promise<string[]> {
+  // Most starts find the database up to date: one query says so, and the engine is not loaded.
+  if (await migrationsUpToDate(url)) return [];
+  return applyInWorker(url);
+}
+
+function applyInWorker(url: string): Promise<string[]> {
   // Same extension as this file: .ts under tsx, .js when built.
   const here = fileURLToPath(import.meta.url);
   const script = path.join(path.dirname(here), `migration-worker${path.extname(here)}`);

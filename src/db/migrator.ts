@@ -3,12 +3,15 @@
 // available everywhere this runs; the WebAssembly engine is the same code and records history in
 // `_prisma_migrations` exactly as `prisma migrate deploy` does, so the two stay interchangeable.
 import { randomUUID } from 'node:crypto';
-import { readFile, readdir, mkdir, writeFile } from 'node:fs/promises';
+import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../project-root.ts';
+import { MigrationError, MIGRATIONS_DIR, migrationFolders } from './migration-state.ts';
+
+export { MigrationError, MIGRATIONS_DIR };
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 import type {
   MigrationList,
@@ -16,7 +19,6 @@ import type {
 } from '@prisma/schema-engine-wasm/schema_engine_bg';
 
 export const SCHEMA_PATH = path.join(PROJECT_ROOT, 'prisma/schema.prisma');
-export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma/migrations');
 const LOCKFILE = 'migration_lock.toml';
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
@@ -201,16 +203,6 @@ async function withEngine<T>(
   }
 }
 
-export class MigrationError extends Error {
-  constructor(
-    message: string,
-    readonly engineLog: string[],
-  ) {
-    super(message);
-    this.name = 'MigrationError';
-  }
-}
-
 function describeEngineError(error: unknown): string {
   if (lastPanic) {
     const panic = lastPanic;
@@ -227,8 +219,7 @@ function describeEngineError(error: unknown): string {
 }
 
 export async function loadMigrationList(dir = MIGRATIONS_DIR): Promise<MigrationList> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = await migrationFolders(dir);
   const migrationDirectories = await Promise.all(
     names.map(async (name) => {
       const content = await readFile(path.join(dir, name, 'migration.sql'), 'utf8').then(

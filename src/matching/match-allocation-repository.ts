@@ -124,12 +124,12 @@ export function createMatchAllocationRepository(client: Client) {
       return rows[0]!.taken;
     },
 
-    async insert(poolId: string, gift: MatchableGift, donorEmail: string, amount: number): Promise<void> {
+    async insert(poolId: string, gift: MatchableGift, donorEmail: string, original: number, amount: number): Promise<void> {
       const paymentId = gift.source === 'payment' ? gift.sourceId : null;
       await client.$executeRaw`
         INSERT INTO match_allocations (pool_id, source, source_id, payment_id, series, donor_email, currency, gift_amount, original, amount, gift_at)
         VALUES (${poolId}::uuid, ${gift.source}, ${gift.sourceId}, ${paymentId}::uuid, ${gift.series}, ${donorEmail}, ${gift.currency}, ${gift.amount},
-          ${amount}, ${amount}, ${gift.at})`;
+          ${original}, ${amount}, ${gift.at})`;
       await moveAllocated(poolId, amount);
     },
 

@@ -21,10 +21,15 @@ export function createMatchLedger(deps: { allocations: MatchAllocationRepository
       if (pool.qualifies === 'first_time' && !(await firstGift())) return 0;
       if (gift.series !== null && (await allocations.seriesMatched(pool.id, gift))) return 0;
       const weight = giftWeight(pool, gift);
-      // Kept even when the pool had nothing left (0): the gift had its turn, and a later event
-      // about it (a refund) must not hand it room that other gifts are waiting for.
-      const amount = Math.min(gift.liveAmount * weight * pool.multiplier, room);
-      await allocations.insert(pool.id, gift, email, amount);
+      // The turn is judged on the whole gift, not on what stands of it now: events arrive in any
+      // order, so a refund (that may yet fail) can be recorded before the gift's turn comes. The
+      // turn reserves the whole gift's match as `original` (room allowing) and holds what stands
+      // now; a refund that fails later grows it back towards `original`, room allowing, exactly
+      // as if the refund had come after the turn. Kept even when the pool had nothing left (0):
+      // the gift had its turn, and a later event must not hand it room other gifts wait for.
+      const original = Math.min(gift.amount * weight * pool.multiplier, room);
+      const amount = Math.min(gift.liveAmount * weight * pool.multiplier, original);
+      await allocations.insert(pool.id, gift, email, original, amount);
       return amount;
     }
     // A match once made is not judged again (the donor was first-time then); only the gift's money moves it.

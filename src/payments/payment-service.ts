@@ -128,15 +128,17 @@ export function createPaymentService(deps: {
     async recordCheckout(c: CheckoutFacts): Promise<LedgerOutcome> {
       const pledge = await pledgeForSession(c.sessionId, c.pledgeIdHint);
       if (!pledge) return ignored('checkout session not created by this service');
-      await pledges.link(pledge.id, { sessionId: c.sessionId, subscriptionId: c.subscriptionId, customerId: c.customerId });
+      // Linked in the same statement that moves the pledge (advance): one round trip, not two.
+      const ids = { sessionId: c.sessionId, subscriptionId: c.subscriptionId, customerId: c.customerId };
 
       if (c.mode === 'subscription') {
         // The first month's money arrives as invoice.paid, like every later month: counting it
         // here too would count it twice.
-        await pledges.advance(pledge.id, 'completed');
+        await pledges.advance(pledge.id, 'completed', ids);
         return processed;
       }
       if (c.mode !== 'payment' || !c.paymentIntentId || c.amount === null || !c.currency) {
+        await pledges.link(pledge.id, ids);
         return ignored(`checkout session without a payment (mode ${c.mode})`);
       }
       const status = c.outcome === 'async_failed' ? 'failed' : c.paid ? 'succeeded' : 'pending';
@@ -154,7 +156,7 @@ export function createPaymentService(deps: {
         paidAt: status === 'succeeded' ? c.at : null,
       });
       await notices?.paymentRecorded({ paymentIntentId: c.paymentIntentId, invoiceId: null });
-      await pledges.advance(pledge.id, status === 'failed' ? 'failed' : 'completed');
+      await pledges.advance(pledge.id, status === 'failed' ? 'failed' : 'completed', ids);
       // Last: the pool's row lock is held from here to the commit, as briefly as possible.
       await matches?.paymentChanged({ paymentIntentId: c.paymentIntentId, chargeId: null, invoiceId: null });
       return processed;
@@ -178,9 +180,8 @@ export function createPaymentService(deps: {
     async recordInvoicePaid(inv: InvoiceFacts): Promise<LedgerOutcome> {
       const pledge = await pledgeForSubscription(inv.subscriptionId, inv.pledgeIdHint);
       if (!pledge) return inv.subscriptionId ? deferUntilLinked(inv.subscriptionId) : ignored('invoice of no subscription of ours');
-      if (inv.subscriptionId) await pledges.link(pledge.id, { subscriptionId: inv.subscriptionId });
       await pledges.setSubscriptionState(pledge.id, 'active', inv.periodStart);
-      await pledges.advance(pledge.id, 'completed');
+      await pledges.advance(pledge.id, 'completed', { subscriptionId: inv.subscriptionId });
       if (inv.amountPaid <= 0) return ignored('invoice paid nothing (trial or credit)');
       const flag = flagFor(pledge, inv.amountPaid, inv.currency, inv.invoiceId);
       await payments.upsert({

@@ -1,6 +1,6 @@
 // The pledge side of the ledger: finding the pledge a Stripe object belongs to, and moving its
 // state only forward, so that events applied in any order end in the same state.
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { UUID_PATTERN } from '../listing.ts';
 import { pledgeStatusMayBecome } from '../pledges/pledge-status-rule.ts';
 import type { LedgerPledge, SubscriptionState } from './payment.ts';
@@ -11,6 +11,19 @@ const FIELDS = {
   id: true, campaignId: true, amount: true, coveredFee: true, currency: true, frequency: true, status: true,
   checkoutSessionId: true, stripeSubscriptionId: true,
 } as const;
+
+interface LinkIds {
+  sessionId?: string;
+  subscriptionId?: string | null;
+  customerId?: string | null;
+}
+
+/** A Stripe id the pledge does not have yet is kept; one it has is never replaced. */
+const linkSet = (ids: LinkIds) => Prisma.sql`
+  checkout_session_id = COALESCE(checkout_session_id, ${ids.sessionId ?? null}),
+  stripe_subscription_id = COALESCE(stripe_subscription_id, ${ids.subscriptionId ?? null}),
+  stripe_customer_id = COALESCE(stripe_customer_id, ${ids.customerId ?? null}),
+  updated_at = now()`;
 
 export function createPledgeLedgerRepository(client: Client) {
   return {
@@ -27,23 +40,23 @@ export function createPledgeLedgerRepository(client: Client) {
       return client.pledge.findUnique({ where: { stripeSubscriptionId }, select: FIELDS });
     },
 
-    /** Moves the pledge to `status` if the one rule for pledge status allows it (src/pledges/pledge-status-rule.ts). */
-    async advance(id: string, status: LedgerPledge['status']): Promise<void> {
+    /**
+     * Moves the pledge to `status` if the one rule for pledge status allows it
+     * (src/pledges/pledge-status-rule.ts); with `ids`, records them as link() does, in the same
+     * statement (one round trip for what an event usually does to its pledge).
+     */
+    async advance(id: string, status: LedgerPledge['status'], ids: LinkIds = {}): Promise<void> {
+      const may = pledgeStatusMayBecome(status);
       await client.$executeRaw`
-        UPDATE pledges SET status = ${status}::"PledgeStatus", updated_at = now(),
-          completed_at = CASE WHEN ${status} = 'completed' THEN COALESCE(completed_at, now()) ELSE completed_at END
-        WHERE id = ${id}::uuid AND ${pledgeStatusMayBecome(status)}`;
+        UPDATE pledges SET ${linkSet(ids)},
+          status = CASE WHEN ${may} THEN ${status}::"PledgeStatus" ELSE status END,
+          completed_at = CASE WHEN ${may} AND ${status} = 'completed' THEN COALESCE(completed_at, now()) ELSE completed_at END
+        WHERE id = ${id}::uuid`;
     },
 
     /** Records the Checkout Session (if the pledge missed it), subscription and customer once. */
-    async link(id: string, ids: { sessionId?: string; subscriptionId?: string | null; customerId?: string | null }): Promise<void> {
-      await client.$executeRaw`
-        UPDATE pledges SET
-          checkout_session_id = COALESCE(checkout_session_id, ${ids.sessionId ?? null}),
-          stripe_subscription_id = COALESCE(stripe_subscription_id, ${ids.subscriptionId ?? null}),
-          stripe_customer_id = COALESCE(stripe_customer_id, ${ids.customerId ?? null}),
-          updated_at = now()
-        WHERE id = ${id}::uuid`;
+    async link(id: string, ids: LinkIds): Promise<void> {
+      await client.$executeRaw`UPDATE pledges SET ${linkSet(ids)} WHERE id = ${id}::uuid`;
     },
 
     /**

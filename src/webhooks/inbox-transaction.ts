@@ -1,13 +1,19 @@
 // The unit of work of the inbox: one database transaction holding the event row, the locks on
 // its subjects and the money it moves. Everything in it commits together or not at all.
 import type { Logger } from 'pino';
+import type Stripe from 'stripe';
 import type { Database } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { createLedgerRules, type LedgerExtras, type LedgerRules, type NoticesFactory } from '../payments/ledger-rules.ts';
-import { createWebhookEventRepository, type WebhookEventRepository } from './webhook-event-repository.ts';
+import { createWebhookEventRepository, subjectLockKey, type WebhookEventRepository } from './webhook-event-repository.ts';
 
 export interface InboxTransaction {
   events: WebhookEventRepository;
+  /**
+   * Claims the event (false: already in the inbox) and, when it is new, takes the locks on
+   * `subjects` as the first lock() call would, in the same round trip.
+   */
+  claim(event: Stripe.Event, source: string, subjects: string[]): Promise<boolean>;
   ledger(logger: Logger): LedgerRules;
   /**
    * Transaction-scoped advisory locks on subjects ("pi:...", "sub:..."): two events about one
@@ -45,28 +51,36 @@ class StartAgain extends Error {
   }
 }
 
-const lockKey = (subject: string) => Prisma.sql`hashtextextended(${subject}, 0)`;
-
 function bind(client: Prisma.TransactionClient, upFront: string[], extras: LedgerExtras): InboxTransaction {
   let savepoints = 0;
   let began = false;
   let held = new Set<string>();
+  const events = createWebhookEventRepository(client);
+  const firstLocks = (subjects: string[]) => [...new Set([...subjects, ...upFront])].filter((s) => !held.has(s)).sort();
   return {
-    events: createWebhookEventRepository(client),
+    events,
     ledger: createLedgerRules(client, extras),
+    async claim(event, source, subjects) {
+      if (began) throw new Error('claim must come before any lock');
+      const locks = firstLocks(subjects);
+      if (!(await events.claim(event, source, locks))) return false;
+      began = true;
+      for (const subject of locks) held.add(subject);
+      return true;
+    },
     async lock(subjects) {
-      const missing = [...new Set(began ? subjects : [...subjects, ...upFront])].filter((s) => !held.has(s)).sort();
+      const missing = began ? [...new Set(subjects)].filter((s) => !held.has(s)).sort() : firstLocks(subjects);
       if (!began) {
         began = true;
         for (const subject of missing) {
-          await client.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${lockKey(subject)})) l`;
+          await client.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${subjectLockKey(subject)})) l`;
           held.add(subject);
         }
         return;
       }
       const busy: string[] = [];
       for (const subject of missing) {
-        const [row] = await client.$queryRaw<Array<{ got: boolean }>>`SELECT pg_try_advisory_xact_lock(${lockKey(subject)}) AS got`;
+        const [row] = await client.$queryRaw<Array<{ got: boolean }>>`SELECT pg_try_advisory_xact_lock(${subjectLockKey(subject)}) AS got`;
         if (row?.got) held.add(subject);
         else busy.push(subject);
       }

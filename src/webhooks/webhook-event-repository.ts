@@ -1,7 +1,7 @@
 // The inbox table. Inserting an event is how the service claims it: the primary key on Stripe's
 // event id lets exactly one transaction, on any instance, apply it.
 import type Stripe from 'stripe';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { envelopeColumns } from './event-envelope.ts';
 
 type Client = Prisma.TransactionClient;
@@ -21,17 +21,37 @@ export interface StoredEvent {
   processedAt: Date | null;
 }
 
+type Outcome = { status: Exclude<InboxStatus, 'received' | 'failed'>; waitingFor?: string | null; note?: string | null };
+
+/** The advisory-lock key of an inbox subject ("pi:...", "sub:..."): the one definition. */
+export const subjectLockKey = (subject: Prisma.Sql | string) => Prisma.sql`hashtextextended(${subject}, 0)`;
+
+const settleSql = (id: string, outcome: Outcome) => Prisma.sql`
+  UPDATE webhook_events SET status = ${outcome.status}::"WebhookEventStatus",
+    waiting_for = ${outcome.status === 'deferred' ? (outcome.waitingFor ?? null) : null},
+    last_error = ${outcome.status === 'processed' ? null : (outcome.note ?? null)},
+    processed_at = CASE WHEN ${outcome.status} = 'deferred' THEN NULL ELSE now() END
+  WHERE id = ${id}`;
+
 export function createWebhookEventRepository(client: Client) {
   return {
-    /** False when the event is already in the inbox (waits for a concurrent claimant to finish). */
-    async claim(event: Stripe.Event, source: string): Promise<boolean> {
+    /**
+     * False when the event is already in the inbox (waits for a concurrent claimant to finish).
+     * When it is new, the same statement takes the transaction's advisory locks on `lockSubjects`,
+     * in the order given (see inbox-transaction.ts): one round trip for both.
+     */
+    async claim(event: Stripe.Event, source: string, lockSubjects: string[] = []): Promise<boolean> {
       const c = envelopeColumns(event);
       const rows = await client.$queryRaw<Array<{ id: string }>>`
-        INSERT INTO webhook_events (id, type, api_version, livemode, object_id, payload, status, attempts, source, stripe_created_at)
-        VALUES (${c.id}, ${c.type}, ${c.apiVersion}, ${c.livemode}, ${c.objectId}, ${c.payload}::jsonb, 'received', 1, ${source},
-          ${c.createdAt})
-        ON CONFLICT (id) DO NOTHING
-        RETURNING id`;
+        WITH claimed AS (
+          INSERT INTO webhook_events (id, type, api_version, livemode, object_id, payload, status, attempts, source, stripe_created_at)
+          VALUES (${c.id}, ${c.type}, ${c.apiVersion}, ${c.livemode}, ${c.objectId}, ${c.payload}::jsonb, 'received', 1, ${source},
+            ${c.createdAt})
+          ON CONFLICT (id) DO NOTHING
+          RETURNING id)
+        SELECT id, (SELECT count(*) FROM (
+          SELECT pg_advisory_xact_lock(${subjectLockKey(Prisma.sql`s`)}) FROM unnest(${lockSubjects}::text[]) AS u(s)) l) AS locks
+        FROM claimed`;
       return rows.length > 0;
     },
 
@@ -44,13 +64,8 @@ export function createWebhookEventRepository(client: Client) {
       return rows[0] ?? null;
     },
 
-    async settle(id: string, outcome: { status: Exclude<InboxStatus, 'received' | 'failed'>; waitingFor?: string | null; note?: string | null }) {
-      await client.$executeRaw`
-        UPDATE webhook_events SET status = ${outcome.status}::"WebhookEventStatus",
-          waiting_for = ${outcome.status === 'deferred' ? (outcome.waitingFor ?? null) : null},
-          last_error = ${outcome.status === 'processed' ? null : (outcome.note ?? null)},
-          processed_at = CASE WHEN ${outcome.status} = 'deferred' THEN NULL ELSE now() END
-        WHERE id = ${id}`;
+    async settle(id: string, outcome: Outcome) {
+      await client.$executeRaw`${settleSql(id, outcome)}`;
     },
 
     async countAttempt(id: string): Promise<void> {
@@ -70,6 +85,23 @@ export function createWebhookEventRepository(client: Client) {
         ON CONFLICT (id) DO UPDATE SET status = 'failed', attempts = w.attempts + 1, last_error = EXCLUDED.last_error,
           processed_at = NULL
         WHERE w.status IN ('failed', 'received', 'deferred')`;
+    },
+
+    /**
+     * settle() and takeDeferred() in one statement: the event's outcome, and the deferred events
+     * waiting for any of `subjects`, locked, oldest first (none unless the event was processed).
+     */
+    settleAndTakeDeferred(
+      id: string,
+      outcome: Outcome,
+      subjects: string[],
+    ): Promise<Array<{ id: string; payload: Stripe.Event }>> {
+      const wake = outcome.status === 'processed' ? subjects : [];
+      return client.$queryRaw`
+        WITH settled AS (${settleSql(id, outcome)} RETURNING id)
+        SELECT id, payload FROM webhook_events
+        WHERE status = 'deferred' AND waiting_for = ANY(${wake}::text[]) AND id <> (SELECT id FROM settled)
+        ORDER BY stripe_created_at, id FOR UPDATE`;
     },
 
     /** Deferred events waiting for any of these subjects, locked, oldest first. */

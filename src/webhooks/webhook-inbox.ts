@@ -37,6 +37,13 @@ export interface WebhookInboxDeps {
   metrics?: Pick<Metrics, 'webhookEvent'>;
 }
 
+/** What the inbox row records of an outcome. */
+const outcomeColumns = (outcome: LedgerOutcome) => ({
+  status: outcome.status,
+  waitingFor: outcome.status === 'deferred' ? outcome.waitingFor : null,
+  note: outcome.status === 'ignored' ? outcome.reason : null,
+});
+
 // A chain of deferred events waking each other is short (refund -> dispute -> ...); the bound
 // only guards against a bug looping forever inside a transaction.
 const MAX_WAKE_ROUNDS = 20;
@@ -53,6 +60,13 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
     if (notOurs(event)) return undefined; // nothing to read from Stripe for an event we ignore
     const handler = handlerFor(event);
     return handler?.prepare ? handler.prepare(event.data.object as never, { gateway, logger }) : undefined;
+  }
+
+  /** The subjects apply() will lock for this event: none for one it ignores or cannot apply. */
+  function subjectsFor(event: Stripe.Event, prepared: unknown): string[] {
+    const handler = handlerFor(event);
+    if (notOurs(event) || !handler || typeof (event.data.object as { id?: unknown }).id !== 'string') return [];
+    return handler.subjects(event.data.object as never, prepared);
   }
 
   async function apply(tx: InboxTransaction, event: Stripe.Event, prepared: unknown, logger: Logger): Promise<LedgerOutcome> {
@@ -72,24 +86,27 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
     const subjects = handler.subjects(object, prepared);
     await tx.lock(subjects);
     const outcome = await handler.apply(object, { ledger: tx.ledger(logger), prepared, event, logger });
-    await tx.events.settle(event.id, {
-      status: outcome.status,
-      waitingFor: outcome.status === 'deferred' ? outcome.waitingFor : null,
-      note: outcome.status === 'ignored' ? outcome.reason : null,
-    });
-    if (outcome.status === 'processed') await wakeDeferred(tx, subjects, logger);
+    // The outcome and the first round of deferred events to wake, in one round trip.
+    const waiting = await tx.events.settleAndTakeDeferred(event.id, outcomeColumns(outcome), subjects);
+    if (outcome.status === 'processed') await wakeDeferred(tx, subjects, waiting, logger);
     return outcome;
   }
 
-  /** Re-applies, in this transaction, the events that were waiting for what just became known. */
-  async function wakeDeferred(tx: InboxTransaction, subjects: string[], logger: Logger): Promise<void> {
-    const seen = new Set<string>();
-    let queue = subjects;
-    for (let round = 0; queue.length > 0 && round < MAX_WAKE_ROUNDS; round++) {
-      const keys = queue.filter((k) => !seen.has(k));
-      keys.forEach((k) => seen.add(k));
-      queue = [];
-      for (const { payload: event } of await tx.events.takeDeferred(keys)) {
+  /**
+   * Re-applies, in this transaction, the events that were waiting for what just became known:
+   * `first`, already taken for `subjects`, then those waiting for what they made known.
+   */
+  async function wakeDeferred(
+    tx: InboxTransaction,
+    subjects: string[],
+    first: Array<{ payload: Stripe.Event }>,
+    logger: Logger,
+  ): Promise<void> {
+    const seen = new Set<string>(subjects);
+    let queue: string[] = [];
+    let batch = first;
+    for (let round = 0; batch.length > 0 && round < MAX_WAKE_ROUNDS; round++) {
+      for (const { payload: event } of batch) {
         const log = logger.child({ deferredEventId: event.id, deferredEventType: event.type });
         try {
           // Its own savepoint: if it can never apply, only it is marked failed; the event that
@@ -99,11 +116,7 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
             const own = handler.subjects(event.data.object as never, undefined);
             await tx.lock(own);
             const result = await handler.apply(event.data.object as never, { ledger: tx.ledger(log), prepared: undefined, event, logger: log });
-            await tx.events.settle(event.id, {
-              status: result.status,
-              waitingFor: result.status === 'deferred' ? result.waitingFor : null,
-              note: result.status === 'ignored' ? result.reason : null,
-            });
+            await tx.events.settle(event.id, outcomeColumns(result));
             if (result.status === 'processed') queue.push(...own);
             return result;
           });
@@ -114,6 +127,10 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
           log.error({ err: error }, 'deferred stripe event can never apply: stored as failed');
         }
       }
+      const keys = queue.filter((k) => !seen.has(k));
+      keys.forEach((k) => seen.add(k));
+      queue = [];
+      batch = keys.length ? await tx.events.takeDeferred(keys) : [];
     }
   }
 
@@ -158,8 +175,9 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
       }
       try {
         const prepared = await prepare(event, logger);
+        const subjects = subjectsFor(event, prepared);
         const result = await store.transaction(async (tx): Promise<InboxResult> => {
-          if (!(await tx.events.claim(event, source))) return { status: 'duplicate' };
+          if (!(await tx.claim(event, source, subjects))) return { status: 'duplicate' };
           return apply(tx, event, prepared, logger);
         });
         if (result.status === 'processed' && deps.fees) handlerFor(event)?.afterCommit?.(event.data.object as never, { fees: deps.fees }, prepared);

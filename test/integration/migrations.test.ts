@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyMigrations, loadMigrationList, MIGRATIONS_DIR } from '../../src/db/migrator.ts';
+import { migrationsUpToDate } from '../../src/db/migration-state.ts';
 import { adminQuery, withDatabase } from '../helpers/global-setup.ts';
 
 describe('migrations', () => {
@@ -24,6 +25,7 @@ describe('migrations', () => {
   });
 
   it('applies every migration to an empty database, then nothing on a second run', async () => {
+    expect(await migrationsUpToDate(url)).toBe(false); // no _prisma_migrations yet
     const { migrationDirectories } = await loadMigrationList();
     const all = migrationDirectories.map((m) => m.path);
     expect(all.length).toBeGreaterThan(0);
@@ -49,6 +51,33 @@ describe('migrations', () => {
       });
       expect(row.finished_at).toBeInstanceOf(Date);
     }
+  });
+
+  it('knows in one query when the history matches the folder, and when it does not', async () => {
+    expect(await migrationsUpToDate(url)).toBe(true);
+    const last = (await loadMigrationList()).migrationDirectories.at(-1)!.path;
+    const change = async (sql: string, undo: string) => {
+      await client.query(sql);
+      try {
+        return await migrationsUpToDate(url);
+      } finally {
+        await client.query(undo);
+      }
+    };
+    // A migration edited after it was applied.
+    expect(await change(`UPDATE _prisma_migrations SET checksum = reverse(checksum) WHERE migration_name = '${last}'`,
+      `UPDATE _prisma_migrations SET checksum = reverse(checksum) WHERE migration_name = '${last}'`)).toBe(false);
+    // One the folder does not have (a newer release's), and one that failed half-way.
+    for (const finished of ['now()', 'NULL']) {
+      expect(await change(
+        `INSERT INTO _prisma_migrations (id, checksum, migration_name, finished_at, applied_steps_count) VALUES ('x', 'c', '29990101000000_later', ${finished}, 1)`,
+        `DELETE FROM _prisma_migrations WHERE id = 'x'`,
+      )).toBe(false);
+    }
+    // One the folder has and the database does not.
+    expect(await change(`UPDATE _prisma_migrations SET rolled_back_at = now() WHERE migration_name = '${last}'`,
+      `UPDATE _prisma_migrations SET rolled_back_at = NULL WHERE migration_name = '${last}'`)).toBe(false);
+    expect(await migrationsUpToDate(url)).toBe(true);
   });
 
   it('creates the domain tables and the totals trigger', async () => {

@@ -175,6 +175,19 @@ describe('gifts that are not Stripe payments', () => {
     expect(await allocationsOf(db, poolId)).toEqual([expect.objectContaining({ source: 'offline', sourceId: 'check-1042', original: 4000, amount: 0 })]);
   });
 
+  it('a gift whose refund is recorded before its turn gets its whole match back when the refund fails', async () => {
+    // Events arrive in any order: the refund (later failed) can be applied before the gift's turn.
+    await campaignWithPool({ cap: 50_000, multiplier: 3 });
+    const gift = {
+      source: 'offline' as const, sourceId: 'late-turn', campaignId, currency: 'usd', donorEmail: 'late@example.org',
+      amount: 25_995, liveAmount: 12_998, at: new Date(), settled: true, series: null,
+    };
+    expect(await db.prisma.$transaction((tx) => matchGift(tx, gift))).toMatchObject({ matched: 38_994 });
+    expect(await allocationsOf(db, poolId)).toEqual([expect.objectContaining({ original: 50_000, amount: 38_994 })]);
+    expect(await db.prisma.$transaction((tx) => matchGift(tx, { ...gift, liveAmount: 25_995 }))).toMatchObject({ matched: 50_000 });
+    expect(await poolBooks(db, poolId)).toMatchObject({ allocated: 50_000 });
+  });
+
   it('a gift in another currency than the pool\'s is not matched', async () => {
     await campaignWithPool({ cap: 5000 });
     const result = await db.prisma.$transaction((tx) => matchGift(tx, {
