@@ -189,7 +189,10 @@ export function createApp(deps: AppDeps): express.Express {
   const digestWeb = digestWebRoutes({ digest, embedFrameAncestors: config.embedFrameAncestors, org: config.org });
   app.use(digestRoutes({
     digest,
-    rateLimits: digestSignUpRateLimits({ perClientPerMinute: config.rateLimits.digestSignUpsPerMinutePerClient }, logger),
+    rateLimits: digestSignUpRateLimits({
+      perClientPerMinute: config.rateLimits.digestSignUpsPerMinutePerClient,
+      globalPerMinute: config.rateLimits.digestSignUpsPerMinuteGlobal,
+    }, logger),
     capacity: capacity.digestSignUps,
     formHandler: digestWeb.formHandler,
   }));

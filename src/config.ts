@@ -40,6 +40,7 @@ const envSchema = z
     PLEDGE_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, positiveInt.default(10)),
     PLEDGE_RATE_LIMIT_GLOBAL_PER_MINUTE: z.preprocess(emptyToUndefined, positiveInt.default(600)),
     DIGEST_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, positiveInt.default(10)),
+    DIGEST_RATE_LIMIT_GLOBAL_PER_MINUTE: z.preprocess(emptyToUndefined, positiveInt.default(120)),
     DONATION_MAX_AMOUNT: z.preprocess(emptyToUndefined, positiveInt.default(100_000)),
     COVER_FEE_PERCENT_BPS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(2_000).default(290)),
     COVER_FEE_FIXED: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10_000).default(30)),
@@ -120,7 +121,7 @@ export interface Config {
     apiProtocol: 'http' | 'https' | undefined;
   };
   emulator: { port: number; deliverWebhooks: boolean };
-  rateLimits: { pledgesPerMinutePerClient: number; pledgesPerMinuteGlobal: number; digestSignUpsPerMinutePerClient: number };
+  rateLimits: { pledgesPerMinutePerClient: number; pledgesPerMinuteGlobal: number; digestSignUpsPerMinutePerClient: number; digestSignUpsPerMinuteGlobal: number };
   donations: {
     /** Largest gift, in major units of the campaign's currency (capped by Stripe's 8 digits). */
     maxAmountMajor: number;
@@ -203,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { defa
       pledgesPerMinutePerClient: e.PLEDGE_RATE_LIMIT_PER_MINUTE,
       pledgesPerMinuteGlobal: e.PLEDGE_RATE_LIMIT_GLOBAL_PER_MINUTE,
       digestSignUpsPerMinutePerClient: e.DIGEST_RATE_LIMIT_PER_MINUTE,
+      digestSignUpsPerMinuteGlobal: e.DIGEST_RATE_LIMIT_GLOBAL_PER_MINUTE,
     },
     donations: {
       maxAmountMajor: e.DONATION_MAX_AMOUNT,

@@ -8,10 +8,12 @@ import { rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { AppError } from './app-error.ts';
 
-function limiter(name: string, limit: number, logger: Logger, message = 'Too many donation attempts. Please wait a minute and try again.'): RequestHandler {
+function limiter(name: string, limit: number, logger: Logger, message = 'Too many donation attempts. Please wait a minute and try again.', key?: string): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit,
+    // One key for every client: a limit on the service as a whole.
+    ...(key ? { keyGenerator: () => key } : {}),
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler(req, _res, next, options) {
@@ -32,9 +34,12 @@ export function pledgeRateLimits(limits: { perClientPerMinute: number }, logger:
 }
 
 /**
- * The digest sign-up, per client address: each one may queue an email, so a script must not be
- * able to try addresses by the thousand (the mail to one address is capped per hour besides).
+ * The digest sign-up, per client address and for all of them together (per instance): each one
+ * may queue an email, so a script must not be able to try addresses by the thousand, nor a
+ * botnet (each address under its own limit) turn the service into a mailer of confirmation
+ * emails to strangers. The mail to one address is capped per hour besides.
  */
-export function digestSignUpRateLimits(limits: { perClientPerMinute: number }, logger: Logger): RequestHandler[] {
-  return [limiter('digest-per-client', limits.perClientPerMinute, logger, 'Too many sign-ups. Please wait a minute and try again.')];
+export function digestSignUpRateLimits(limits: { perClientPerMinute: number; globalPerMinute: number }, logger: Logger): RequestHandler[] {
+  const message = 'Too many sign-ups. Please wait a minute and try again.';
+  return [limiter('digest-per-client', limits.perClientPerMinute, logger, message), limiter('digest-global', limits.globalPerMinute, logger, message, 'all')];
 }

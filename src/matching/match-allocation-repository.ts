@@ -27,6 +27,9 @@ const POOL_COLUMNS = Prisma.sql`mp.id::text, mp.campaign_id::text AS "campaignId
 
 export { POOL_COLUMNS };
 
+/** An offline gift's moment for the pools: noon on the day received, in its campaign's zone (see src/offline-gifts/offline-gift-matches.ts). */
+const OFFLINE_GIFT_AT = Prisma.sql`((o.received_on + time '12:00') AT TIME ZONE (SELECT oc.timezone FROM campaigns oc WHERE oc.id = o.campaign_id))`;
+
 export function createMatchAllocationRepository(client: Client) {
   async function moveAllocated(poolId: string, delta: number): Promise<void> {
     if (delta === 0) return;
@@ -70,7 +73,7 @@ export function createMatchAllocationRepository(client: Client) {
         FOR UPDATE`;
       if (pools.length === 0) return [];
       const allocations = await client.$queryRaw<Array<{ poolId: string; id: string; original: number; amount: number }>>`
-        SELECT pool_id::text AS "poolId", id::text, original, amount FROM match_allocations
+        SELECT pool_id::text AS "poolId", id::text, original::float8 AS original, amount::float8 AS amount FROM match_allocations
         WHERE pool_id = ANY(${pools.map((p) => p.id)}::uuid[]) AND source = ${gift.source} AND source_id = ${gift.sourceId}`;
       const byPool = new Map(allocations.map((a) => [a.poolId, { id: a.id, original: a.original, amount: a.amount }]));
       return pools.map((p) => ({ ...p, allocation: byPool.get(p.id) ?? null }));
@@ -86,9 +89,14 @@ export function createMatchAllocationRepository(client: Client) {
       return new Map(rows.map((r) => [r.poolId, r.matched]));
     },
 
-    /** Whether the donor had no successful payment before this gift (by email, any campaign). */
+    /**
+     * Whether the donor had no earlier gift than this one (by email, any campaign): no successful
+     * payment and no offline gift that is not voided. An offline gift is dated noon on the day it was
+     * received, where its campaign is (as src/offline-gifts matches it); two gifts at the same moment go in the order recorded.
+     */
     async isFirstGift(donorEmail: string, gift: Pick<MatchableGift, 'source' | 'sourceId' | 'at'>): Promise<boolean> {
       const thisPayment = gift.source === 'payment' ? gift.sourceId : null;
+      const thisOffline = gift.source === 'offline' ? gift.sourceId : null;
       const rows = await client.$queryRaw<Array<{ earlier: boolean }>>`
         SELECT EXISTS (
           SELECT 1 FROM payments p JOIN pledges pl ON pl.id = p.pledge_id
@@ -97,6 +105,13 @@ export function createMatchAllocationRepository(client: Client) {
             AND (p.paid_at < ${gift.at} OR (p.paid_at = ${gift.at} AND ${thisPayment}::uuid IS NOT NULL
               -- Stripe's times are whole seconds: within one, the payment recorded first came first.
               AND (p.created_at, p.id) < (SELECT x.created_at, x.id FROM payments x WHERE x.id = ${thisPayment}::uuid)))
+        ) OR EXISTS (
+          SELECT 1 FROM offline_gifts o
+          WHERE lower(o.email) = ${donorEmail} AND o.voided_at IS NULL
+            AND (${thisOffline}::uuid IS NULL OR o.id <> ${thisOffline}::uuid)
+            AND (${OFFLINE_GIFT_AT} < ${gift.at} OR (${OFFLINE_GIFT_AT} = ${gift.at} AND ${thisOffline}::uuid IS NOT NULL
+              -- Received the same day: the one entered first came first.
+              AND (o.created_at, o.id) < (SELECT x.created_at, x.id FROM offline_gifts x WHERE x.id = ${thisOffline}::uuid)))
         ) AS earlier`;
       return !rows[0]!.earlier;
     },
@@ -121,7 +136,7 @@ export function createMatchAllocationRepository(client: Client) {
     async setAmount(poolId: string, allocationId: string, from: number, to: number): Promise<void> {
       await client.$executeRaw`
         UPDATE match_allocations SET amount = ${to}, updated_at = now(),
-          reversed_at = CASE WHEN ${to}::int < ${from}::int THEN now() ELSE reversed_at END
+          reversed_at = CASE WHEN ${to}::bigint < ${from}::bigint THEN now() ELSE reversed_at END
         WHERE id = ${allocationId}::uuid`;
       await moveAllocated(poolId, to - from);
     },

@@ -17,7 +17,7 @@ const poolFields = {
     .max(10, 'must be at most 10').describe('1 matches a gift dollar for dollar, 2 doubles it...'),
   startsAt: campaignMoment.describe('the window opens (in the campaign\'s time zone when no offset is given); default: the campaign\'s start'),
   endsAt: campaignMoment.describe('the window closes (a date means through that day); default: the campaign\'s end'),
-  qualifies: z.enum(QUALIFIES, 'must be all or first_time').describe('all gifts, or only first-time donors (no earlier successful gift by email)'),
+  qualifies: z.enum(QUALIFIES, 'must be all or first_time').describe('all gifts, or only first-time donors (no earlier successful gift by email, online or offline)'),
   monthly: z.enum(MONTHLY_RULES, 'must be first_installment or installments')
     .describe('a monthly gift is matched once, on its first installment: as that installment, or as monthlyInstallments of them'),
   monthlyInstallments: z.number('must be a whole number from 1 to 36').int('must be a whole number from 1 to 36').min(1, 'must be at least 1')

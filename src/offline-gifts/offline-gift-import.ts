@@ -64,6 +64,12 @@ export function readCsv(csv: string): { rows: RawRow[]; problems: ErrorDetail[] 
   header.record.forEach((name, i) => {
     if (!columns[i]) problems.push({ field: 'file', line: 1, message: `Unknown column '${name.slice(0, 40)}' (columns: ${Object.values(COLUMN_NAMES).join(', ')})` });
   });
+  // Two columns read as one (amount twice, or email beside donor_email): which one is the gift is a guess.
+  for (const [i, column] of columns.entries()) {
+    if (column && columns.indexOf(column) < i) {
+      problems.push({ field: 'file', line: 1, message: `The header has the '${COLUMN_NAMES[column]}' column twice ('${header.record[i]!.slice(0, 40)}'): keep one` });
+    }
+  }
   for (const column of REQUIRED) {
     if (!columns.includes(column)) problems.push({ field: 'file', line: 1, message: `The header has no '${COLUMN_NAMES[column]}' column` });
   }

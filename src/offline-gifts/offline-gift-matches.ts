@@ -1,6 +1,7 @@
 // An offline gift takes its match from its campaign's pools in the transaction that records it,
 // and gives it back in the one that voids it (src/matching: matchGift, idempotent per gift). Last
 // of the gift's effects: matchGift locks the pools' rows, held for as short a time as can be.
+import { zonedTimeToUtc } from '../campaigns/campaign.ts';
 import { matchGift, type MatchableGift } from '../matching/index.ts';
 import type { OfflineGift, OfflineGiftEffectsFactory } from './offline-gift.ts';
 
@@ -14,8 +15,9 @@ function matchable(gift: OfflineGift, liveAmount: number): MatchableGift {
     donorEmail: gift.email ?? `offline-gift:${gift.id}`,
     amount: gift.amount,
     liveAmount,
-    // The day received, at noon UTC: that same calendar day in every zone from UTC-11 to UTC+11.
-    at: new Date(`${gift.receivedOn}T12:00:00Z`),
+    // The day received, at noon where the campaign is: the pool's window (days in the campaign's
+    // zone) is judged on that day, in Auckland (UTC+13) as in Honolulu.
+    at: zonedTimeToUtc(`${gift.receivedOn}T12:00:00`, gift.campaignTimeZone),
     // The money is in hand (a check is counted when received, as in the raised total).
     settled: true,
     series: null,

@@ -7,12 +7,12 @@ import { keysetQuery, type Position } from '../listing.ts';
 import type { CampaignForGift } from './offline-gift-import.ts';
 import type { OfflineGift, OfflineGiftEffectsFactory, OfflineGiftEntry, OfflineMethod, Staff } from './offline-gift.ts';
 
-const WITH_CAMPAIGN = { campaign: { select: { slug: true, title: true } } } as const;
+const WITH_CAMPAIGN = { campaign: { select: { slug: true, title: true, timezone: true } } } as const;
 type Row = Prisma.OfflineGiftGetPayload<{ include: typeof WITH_CAMPAIGN }>;
 
 function toGift(row: Row): OfflineGift {
   return {
-    id: row.id, campaignId: row.campaignId, campaign: row.campaign.slug, campaignTitle: row.campaign.title, amount: row.amount, currency: row.currency,
+    id: row.id, campaignId: row.campaignId, campaign: row.campaign.slug, campaignTitle: row.campaign.title, campaignTimeZone: row.campaign.timezone, amount: row.amount, currency: row.currency,
     receivedOn: row.receivedOn.toISOString().slice(0, 10), method: row.method as OfflineMethod, reference: row.reference,
     donorName: row.donorName, email: row.email, enteredBy: row.enteredBy, createdAt: row.createdAt,
     voidedAt: row.voidedAt, voidedBy: row.voidedBy, voidReason: row.voidReason, entryKey: row.entryKey, requestHash: row.requestHash,

@@ -40,6 +40,8 @@ export interface OfflineGift extends GiftFacts {
   id: string;
   campaign: string;
   campaignTitle: string;
+  /** The campaign's time zone: the day received is a day there. */
+  campaignTimeZone: string;
   enteredBy: string;
   createdAt: Date;
   voidedAt: Date | null;

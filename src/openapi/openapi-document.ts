@@ -270,7 +270,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
             '400': errorOrPage('invalid field (named in details); the form gets the form again'),
             '413': TOO_LARGE,
             '415': error('neither JSON nor a form, or not UTF-8'),
-            '429': { ...errorOrPage('too many sign-ups from this client address (DIGEST_RATE_LIMIT_PER_MINUTE)'), headers: retryAfter(true) },
+            '429': { ...errorOrPage('too many sign-ups from this client address (DIGEST_RATE_LIMIT_PER_MINUTE), or from all of them (DIGEST_RATE_LIMIT_GLOBAL_PER_MINUTE)'), headers: retryAfter(true) },
             '503': { ...errorOrPage('the database is unreachable; nothing was written'), headers: retryAfter(false) },
           },
         },

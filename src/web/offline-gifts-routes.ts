@@ -8,7 +8,7 @@ import type { CampaignService } from '../campaigns/campaign-service.ts';
 import { Conflict, issuesToDetails, ValidationFailed, type ErrorDetail } from '../errors.ts';
 import { requireWellFormedForm } from '../http/body-encoding.ts';
 import { parseOrThrow } from '../http/validation.ts';
-import { formatMoney, parseMajorAmount } from '../money/currency.ts';
+import { decimalsOf, formatMoney, parseMajorAmount } from '../money/currency.ts';
 import { offlineReference, type Staff } from '../offline-gifts/offline-gift.ts';
 import { MAX_IMPORT_BYTES, todayIn } from '../offline-gifts/offline-gift-import.ts';
 import { offlineGiftParams, recordOfflineGiftSchema } from '../offline-gifts/offline-gift-schemas.ts';
@@ -29,7 +29,7 @@ export interface OfflineDashboardDeps {
 }
 
 const FIELDS = ['campaign', 'amount', 'receivedOn', 'method', 'reference', 'name', 'email', 'token'] as const;
-const listQuery = z.object({ cursor: z.string().max(200).optional(), notice: z.string().max(300).optional() });
+const listQuery = z.object({ cursor: z.string().max(200).optional(), notice: z.string().max(300).optional(), campaign: z.string().max(200).optional() });
 const TOKEN = /^[0-9a-f-]{36}$/;
 
 /** Problems by field, the first one each, as the form shows them beside their fields. */
@@ -47,10 +47,12 @@ export function offlineDashboardRoutes(deps: OfflineDashboardDeps): Router {
   const staffOf = (req: Request): Staff => ({ keyId: req.dashboardSession!.keyId, label: req.dashboardSession!.label });
 
   async function show(req: Request, res: Response, extra: Partial<OfflinePageModel> & { status?: number } = {}) {
-    const { cursor, notice } = parseOrThrow(listQuery, req.query);
+    const { cursor, notice, campaign } = parseOrThrow(listQuery, req.query);
     const [campaigns, page] = await Promise.all([deps.campaigns.all(), deps.offlineGifts.list({ limit: 50, cursor })]);
+    // After a gift is recorded the form stays on its campaign: the next check of the pile is
+    // most likely for the same one, and a form back on the first campaign files it there unseen.
     const values: OfflineFormValues = extra.values ?? {
-      token: randomUUID(), campaign: campaigns[0]?.slug, method: 'check', receivedOn: todayIn(deps.timeZone, now()),
+      token: randomUUID(), campaign: campaigns.find((c) => c.slug === campaign)?.slug ?? campaigns[0]?.slug, method: 'check', receivedOn: todayIn(deps.timeZone, now()),
     };
     const { status, ...model } = extra;
     res.status(status ?? 200).type('html').send(offlinePage({
@@ -59,7 +61,8 @@ export function offlineDashboardRoutes(deps: OfflineDashboardDeps): Router {
     }));
   }
 
-  const back = (res: Response, notice: string) => res.redirect(303, `/admin/offline?${new URLSearchParams({ notice })}`);
+  const back = (res: Response, notice: string, campaign?: string) =>
+    res.redirect(303, `/admin/offline?${new URLSearchParams({ notice, ...(campaign ? { campaign } : {}) })}`);
 
   router.get('/admin/offline', signedIn, (req, res) => show(req, res));
 
@@ -76,14 +79,14 @@ export function offlineDashboardRoutes(deps: OfflineDashboardDeps): Router {
       reference: values.reference || null, name: values.name || null, email: values.email?.trim() || null,
     });
     const problems = [
-      ...(amount === null ? [{ field: 'amount', message: `Enter an amount like 250 or 250.00` }] : []),
+      ...(amount === null ? [{ field: 'amount', message: `Enter an amount in ${campaign.currency.toUpperCase()} like 250${decimalsOf(campaign.currency) ? ' or 250.00' : ' (no decimals)'}` }] : []),
       ...(parsed.success ? [] : issuesToDetails(parsed.error.issues)),
     ];
     if (problems.length || !parsed.success) return again(problems);
     try {
       const { gift, replayed } = await deps.offlineGifts.record(parsed.data, staffOf(req), `dashboard:${values.token}`);
       req.log.info({ giftId: gift.id, adminKeyId: req.dashboardSession!.keyId, replayed }, 'offline gift recorded from the dashboard');
-      back(res, `Recorded ${formatMoney(gift.amount, gift.currency)} from ${gift.donorName ?? 'an anonymous donor'} to ${gift.campaign}${gift.email ? '; the receipt is on its way' : ''}.`);
+      back(res, `Recorded ${formatMoney(gift.amount, gift.currency)} from ${gift.donorName ?? 'an anonymous donor'} to ${gift.campaign}${gift.email ? '; the receipt is on its way' : ''}.`, gift.campaign);
     } catch (error) {
       if (error instanceof ValidationFailed) return again(error.details);
       if (error instanceof Conflict) return again([{ field: 'form', message: 'This form was sent with other values already: reload the page and enter the gift again' }]);

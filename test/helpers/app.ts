@@ -24,6 +24,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     PLEDGE_RATE_LIMIT_PER_MINUTE: '1000',
     PLEDGE_RATE_LIMIT_GLOBAL_PER_MINUTE: '10000',
     DIGEST_RATE_LIMIT_PER_MINUTE: '1000',
+    DIGEST_RATE_LIMIT_GLOBAL_PER_MINUTE: '100000',
     ...env,
   });
 }

@@ -107,4 +107,25 @@ describe('a restarting PostgreSQL is "unavailable" (503, retry), never an intern
     const hook = await deliver(app as never, event);
     expect(hook.status).toBe(503);
   });
+
+  // Issue 17's endpoints: 503 in JSON (a page for the digest's pages), nothing else.
+  const auth = { Authorization: `Bearer dk_live_${'k'.repeat(43)}` };
+  const token = `${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}.${'A'.repeat(43)}`;
+  it.each([
+    ['POST /api/digest/subscriptions', (app: ReturnType<typeof buildApp>) => request(app).post('/api/digest/subscriptions').send({ email: 'a@example.org' }), 'json'],
+    ['POST /api/digest/subscriptions (form)', (app: ReturnType<typeof buildApp>) => request(app).post('/api/digest/subscriptions').type('form').set('Accept', 'text/html').send('email=a%40example.org'), 'html'],
+    ['GET /digest/confirm/:token', (app: ReturnType<typeof buildApp>) => request(app).get(`/digest/confirm/${'A'.repeat(43)}`).set('Accept', 'text/html'), 'html'],
+    ['POST /digest/unsubscribe/:token (one click, no cookie)', (app: ReturnType<typeof buildApp>) => request(app).post(`/digest/unsubscribe/${token}`).type('form').send('List-Unsubscribe=One-Click'), 'any'],
+    ['POST /api/admin/offline-gifts', (app: ReturnType<typeof buildApp>) => request(app).post('/api/admin/offline-gifts').set(auth).send({ campaign: 'winter', amount: 100, currency: 'usd', receivedOn: '2026-11-01', method: 'cash' }), 'json'],
+    ['POST /api/admin/offline-gifts/import', (app: ReturnType<typeof buildApp>) => request(app).post('/api/admin/offline-gifts/import').set(auth).type('text/csv').send('date,amount,method,campaign\n2026-11-01,1,cash,winter\n'), 'json'],
+    ['GET /api/admin/campaigns/:slug/match-pools', (app: ReturnType<typeof buildApp>) => request(app).get('/api/admin/campaigns/winter/match-pools').set(auth), 'json'],
+  ] as const)('%s', async (_what, send, kind) => {
+    fake = await fakePostgres({ fatal: { code: '57P03', message: 'the database system is shutting down' } });
+    db = createDatabase(fake.url);
+    const res = await send(buildApp(db));
+    expect(res.status).toBe(503);
+    if (kind === 'json') expect(res.body.error.code).toBe('service_unavailable');
+    if (kind === 'html') expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).not.toMatch(/\.ts:\d+|at async|PrismaClient|57P03/);
+  });
 });

@@ -259,7 +259,7 @@ export async function runChecks(input: CheckInput): Promise<CheckResult[]> {
     );
     const { rows: allocations } = await db.query<{ poolId: string; chargeId: string | null; invoiceId: string | null; pledgeId: string; original: number; amount: number; weight: number }>(
       `SELECT a.pool_id AS "poolId", p.stripe_charge_id AS "chargeId", p.stripe_invoice_id AS "invoiceId", p.pledge_id AS "pledgeId",
-              a.original, a.amount, CASE WHEN a.series IS NOT NULL AND mp.monthly = 'installments' THEN mp.monthly_installments ELSE 1 END AS weight
+              a.original::float8 AS original, a.amount::float8 AS amount, CASE WHEN a.series IS NOT NULL AND mp.monthly = 'installments' THEN mp.monthly_installments ELSE 1 END AS weight
        FROM match_allocations a JOIN match_pools mp ON mp.id = a.pool_id JOIN payments p ON p.id = a.payment_id`,
     );
     const chargeById = new Map(succeeded.map((c) => [c.id, c]));

@@ -294,4 +294,23 @@ describe('rate limit, from many client addresses', () => {
       await server.close();
     }
   });
+
+  it('holds back a botnet too: every address under its own limit, all of them together past the service-wide one', async () => {
+    const { requestFrom } = await import('../../helpers/source-address.ts');
+    const limited = buildApp(db, { config: testConfig({ DIGEST_RATE_LIMIT_PER_MINUTE: '3', DIGEST_RATE_LIMIT_GLOBAL_PER_MINUTE: '5' }) });
+    const server = await listen(limited as never);
+    try {
+      const statuses = [];
+      for (let b = 0; b < 8; b++) {
+        const res = await requestFrom(`127.0.1.${b + 2}`, `${server.url}/api/digest/subscriptions`, {
+          method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ email: `botnet${b}@example.org` }),
+        });
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([202, 202, 202, 202, 202, 429, 429, 429]);
+      expect((await db.pool.query(`SELECT count(*)::int AS n FROM digest_subscribers WHERE email LIKE 'botnet%'`)).rows[0].n).toBe(5);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 // Match pools as the matching tests set them up and read them back: pools inserted straight into
 // the database (the staff API has its own tests), and the sums every test holds against the cap.
+import { expect } from 'vitest';
 import type { Database } from '../../../src/db/client.ts';
 
 export interface PoolInput {
@@ -49,11 +50,18 @@ export async function poolBooks(db: Database, poolId: string) {
 
 export async function allocationsOf(db: Database, poolId: string) {
   const { rows } = await db.pool.query(
-    `SELECT a.source, a.source_id AS "sourceId", a.donor_email AS "donorEmail", a.gift_amount AS "giftAmount", a.original, a.amount,
+    `SELECT a.source, a.source_id AS "sourceId", a.donor_email AS "donorEmail", a.gift_amount AS "giftAmount", a.original::float8 AS original, a.amount::float8 AS amount,
             p.stripe_payment_intent_id AS "paymentIntentId", p.stripe_charge_id AS "chargeId"
      FROM match_allocations a LEFT JOIN payments p ON p.id = a.payment_id
      WHERE a.pool_id = $1 ORDER BY a.created_at, a.id`,
     [poolId],
   );
   return rows as Array<{ source: string; sourceId: string; donorEmail: string; giftAmount: number; original: number; amount: number; paymentIntentId: string | null; chargeId: string | null }>;
+}
+
+/** What every matching test holds after each step: allocated is the sum of the allocations, and no more than the cap. */
+export async function expectBooksBalanced(db: Database, poolId: string) {
+  const books = await poolBooks(db, poolId);
+  expect(books.allocated).toBe(books.sumOfAllocations);
+  expect(books.allocated).toBeLessThanOrEqual(books.cap);
 }

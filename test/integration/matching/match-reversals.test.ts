@@ -8,7 +8,7 @@ import { matchGift } from '../../../src/matching/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { insertCampaign } from '../../helpers/factories.ts';
 import { startHarness, type Harness } from '../webhooks/webhook-harness.ts';
-import { allocationsOf, insertPool, poolBooks, type PoolInput } from './match-pools-helpers.ts';
+import { allocationsOf, expectBooksBalanced, insertPool, poolBooks, type PoolInput } from './match-pools-helpers.ts';
 
 let db: TestDatabase;
 let h: Harness;
@@ -25,12 +25,8 @@ afterAll(async () => {
   await h?.close();
   await db?.drop();
 });
-afterEach(async () => {
-  // The invariant, whatever the test did.
-  const books = await poolBooks(db, poolId);
-  expect(books.allocated).toBe(books.sumOfAllocations);
-  expect(books.allocated).toBeLessThanOrEqual(books.cap);
-});
+// The invariant, whatever the test did.
+afterEach(() => expectBooksBalanced(db, poolId));
 
 async function campaignWithPool(pool: PoolInput) {
   const slug = `match-${++seq}`;

@@ -55,6 +55,24 @@ describe('the Offline gifts tab', () => {
     expect(page.text).toContain('<a href="/admin/offline" aria-current="page">Offline gifts</a>');
   });
 
+  it('stays on the campaign of the gift just recorded, for the next check of the pile', async () => {
+    await campaign(db, 'spring');
+    const s = await signIn();
+    const first = await post('/admin/offline/gifts', s, form(s, { campaign: 'spring' })).expect(303);
+    expect(new URL(first.headers.location!, 'http://donate.test').searchParams.get('campaign')).toBe('spring');
+    const page = await request(app).get(first.headers.location!).set('Cookie', s.cookie).expect(200);
+    expect(page.text).toMatch(/<option value="spring" selected>/);
+    expect(page.text).not.toMatch(/<option value="winter" selected>/);
+  });
+
+  it('says a yen amount has no decimals', async () => {
+    await campaign(db, 'yen', 'jpy');
+    const s = await signIn();
+    const res = await post('/admin/offline/gifts', s, form(s, { campaign: 'yen', amount: '12.50' })).expect(400);
+    expect(res.text).toContain('Enter an amount in JPY like 250 (no decimals)');
+    expect(await gifts()).toHaveLength(0);
+  });
+
   it('shows every problem beside its field and writes nothing', async () => {
     const s = await signIn();
     const res = await post('/admin/offline/gifts', s, form(s, { amount: '12.345', receivedOn: '2026-02-30', email: 'nope' })).expect(400);

@@ -184,3 +184,25 @@ describe('offline.csv', () => {
     expect(parse(payments.text, { columns: true })).toEqual([]);
   });
 });
+
+describe('amounts and currencies that are not a gift', () => {
+  beforeEach(() => db.pool.query('TRUNCATE offline_gifts, email_outbox, campaign_total_shards'));
+
+  it.each([
+    ['decimals', { amount: 10.5 }, 'amount'],
+    ['a negative amount', { amount: -100 }, 'amount'],
+    ['zero', { amount: 0 }, 'amount'],
+    ['more than an int column holds', { amount: 2 ** 31 }, 'amount'],
+    ['a huge amount', { amount: 1e20 }, 'amount'],
+    ['an amount as a string', { amount: '100' }, 'amount'],
+    ['another currency than the campaign\'s', { currency: 'eur' }, 'currency'],
+    ['a date in the future', { receivedOn: '2026-12-11' }, 'receivedOn'],
+    ['no method', { method: undefined }, 'method'],
+  ])('refuses %s with a 400 naming the field, writing nothing', async (_what, over, field) => {
+    const res = await request(app).post('/api/admin/offline-gifts').set(auth).send(gift(over));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+    expect(JSON.stringify(res.body)).not.toMatch(/\.ts:\d+|Prisma/);
+    expect(await count()).toBe(0);
+  });
+});

@@ -137,3 +137,33 @@ describe('a bad file', () => {
     expect((await state()).gifts).toBe(0);
   });
 });
+
+describe('files as spreadsheets and banks write them', () => {
+  it('reads CRLF line ends and a quoted amount with a thousands comma', async () => {
+    const csv = 'date,amount,method,reference,campaign\r\n2026-12-01,"1,250.50",check,77,winter\r\n2026-12-02,10,cash,,winter\r\n';
+    const res = await post(csv, false).expect(200);
+    expect(res.body).toMatchObject({ imported: [2, 3], totals: [{ campaign: 'winter', amount: 125_050 + 1000 }] });
+  });
+
+  it.each([
+    ['a duplicate column', 'date,amount,amount,method,campaign\n2026-12-01,10,1000,cash,winter\n', { field: 'file', line: 1, message: expect.stringContaining("'amount' column twice") }],
+    ['a file split by semicolons', 'date;amount;method;campaign\n2026-12-01;10;cash;winter\n', { field: 'file', line: 1, message: expect.stringContaining('Unknown column') }],
+    ['an empty file', '', { field: 'file', message: expect.stringContaining('empty') }],
+    ['a zero amount', 'date,amount,method,campaign\n2026-12-01,0.00,cash,winter\n', { field: 'amount', line: 2, message: 'must be more than 0' }],
+    ['a huge amount', 'date,amount,method,campaign\n2026-12-01,99999999999,cash,winter\n', { field: 'amount', line: 2, message: expect.stringMatching(/larger|not an amount/) }],
+    ['an amount in exponent form', 'date,amount,method,campaign\n2026-12-01,1e3,cash,winter\n', { field: 'amount', line: 2 }],
+  ])('refuses %s, naming it, writing nothing', async (_what, csv, detail) => {
+    const res = await post(csv, false).expect(400);
+    expect(res.body.error.details).toContainEqual(expect.objectContaining(detail));
+    expect(await state()).toEqual({ gifts: 0, raised: 0, emails: 0 });
+  });
+
+  it('answers a 3 MB file with a 413 in JSON, writing nothing', async () => {
+    const big = deposit(50) + '2026-12-01,10,USD,cash,,,,winter\n'.repeat(100_000);
+    const res = await post(big, false).expect(413);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.body.error.code).toBeTruthy();
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/);
+    expect(await state()).toEqual({ gifts: 0, raised: 0, emails: 0 });
+  });
+});
