@@ -2,28 +2,18 @@
 // intent's latest_charge, settled in place (never a second charge), its balance transaction
 // arriving after it succeeded (charge.updated). Totals, exports and the report follow.
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
-import { insertCampaign } from '../../helpers/factories.ts';
-import { inbox, payments, startHarness, totals, type Harness } from '../webhooks/webhook-harness.ts';
-import { openBooks, type Books } from './books.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestDatabase } from '../../helpers/database.ts';
+import { inbox, payments, totals, type Harness } from '../webhooks/webhook-harness.ts';
+import { useLifecycleStage, type Books } from './books.ts';
 
 let db: TestDatabase;
 let h: Harness;
 let books: Books;
 let campaignId: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await startHarness(db);
-  h.emulator.setDeliveryChaos({ duplicate: 0.5, reorder: true });
-  campaignId = (await insertCampaign(db, { slug: 'debits' })).id;
-  books = await openBooks(db, h);
-});
-afterAll(async () => {
-  await h?.close();
-  await db?.drop();
-});
+const stage = useLifecycleStage('debits');
+beforeAll(() => ({ db, h, books, campaignId } = stage));
 
 async function debit(amount: number) {
   const pledge = await h.pledge({ campaign: 'debits', amount });

@@ -2,9 +2,11 @@
 // report of Stripe versus the database, through the admin API with a real key.
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
-import type { TestDatabase } from '../../helpers/database.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
+import { insertCampaign } from '../../helpers/factories.ts';
 import { bearer, mintKey } from '../admin/admin-fixtures.ts';
-import type { Harness } from '../webhooks/webhook-harness.ts';
+import { startHarness, type Harness } from '../webhooks/webhook-harness.ts';
 
 export interface Books {
   /** A staff dashboard page's HTML (the overview by default), signed in with the same key. */
@@ -44,4 +46,32 @@ export async function openBooks(db: TestDatabase, h: Harness): Promise<Books> {
       return res.body;
     },
   };
+}
+
+export interface LifecycleStage {
+  db: TestDatabase;
+  h: Harness;
+  books: Books;
+  campaignId: string;
+}
+
+/**
+ * The stage every lifecycle file plays on: a database of its own, the app and emulator with
+ * deliveries duplicated and reordered, one campaign, and its books. Registers its hooks when the
+ * file is collected; the stage is filled before the file's own beforeAll hooks run.
+ */
+export function useLifecycleStage(slug: string): LifecycleStage {
+  const stage = {} as LifecycleStage;
+  beforeAll(async () => {
+    stage.db = await createTestDatabase();
+    stage.h = await startHarness(stage.db);
+    stage.h.emulator.setDeliveryChaos({ duplicate: 0.5, reorder: true });
+    stage.campaignId = (await insertCampaign(stage.db, { slug })).id;
+    stage.books = await openBooks(stage.db, stage.h);
+  });
+  afterAll(async () => {
+    await stage.h?.close();
+    await stage.db?.drop();
+  });
+  return stage;
 }

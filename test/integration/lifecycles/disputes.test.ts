@@ -3,28 +3,18 @@
 // money). Every state is kept; the dashboard lists the open ones with their evidence due date;
 // totals, exports and the reconciliation report agree with Stripe.
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
-import { insertCampaign } from '../../helpers/factories.ts';
-import { inbox, payments, recomputedTotals, startHarness, totals, type Harness } from '../webhooks/webhook-harness.ts';
-import { openBooks, type Books } from './books.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestDatabase } from '../../helpers/database.ts';
+import { inbox, payments, recomputedTotals, totals, type Harness } from '../webhooks/webhook-harness.ts';
+import { useLifecycleStage, type Books } from './books.ts';
 
 let db: TestDatabase;
 let h: Harness;
 let books: Books;
 let campaignId: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await startHarness(db);
-  h.emulator.setDeliveryChaos({ duplicate: 0.5, reorder: true });
-  campaignId = (await insertCampaign(db, { slug: 'disputes' })).id;
-  books = await openBooks(db, h);
-});
-afterAll(async () => {
-  await h?.close();
-  await db?.drop();
-});
+const stage = useLifecycleStage('disputes');
+beforeAll(() => ({ db, h, books, campaignId } = stage));
 
 async function paidCharge(amount: number): Promise<Stripe.Charge> {
   const pledge = await h.pledge({ campaign: 'disputes', amount });

@@ -4,28 +4,18 @@
 // shows the subscription's state; staff see the failing gifts; monthly revenue counts only the
 // running ones; totals and the reconciliation report agree with Stripe.
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
-import { insertCampaign } from '../../helpers/factories.ts';
-import { inbox, startHarness, totals, type Harness } from '../webhooks/webhook-harness.ts';
-import { openBooks, type Books } from './books.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestDatabase } from '../../helpers/database.ts';
+import { inbox, totals, type Harness } from '../webhooks/webhook-harness.ts';
+import { useLifecycleStage, type Books } from './books.ts';
 
 let db: TestDatabase;
 let h: Harness;
 let books: Books;
 let campaignId: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await startHarness(db);
-  h.emulator.setDeliveryChaos({ duplicate: 0.5, reorder: true });
-  campaignId = (await insertCampaign(db, { slug: 'dunning' })).id;
-  books = await openBooks(db, h);
-});
-afterAll(async () => {
-  await h?.close();
-  await db?.drop();
-});
+const stage = useLifecycleStage('dunning');
+beforeAll(() => ({ db, h, books, campaignId } = stage));
 
 async function monthly(amount: number) {
   const pledge = await h.pledge({ campaign: 'dunning', amount, frequency: 'monthly' });

@@ -2,28 +2,18 @@
 // not), and takes a failed one back off the charge days later. The raised total comes back, and
 // the exports and the reconciliation report agree with Stripe throughout.
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
-import { insertCampaign } from '../../helpers/factories.ts';
-import { inbox, payments, recomputedTotals, startHarness, totals, type Harness } from '../webhooks/webhook-harness.ts';
-import { openBooks, type Books } from './books.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestDatabase } from '../../helpers/database.ts';
+import { inbox, payments, recomputedTotals, totals, type Harness } from '../webhooks/webhook-harness.ts';
+import { useLifecycleStage, type Books } from './books.ts';
 
 let db: TestDatabase;
 let h: Harness;
 let books: Books;
 let campaignId: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  h = await startHarness(db);
-  h.emulator.setDeliveryChaos({ duplicate: 0.5, reorder: true });
-  campaignId = (await insertCampaign(db, { slug: 'refunds' })).id;
-  books = await openBooks(db, h);
-});
-afterAll(async () => {
-  await h?.close();
-  await db?.drop();
-});
+const stage = useLifecycleStage('refunds');
+beforeAll(() => ({ db, h, books, campaignId } = stage));
 
 async function paid(amount: number, delayed: boolean): Promise<Stripe.Charge> {
   const pledge = await h.pledge({ campaign: 'refunds', amount });
