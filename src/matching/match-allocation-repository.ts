@@ -41,6 +41,7 @@ export function createMatchAllocationRepository(client: Client) {
      * The gift a recorded payment is, in a pool's terms: what the donor meant to give (less the
      * fee they covered), what still stands after refunds and a lost dispute (an open one keeps the
      * match until it is decided; a won one keeps it for good), and the monthly pledge it is an installment of.
+     * Null when the payment is not recorded, or its campaign has no match pool.
      */
     async paymentGift(ref: PaymentGiftRef): Promise<MatchableGift | null> {
       const rows = await client.$queryRaw<MatchableGift[]>`
@@ -51,9 +52,12 @@ export function createMatchAllocationRepository(client: Client) {
           (p.status = 'succeeded' AND p.flag IS NULL) AS settled,
           CASE WHEN pl.frequency = 'monthly' THEN pl.id::text END AS series
         FROM payments p JOIN pledges pl ON pl.id = p.pledge_id
-        WHERE (${ref.invoiceId}::text IS NOT NULL AND p.stripe_invoice_id = ${ref.invoiceId})
+        WHERE ((${ref.invoiceId}::text IS NOT NULL AND p.stripe_invoice_id = ${ref.invoiceId})
            OR (${ref.paymentIntentId}::text IS NOT NULL AND p.stripe_payment_intent_id = ${ref.paymentIntentId})
-           OR (${ref.chargeId}::text IS NOT NULL AND p.stripe_charge_id = ${ref.chargeId})
+           OR (${ref.chargeId}::text IS NOT NULL AND p.stripe_charge_id = ${ref.chargeId}))
+          -- A campaign without a pool (pools are closed, never deleted) has nothing to match or
+          -- give back: no gift, so the webhook's transaction skips the pool round trips.
+          AND EXISTS (SELECT 1 FROM match_pools mp WHERE mp.campaign_id = p.campaign_id)
         LIMIT 1`;
       return rows[0] ?? null;
     },
