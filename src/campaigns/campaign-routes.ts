@@ -92,15 +92,19 @@ export function campaignRoutes(deps: {
 
 const PROGRESS_ROUTE = '/api/campaigns/:slug/progress';
 const PROGRESS_PATH = /^\/api\/campaigns\/([a-z0-9-]+)\/progress(?:\?|$)/;
-const PROGRESS_HEADERS = { 'Cache-Control': 'public, max-age=2, must-revalidate', 'Access-Control-Allow-Origin': '*' };
+const PROGRESS_HEADERS = [
+  ['Cache-Control', 'public, max-age=2, must-revalidate'],
+  ['Access-Control-Allow-Origin', '*'],
+] as const;
 
 function sendProgress(req: Request, res: Response, snapshot: ProgressSnapshot): void {
-  res.set(PROGRESS_HEADERS);
+  for (const [name, value] of PROGRESS_HEADERS) res.setHeader(name, value);
   res.setHeader('ETag', snapshot.etag);
-  // Pollers revalidate cheaply: an unchanged total is a 304 with no body.
-  if (req.fresh) return void res.status(304).end();
+  // Pollers revalidate cheaply: an unchanged total is a 304 with no body. Only If-None-Match can
+  // make it fresh (there is no Last-Modified), so a poll without one skips Express's check.
+  if (req.headers['if-none-match'] !== undefined && req.fresh) return void res.status(304).end();
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', snapshot.body.length);
+  res.setHeader('Content-Length', snapshot.bytes);
   res.end(snapshot.body);
 }
 
@@ -121,7 +125,7 @@ export function cachedProgress(progress: ProgressReader): RequestHandler {
 }
 
 function send(res: Response, snapshot: ProgressSnapshot): void {
-  write(res, `id: ${snapshot.etag}\nevent: progress\ndata: ${snapshot.body.toString()}\n\n`);
+  write(res, `id: ${snapshot.etag}\nevent: progress\ndata: ${snapshot.body}\n\n`);
 }
 
 function write(res: Response, text: string): void {

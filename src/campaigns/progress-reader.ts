@@ -9,8 +9,14 @@ import type { ProgressHub } from './progress-hub.ts';
 export interface ProgressSnapshot {
   campaignId: string;
   progress: Progress;
-  /** The JSON body, serialised once per change rather than once per request. */
-  body: Buffer;
+  /**
+   * The JSON body, serialised once per change rather than once per request. A string, not a
+   * Buffer: Node writes a string body in the same system call as the headers, a Buffer in a
+   * second chunk (writev), measurably slower on the poll.
+   */
+  body: string;
+  /** Its length in bytes (Content-Length). */
+  bytes: number;
   etag: string;
 }
 
@@ -57,8 +63,8 @@ export function createProgressReader(options: ProgressReaderOptions) {
       if (fresh(entry)) return entry.snapshot;
       const snapshot = options.load(slug).then(({ campaignId, progress }) => {
         bySlugForCampaign.set(campaignId, slug);
-        const body = Buffer.from(JSON.stringify(progress));
-        return { campaignId, progress, body, etag: etagOf(body) };
+        const body = JSON.stringify(progress);
+        return { campaignId, progress, body, bytes: Buffer.byteLength(body), etag: etagOf(body) };
       });
       const created: Entry = { snapshot, fetchedAt: now() };
       cache.set(slug, created);
@@ -76,7 +82,7 @@ export function createProgressReader(options: ProgressReaderOptions) {
   };
 }
 
-function etagOf(body: Buffer): string {
+function etagOf(body: string): string {
   return `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
 }
 

@@ -5,6 +5,7 @@
 // 0.56x of a bare Express handler with it, 0.85x without; see BENCHMARKS.md). Here the child
 // logger is made only when a handler logs, and the closing line only when its level is on.
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Level, Logger } from 'pino';
 
@@ -28,18 +29,44 @@ function levelFor(statusCode: number): Level {
   return 'info';
 }
 
+const BASE = Symbol('the logger req.log is a child of');
+const CHILD = Symbol('req.log, once made');
+type LoggedRequest = IncomingMessage & { [BASE]?: Logger; [CHILD]?: Logger };
+
+/**
+ * `req.log` as an accessor on the app's request prototype, made once: a getter defined on each
+ * request gave every request object a hidden class of its own, which slowed every later property
+ * read on it, Express's included (measured on progress reads, see BENCHMARKS.md).
+ */
+function lazyChildLogger(proto: object): void {
+  Object.defineProperty(proto, 'log', {
+    configurable: true,
+    get(this: LoggedRequest) {
+      return (this[CHILD] ??= this[BASE]?.child({ reqId: this.id }));
+    },
+    set(this: LoggedRequest, value: Logger) {
+      this[CHILD] = value;
+    },
+  });
+}
+
 export function requestLogging(logger: Logger): RequestHandler {
   // The closing line is built from known fields only (no headers, the URL redacted above), so it
   // skips pino's redaction, whose wildcard paths walked every line (measured on progress reads).
   const lines = logger.child({}, { redact: [] });
+  const prototypes = new WeakSet<object>();
   return (req, res, next) => {
     const started = performance.now();
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', id);
     req.id = id;
-    let child: Logger | undefined;
-    Object.defineProperty(req, 'log', { configurable: true, get: () => (child ??= logger.child({ reqId: id })) });
+    (req as LoggedRequest)[BASE] = logger;
+    const proto = Object.getPrototypeOf(req) as object;
+    if (!prototypes.has(proto)) {
+      lazyChildLogger(proto);
+      prototypes.add(proto);
+    }
     if (req.url === '/healthz') return next();
     // 'close' also covers a client that went away before the answer was complete.
     res.once('close', () => {

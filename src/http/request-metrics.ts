@@ -7,37 +7,51 @@ import type { Metrics } from '../metrics/metrics.ts';
 // nginx's convention for "the client closed the connection before the answer was complete".
 const CLIENT_CLOSED = 499;
 
+const ROUTE = Symbol('req.route');
+const MATCHED = Symbol('the pattern of the last route matched');
+type TrackedRequest = Request & { [ROUTE]?: unknown; [MATCHED]?: string };
+
 /**
- * The pattern of the last route the request matched, caught when Express sets `req.route`: that is
+ * Catches the pattern of the last route the request matched when Express sets `req.route`: that is
  * when `req.baseUrl` still holds the prefix of the router it matched in (an error leaving that
- * router resets baseUrl before the answer is written).
+ * router resets baseUrl before the answer is written). An accessor on the app's request prototype,
+ * made once: one defined on each request gave every request object a hidden class of its own,
+ * which slowed every later property read on it (measured on progress reads, see BENCHMARKS.md).
  */
-function trackRoute(req: Request): () => string {
-  // Routing ignores case, and baseUrl is the prefix as the client typed it (/API/Admin): the app's
-  // prefixes are lower case, so lower-casing gives back the pattern and one series, not 2^n.
-  const prefix = () => req.baseUrl.toLowerCase();
-  let matched: string | undefined;
-  let current: unknown;
-  Object.defineProperty(req, 'route', {
+function trackRoutes(proto: object): void {
+  Object.defineProperty(proto, 'route', {
     configurable: true,
     enumerable: true,
-    get: () => current,
-    set(route: { path?: unknown } | undefined) {
-      current = route;
-      if (typeof route?.path === 'string') matched = `${prefix()}${route.path}`;
+    get(this: TrackedRequest) {
+      return this[ROUTE];
+    },
+    set(this: TrackedRequest, route: { path?: unknown } | undefined) {
+      this[ROUTE] = route;
+      if (typeof route?.path === 'string') this[MATCHED] = `${prefix(this)}${route.path}`;
     },
   });
-  // Middleware on a fixed prefix that answered by itself (the static assets) has no route.
-  return () => matched ?? (req.baseUrl ? `${prefix()}/*` : 'unmatched');
 }
 
+// Routing ignores case, and baseUrl is the prefix as the client typed it (/API/Admin): the app's
+// prefixes are lower case, so lower-casing gives back the pattern and one series, not 2^n.
+const prefix = (req: Request) => req.baseUrl.toLowerCase();
+
+// Middleware on a fixed prefix that answered by itself (the static assets) has no route.
+const routeOf = (req: TrackedRequest) => req[MATCHED] ?? (req.baseUrl ? `${prefix(req)}/*` : 'unmatched');
+
 export function requestMetrics(metrics: Pick<Metrics, 'httpRequest'>): RequestHandler {
+  const prototypes = new WeakSet<object>();
   return (req, res, next) => {
     const started = performance.now();
-    const route = trackRoute(req);
+    const proto = Object.getPrototypeOf(req) as object;
+    if (!prototypes.has(proto)) {
+      trackRoutes(proto);
+      prototypes.add(proto);
+    }
+    (req as TrackedRequest)[MATCHED] = undefined;
     res.once('close', () => {
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED;
-      metrics.httpRequest({ method: req.method, route: route(), status }, (performance.now() - started) / 1000);
+      metrics.httpRequest({ method: req.method, route: routeOf(req), status }, (performance.now() - started) / 1000);
     });
     next();
   };
