@@ -7,13 +7,22 @@ import type { ClaimedEmail, EmailRow, NewEmail } from './outbox.ts';
 
 type Client = Prisma.TransactionClient;
 
+/** A message as its outbox row is written: its id, and the Message-ID made from it. */
+export type OutboxMessage = NewEmail & { id: string; messageId: string };
+
+/** Gives a message its row id and Message-ID (stable across retries, see the table). */
+export function outboxMessage(email: NewEmail, domain: string): OutboxMessage {
+  const id = randomUUID();
+  return { ...email, id, messageId: `<${id}@${domain}>` };
+}
+
 /** Queues the message unless one with its dedupe key exists; true when this call wrote it. */
 export async function enqueueEmail(client: Client, email: NewEmail, domain: string): Promise<boolean> {
-  const id = randomUUID();
+  const m = outboxMessage(email, domain);
   const n = await client.$executeRaw`
     INSERT INTO email_outbox (id, dedupe_key, kind, to_address, subject, html, text, message_id, headers)
-    VALUES (${id}::uuid, ${email.dedupeKey}, ${email.kind}, ${email.to}, ${email.subject}, ${email.html}, ${email.text},
-      ${`<${id}@${domain}>`}, ${email.headers ? JSON.stringify(email.headers) : null}::jsonb)
+    VALUES (${m.id}::uuid, ${m.dedupeKey}, ${m.kind}, ${m.to}, ${m.subject}, ${m.html}, ${m.text},
+      ${m.messageId}, ${m.headers ? JSON.stringify(m.headers) : null}::jsonb)
     ON CONFLICT (dedupe_key) DO NOTHING`;
   return n > 0;
 }
