@@ -30,12 +30,12 @@ export class SendError extends Error {
 
 const SEND_TIMEOUT_MS = 30_000;
 
-export function createSmtpTransport(smtpUrl: string): MailTransport {
+export function createSmtpTransport(smtpUrl: string, o: { maxConnections?: number } = {}): MailTransport {
   const transporter = nodemailer.createTransport({
     url: smtpUrl,
-    // One connection reused for a burst of receipts, a handful at most.
+    // Connections kept open and reused for a burst of receipts, as many as the sender sends at once.
     pool: true,
-    maxConnections: 2,
+    maxConnections: o.maxConnections ?? 2,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: SEND_TIMEOUT_MS,
