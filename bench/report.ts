@@ -95,8 +95,8 @@ export const NOTES = `- **Reproduce**: \`npm run bench\` (BENCH_RUNS, BENCH_PAYM
   included, so the pool's allocations run one commit at a time (pg_stat_activity sampled during a run after these
   changes: 112 of 400 sessions seen waiting on the pool's row, 44 on their own commit's flush). What it would take: the
   pool split into shards, each with its share of the cap, taken with SKIP LOCKED (as the totals are sharded). Webhook-only
-  runs on the shared machine, before and after the fast path: 116/s against 328/s (0.35x), then 234/s against 558/s
-  (0.42x) and 117/s against 300/s (0.39x, load average near 10): the ratio moves with the machine more than with the product.
+  runs back to back under one hold of the bench lock on the shared machine: cc21e51 (before) 56/s against 328/s (0.17x),
+  the fast path 134/s against 291/s (0.46x); single runs after it gave 0.38x to 0.42x, as the load moved.
 - **Progress reads.** The poll is answered from the per-instance cache (LISTEN/NOTIFY invalidates it) by a handler in front
   of the routers and body parsers; helmet's headers are computed once at start (they never depend on the request) and
   set from a list; the request line is written without pino's redaction (its fields are known and carry no secrets) and
