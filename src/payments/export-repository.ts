@@ -1,6 +1,5 @@
 // The exports, written by PostgreSQL itself: `COPY (SELECT ...) TO STDOUT WITH (FORMAT csv,
-// HEADER true)` on a client of its own from the pool, read through pg-copy-streams (with the
-// faster parser of db/copy-to-fast.ts). Every cell is
+// HEADER true)` on a client of its own from the pool, read through pg-copy-streams. Every cell is
 // computed in SQL with the same rules as the TypeScript in csv.ts (format_minor, csv_text: see
 // prisma/migrations/*_csv_functions), so the bytes are what csv-stringify wrote before, without a
 // JavaScript object per row. Backpressure: pg-copy-streams reads the socket only as the consumer
@@ -16,9 +15,9 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { SLUG_PATTERN } from '../campaigns/campaign.ts';
 import type { Database } from '../db/client.ts';
-import { fastCopyTo } from '../db/copy-to-fast.ts';
 import { PLEDGE_STATUSES } from '../pledges/pledge.ts';
 import { PAYMENT_STATUSES } from './payment.ts';
 
@@ -202,10 +201,10 @@ export function matchesCopySql(f: ExportFilter): string {
  */
 export async function copyOut(pool: pg.Pool, sql: string): Promise<Readable> {
   const client = await pool.connect();
-  let stream: ReturnType<typeof fastCopyTo>;
+  let stream: ReturnType<typeof copyTo>;
   try {
     await client.query('SET jit = off');
-    stream = client.query(fastCopyTo(sql));
+    stream = client.query(copyTo(sql));
   } catch (error) {
     client.release(true);
     throw error;
