@@ -47,11 +47,14 @@ export function createOutboxRepository(client: Client) {
         RETURNING o.id::text, o.to_address AS "to", o.subject, o.html, o.text, o.message_id AS "messageId", o.attempts, o.headers`;
     },
 
-    async markSent(id: string, response: string): Promise<void> {
+    /** Records a round's sent messages in one statement, each with the server's answer. */
+    async markSent(sent: Array<{ id: string; response: string }>): Promise<void> {
+      if (!sent.length) return;
       await client.$executeRaw`
-        UPDATE email_outbox SET status = 'sent', sent_at = now(), smtp_response = ${response.slice(0, 1000)},
+        UPDATE email_outbox o SET status = 'sent', sent_at = now(), smtp_response = s.response,
           last_error = NULL, lease_until = NULL
-        WHERE id = ${id}::uuid AND status = 'sending'`;
+        FROM unnest(${sent.map((m) => m.id)}::uuid[], ${sent.map((m) => m.response.slice(0, 1000))}::text[]) AS s(id, response)
+        WHERE o.id = s.id AND o.status = 'sending'`;
     },
 
     async markRetry(id: string, error: string, response: string | null, delayMs: number): Promise<void> {
