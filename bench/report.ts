@@ -83,21 +83,20 @@ export const NOTES = `- **Reproduce**: \`npm run bench\` (BENCH_RUNS, BENCH_PAYM
   first request to the last answer (CLOCK_MONOTONIC in the script). Without wrk, autocannon (or fetch, for the events) runs
   in a child process. Earlier runs (see History) had autocannon in the harness process: their baselines were held back by
   the harness's own event loop, so their ratios read higher.
-- **Webhook intake (below target).** One event is: the HMAC check, then one transaction of BEGIN, the claim with the
-  subject locks (one statement), the pledge read, the payment upsert (its trigger moves the totals and NOTIFYs), the
-  receipt's read and its outbox row, the pledge linked and moved (one statement), the outcome settled with the deferred
-  events to wake taken (one statement), COMMIT: 9 round trips, down from 12. After the commit, the fee is read from the
-  emulator and written, and the outbox sends the receipt over SMTP: both are part of the product's work per event, and
-  compete for the same two cores as PostgreSQL, the baseline and wrk. The profile (BENCH_PROFILE=1) after these changes:
-  22% of the product's CPU in writev (a loopback write per round trip carries the receiving side's TCP work too), 10% in
-  Prisma's client, the rest mostly idle waiting on PostgreSQL's commit (fsync). What would reach 0.6x: the transaction in
-  one round trip (a PL/pgSQL function doing claim, locks and ledger writes, with a property test that it agrees with the
-  TypeScript rules over random event sequences), or the same statements pipelined on one raw pg connection instead of
-  Prisma's interactive transaction (which sends BEGIN and COMMIT as round trips of their own): about 3x fewer round trips.
-  Not done in this pass. Totals are checked exact after every run. The ratio moves more with the baseline than with the
-  product on this shared machine: two webhook-only runs after this one (BENCH_ONLY=webhooks, same commit plus a merge of
-  main) gave 107/s against 962/s and 146/s against 1,319/s (0.11x both), and main before this round 171/s against 1,134/s
-  (0.15x): the product's own rate stays near 150/s, and the round trips removed have not yet shown a gain beyond the noise.
+- **Webhook intake (below target).** One event is the HMAC check, then, for a paid one-time checkout (every event of
+  this scenario), two statements and no interactive transaction: the pledge read, and one call of a PL/pgSQL function
+  (webhook_fast_checkout, src/webhooks/checkout-fast-path.ts) in autocommit that claims the event, takes the subject
+  locks, records the payment (its trigger moves the totals and NOTIFYs), queues the receipt rendered before the call,
+  links and moves the pledge, takes the match from the pool and settles the event; anything unusual declines to the
+  TypeScript path's transaction (9 round trips), and a property test holds both paths to the same books. After the
+  commit, the fee is read from the emulator and written, and the outbox sends the receipt over SMTP. The fee's write no
+  longer NOTIFYs (the totals do not move), so it no longer queues with the payments on the notification queue's commit
+  lock. What stops 0.6x: every payment to the matched campaign holds the pool's row lock through its commit, WAL flush
+  included, so the pool's allocations run one commit at a time (pg_stat_activity sampled during a run after these
+  changes: 112 of 400 sessions seen waiting on the pool's row, 44 on their own commit's flush). What it would take: the
+  pool split into shards, each with its share of the cap, taken with SKIP LOCKED (as the totals are sharded). Webhook-only
+  runs back to back under one hold of the bench lock on the shared machine: cc21e51 (before) 56/s against 328/s (0.17x),
+  the fast path 134/s against 291/s (0.46x); single runs after it gave 0.38x to 0.42x, as the load moved.
 - **Progress reads.** The poll is answered from the per-instance cache (LISTEN/NOTIFY invalidates it) by a handler in front
   of the routers and body parsers; helmet's headers are computed once at start (they never depend on the request) and
   set from a list; the request line is written without pino's redaction (its fields are known and carry no secrets) and

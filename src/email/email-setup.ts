@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { createSmtpTransport } from './mail-transport.ts';
 import { createOutboxRepository } from './outbox-repository.ts';
-import { createOutboxSender, type OutboxSender } from './outbox-sender.ts';
+import { createOutboxSender, SEND_CONCURRENCY, type OutboxSender } from './outbox-sender.ts';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp-catcher.ts';
 
 export interface EmailSetup {
@@ -27,7 +27,7 @@ export async function startEmail(config: Config, db: Pick<Database, 'prisma'>, l
     url = catcher.url;
     logger.info({ smtp: url }, 'no SMTP_URL: email goes to the embedded SMTP catcher (see the dashboard\'s Emails tab)');
   }
-  const transport = createSmtpTransport(url);
+  const transport = createSmtpTransport(url, { maxConnections: SEND_CONCURRENCY });
   const sender = createOutboxSender({
     outbox: createOutboxRepository(db.prisma),
     transport,

@@ -7,13 +7,22 @@ import type { ClaimedEmail, EmailRow, NewEmail } from './outbox.ts';
 
 type Client = Prisma.TransactionClient;
 
+/** A message as its outbox row is written: its id, and the Message-ID made from it. */
+export type OutboxMessage = NewEmail & { id: string; messageId: string };
+
+/** Gives a message its row id and Message-ID (stable across retries, see the table). */
+export function outboxMessage(email: NewEmail, domain: string): OutboxMessage {
+  const id = randomUUID();
+  return { ...email, id, messageId: `<${id}@${domain}>` };
+}
+
 /** Queues the message unless one with its dedupe key exists; true when this call wrote it. */
 export async function enqueueEmail(client: Client, email: NewEmail, domain: string): Promise<boolean> {
-  const id = randomUUID();
+  const m = outboxMessage(email, domain);
   const n = await client.$executeRaw`
     INSERT INTO email_outbox (id, dedupe_key, kind, to_address, subject, html, text, message_id, headers)
-    VALUES (${id}::uuid, ${email.dedupeKey}, ${email.kind}, ${email.to}, ${email.subject}, ${email.html}, ${email.text},
-      ${`<${id}@${domain}>`}, ${email.headers ? JSON.stringify(email.headers) : null}::jsonb)
+    VALUES (${m.id}::uuid, ${m.dedupeKey}, ${m.kind}, ${m.to}, ${m.subject}, ${m.html}, ${m.text},
+      ${m.messageId}, ${m.headers ? JSON.stringify(m.headers) : null}::jsonb)
     ON CONFLICT (dedupe_key) DO NOTHING`;
   return n > 0;
 }
@@ -47,11 +56,14 @@ export function createOutboxRepository(client: Client) {
         RETURNING o.id::text, o.to_address AS "to", o.subject, o.html, o.text, o.message_id AS "messageId", o.attempts, o.headers`;
     },
 
-    async markSent(id: string, response: string): Promise<void> {
+    /** Records a round's sent messages in one statement, each with the server's answer. */
+    async markSent(sent: Array<{ id: string; response: string }>): Promise<void> {
+      if (!sent.length) return;
       await client.$executeRaw`
-        UPDATE email_outbox SET status = 'sent', sent_at = now(), smtp_response = ${response.slice(0, 1000)},
+        UPDATE email_outbox o SET status = 'sent', sent_at = now(), smtp_response = s.response,
           last_error = NULL, lease_until = NULL
-        WHERE id = ${id}::uuid AND status = 'sending'`;
+        FROM unnest(${sent.map((m) => m.id)}::uuid[], ${sent.map((m) => m.response.slice(0, 1000))}::text[]) AS s(id, response)
+        WHERE o.id = s.id AND o.status = 'sending'`;
     },
 
     async markRetry(id: string, error: string, response: string | null, delayMs: number): Promise<void> {

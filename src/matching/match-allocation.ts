@@ -7,7 +7,8 @@ import { createMatchAllocationRepository, type LockedPool, type MatchAllocationR
 import { giftWeight, poolTakes, roomFor, settledAmount, type MatchableGift, type MatchResult } from './match.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 
-const normalEmail = (email: string) => email.trim().toLowerCase();
+/** A donor's email as allocations record it (per-donor caps sum over it). */
+export const normalEmail = (email: string) => email.trim().toLowerCase();
 
 export function createMatchLedger(deps: { allocations: MatchAllocationRepository; logger?: Logger }) {
   const { allocations } = deps;

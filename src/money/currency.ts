@@ -1,6 +1,7 @@
 // Currency facts for integer minor units: how many decimals a currency's minor unit has on
 // Stripe, and Stripe's minimum charge. Sources: Stripe's docs "Supported currencies" (zero- and
 // three-decimal lists) and "Minimum and maximum charge amounts".
+import { numberFormat } from '../intl-formats.ts';
 
 // Stripe treats these as zero-decimal: amount 500 means ¥500.
 const ZERO_DECIMAL = new Set([
@@ -79,7 +80,7 @@ export function formatMinor(amount: number, currency: string): string {
 /** For people: 2550 usd -> "$25.50", 500 jpy -> "¥500". */
 export function formatMoney(amount: number, currency: string, locale = 'en-US'): string {
   const decimals = decimalsOf(currency);
-  const formatter = new Intl.NumberFormat(locale, {
+  const formatter = numberFormat(locale, {
     style: 'currency',
     currency: currency.toUpperCase(),
     minimumFractionDigits: amount % 10 ** decimals === 0 ? 0 : decimals,

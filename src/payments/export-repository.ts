@@ -86,18 +86,19 @@ const day = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-
 // Booleans as true/false (COPY would write t/f).
 const bool = (column: string) => `CASE WHEN ${column} THEN 'true' ELSE 'false' END`;
 // Every text cell goes through csv_text: formula-neutralised, and NULL for empty so COPY writes an
-// empty unquoted cell. Not uuids and PostgreSQL enums: their text can neither be empty nor start
-// with = + - @ tab or CR (hex digits; the schema's lower-case labels), so csv_text would be a no-op
-// costing a function per cell per row.
+// empty unquoted cell. Not uuids, PostgreSQL enums, campaign slugs and payment or pledge currencies:
+// their text can neither be empty nor start with = + - @ tab or CR (hex digits; the schema's
+// lower-case labels; CHECK constraints campaigns_slug_format, payments_currency_format and
+// pledges_currency_format), so csv_text would be a no-op costing a function per cell per row.
 const text = (expr: string) => `csv_text(${expr})`;
 const plain = (expr: string) => expr;
 const money = (amount: string, currency: string) => `format_minor(${amount}, ${currency})`;
 
 export function paymentsCopySql(f: ExportFilter): string {
   return `/* admin-export:payments */ COPY (
-    SELECT ${plain('p.id::text')} AS payment_id, ${plain('p.pledge_id::text')} AS pledge_id, ${text('c.slug')} AS campaign,
+    SELECT ${plain('p.id::text')} AS payment_id, ${plain('p.pledge_id::text')} AS pledge_id, ${plain('c.slug')} AS campaign,
       ${iso('p.paid_at')} AS paid_at, ${text('pl.name')} AS donor_name, ${text('pl.email')} AS email,
-      ${bool('pl.anonymous')} AS anonymous, ${plain('pl.frequency::text')} AS frequency, ${text('p.currency')} AS currency,
+      ${bool('pl.anonymous')} AS anonymous, ${plain('pl.frequency::text')} AS frequency, ${plain('p.currency')} AS currency,
       ${money('p.amount', 'p.currency')} AS gross, ${money('p.fee', 'p.currency')} AS fee, ${money('p.net', 'p.currency')} AS net,
       ${money('p.amount_refunded', 'p.currency')} AS amount_refunded, ${plain('p.dispute_status::text')} AS dispute_status,
       ${text('pl.checkout_session_id')} AS checkout_session_id, ${text('p.stripe_payment_intent_id')} AS payment_intent_id,
@@ -114,9 +115,9 @@ export function paymentsCopySql(f: ExportFilter): string {
 
 export function pledgesCopySql(f: ExportFilter): string {
   return `/* admin-export:pledges */ COPY (
-    SELECT ${plain('pl.id::text')} AS pledge_id, ${text('c.slug')} AS campaign, ${iso('pl.created_at')} AS created_at,
+    SELECT ${plain('pl.id::text')} AS pledge_id, ${plain('c.slug')} AS campaign, ${iso('pl.created_at')} AS created_at,
       ${iso('pl.completed_at')} AS completed_at, ${plain('pl.status::text')} AS status, ${plain('pl.frequency::text')} AS frequency,
-      ${text('pl.currency')} AS currency, ${money('pl.amount', 'pl.currency')} AS amount,
+      ${plain('pl.currency')} AS currency, ${money('pl.amount', 'pl.currency')} AS amount,
       ${money('pl.covered_fee', 'pl.currency')} AS covered_fee, ${bool('pl.cover_fees')} AS cover_fees,
       ${text('pl.name')} AS donor_name, ${text('pl.email')} AS email, ${bool('pl.anonymous')} AS anonymous,
       ${text('pl.message')} AS message, ${text('pl.dedication')} AS dedication,

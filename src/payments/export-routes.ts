@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { Router, type Response } from 'express';
 import type { Logger } from 'pino';
+import { coalesce } from '../http/coalesce.ts';
 import { endWhenStalled } from '../http/stall-guard.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { CsvBytes, CsvExport, ExportService } from './export-service.ts';
@@ -41,8 +42,8 @@ export function sendCsv(res: Response, filename: string, csv: CsvExport, logger:
 }
 
 /**
- * Streams CSV bytes that PostgreSQL wrote (COPY ... TO STDOUT) straight into the response. The
- * pipeline gives backpressure (the COPY waits while the socket is full) and, when the client goes
+ * Streams CSV bytes that PostgreSQL wrote (COPY ... TO STDOUT) into the response, gathered into
+ * writes of 64 KB (coalesce: PostgreSQL's packets are small). The pipeline gives backpressure (the COPY waits while the socket is full) and, when the client goes
  * away, destroys the COPY stream, whose client is then discarded and the query ended. A client
  * that stays connected but stops reading is cut off after the export's stall time.
  */
@@ -50,7 +51,7 @@ export function sendCsvBytes(res: Response, filename: string, csv: CsvBytes, log
   csvHeaders(res, filename);
   if (format === 'excel') res.write(UTF8_BOM);
   endWhenStalled(res, csv.stallAfterMs, () => logger.warn({ export: filename, stallAfterMs: csv.stallAfterMs }, 'export ended: the client stopped reading'));
-  pipeline(csv.body, res, onStreamEnd(res, filename, logger));
+  pipeline(csv.body, coalesce(), res, onStreamEnd(res, filename, logger));
 }
 
 export const stamp = (d: Date) => d.toISOString().slice(0, 10);

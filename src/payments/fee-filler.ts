@@ -3,18 +3,23 @@
 // latency would otherwise hold every delivery, and a slow Stripe would slow the whole intake).
 // Work is in-process and bounded; anything not done (a restart, Stripe down) is found again by
 // recovery (npm run reconcile), which fills every payment whose fee is still unknown.
+//
+// The reads go out a few at a time; what they find is written in one statement per round (group
+// commit: the first fee found is written at once, those found while that write runs go together
+// in the next), so a busy intake pays one write for many fees, not one each.
 import type { Logger } from 'pino';
 import type { LedgerGateway } from '../payments/ledger-gateway.ts';
 import type { ChargeSettlement } from './payment.ts';
 
 export interface FeeStore {
-  fillSettlementByPaymentIntent(paymentIntentId: string, facts: ChargeSettlement): Promise<void>;
+  /** Records each settlement on its payment intent's payment, where the fee is still unknown. */
+  fillSettlementsByPaymentIntent(settlements: ChargeSettlement[]): Promise<void>;
 }
 
 export interface FeeFiller {
   /** Reads the fee of this payment intent's charge soon, and records it. */
   fill(paymentIntentId: string): void;
-  /** Resolves when nothing is queued or in flight (tests, shutdown). */
+  /** Resolves when nothing is queued, in flight or waiting to be written (tests, shutdown). */
   idle(): Promise<void>;
 }
 
@@ -24,36 +29,62 @@ export function createFeeFiller(deps: {
   logger: Logger;
   concurrency?: number;
   maxQueue?: number;
+  /** At most this many fees in one write. */
+  maxBatch?: number;
 }): FeeFiller {
   const concurrency = deps.concurrency ?? 4;
   const maxQueue = deps.maxQueue ?? 10_000;
+  const maxBatch = deps.maxBatch ?? 200;
   const queue = new Set<string>();
-  let running = 0;
+  // Read from Stripe, not written yet; by payment intent, so a fee read twice is written once.
+  const found = new Map<string, ChargeSettlement>();
+  let reading = 0;
+  let writing = false;
   let waiters: Array<() => void> = [];
 
   const settleIdle = () => {
-    if (running === 0 && queue.size === 0) {
+    if (reading === 0 && queue.size === 0 && !writing && found.size === 0) {
       waiters.forEach((resolve) => resolve());
       waiters = [];
     }
   };
 
-  async function work(paymentIntentId: string): Promise<void> {
+  async function read(paymentIntentId: string): Promise<void> {
     try {
       const facts = await deps.gateway.chargeSettlement(paymentIntentId);
-      if (facts && facts.fee !== null) await deps.store.fillSettlementByPaymentIntent(paymentIntentId, facts);
+      if (facts && facts.fee !== null) found.set(paymentIntentId, facts);
     } catch (error) {
       deps.logger.warn({ err: error, paymentIntentId }, 'fee not available from Stripe now: recovery (npm run reconcile) will fill it');
     }
   }
 
+  /** Writes what the reads found, one statement at a time. */
+  function write(): void {
+    if (writing || found.size === 0) return;
+    const batch = [...found.values()].slice(0, maxBatch);
+    batch.forEach((s) => found.delete(s.paymentIntentId));
+    writing = true;
+    void deps.store
+      .fillSettlementsByPaymentIntent(batch)
+      .catch((error: unknown) => {
+        const paymentIntentIds = batch.map((s) => s.paymentIntentId);
+        deps.logger.warn({ err: error, paymentIntentIds }, 'fees not recorded now: recovery (npm run reconcile) will fill them');
+      })
+      .finally(() => {
+        writing = false;
+        write();
+        settleIdle();
+      });
+  }
+
   function pump(): void {
-    while (running < concurrency && queue.size > 0) {
+    while (reading < concurrency && queue.size > 0) {
       const next = queue.values().next().value as string;
       queue.delete(next);
-      running++;
-      void work(next).finally(() => {
-        running--;
+      reading++;
+      void read(next).finally(() => {
+        reading--;
+        write();
         pump();
         settleIdle();
       });
@@ -70,7 +101,7 @@ export function createFeeFiller(deps: {
       pump();
     },
     idle() {
-      if (running === 0 && queue.size === 0) return Promise.resolve();
+      if (reading === 0 && queue.size === 0 && !writing && found.size === 0) return Promise.resolve();
       return new Promise((resolve) => waiters.push(resolve));
     },
   };

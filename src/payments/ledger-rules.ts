@@ -4,6 +4,8 @@
 // recovery, replay) is assembled in src/webhooks/ledger.ts, which hands these to every event.
 import type { Logger } from 'pino';
 import type { Prisma } from '../generated/prisma/client.ts';
+import type { OutboxMessage } from '../email/outbox-repository.ts';
+import type { PaymentForNotice } from '../receipts/receipt-repository.ts';
 import { createBankDebitRepository } from './bank-debit-repository.ts';
 import { createBankDebitLedger, type BankDebitLedger } from './bank-debits.ts';
 import { createDisputeRepository } from './dispute-repository.ts';
@@ -19,7 +21,13 @@ import { createRefundLedger, type RefundLedger } from './refunds.ts';
 export type LedgerRules = PaymentService & RefundLedger & BankDebitLedger & DisputeLedger & DunningLedger;
 
 /** The donor notices (receipts, refund notices, src/receipts/) bound to the same transaction. */
-export type NoticesFactory = (client: Prisma.TransactionClient) => PaymentNotices;
+export type NoticesFactory = ((client: Prisma.TransactionClient) => PaymentNotices) & {
+  /**
+   * The receipt paymentRecorded would queue for this payment, rendered before its transaction
+   * (the inbox's fast path, src/webhooks/checkout-fast-path.ts); absent: no fast path.
+   */
+  receiptAhead?(payment: PaymentForNotice): Promise<OutboxMessage | null>;
+};
 
 /** The match pools (src/matching/) bound to the same transaction. */
 export type MatchesFactory = (client: Prisma.TransactionClient, logger: Logger) => PaymentMatches;

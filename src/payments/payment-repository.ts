@@ -91,9 +91,31 @@ export function createPaymentRepository(client: Client) {
       await fill(Prisma.sql`id = ${paymentId}::uuid`, settlement);
     },
 
-    /** The same, for the payment of a payment intent (the fee filler's path after a webhook). */
-    async fillSettlementByPaymentIntent(paymentIntentId: string, settlement: ChargeSettlement): Promise<void> {
-      await fill(Prisma.sql`stripe_payment_intent_id = ${paymentIntentId} AND fee IS NULL`, settlement);
+    /**
+     * The same for many payments at once, each the payment of its settlement's payment intent (the
+     * fee filler's path after webhooks): one statement for what a round of Stripe reads found. The
+     * rows are locked in id order first, so two instances filling overlapping batches queue
+     * instead of deadlocking; what another writer filled meanwhile is left as it is (COALESCE).
+     */
+    async fillSettlementsByPaymentIntent(settlements: ChargeSettlement[]): Promise<void> {
+      if (!settlements.length) return;
+      const column = <K extends keyof ChargeSettlement>(key: K) => settlements.map((s) => s[key]);
+      await client.$executeRaw`
+        WITH s AS (
+          SELECT * FROM unnest(${column('paymentIntentId')}::text[], ${column('chargeId')}::text[],
+            ${column('balanceTransactionId')}::text[], ${column('fee')}::int[], ${column('net')}::int[])
+            AS s(payment_intent_id, charge_id, balance_transaction_id, fee, net)
+        ), locked AS (
+          SELECT p.id, s.* FROM payments p JOIN s ON p.stripe_payment_intent_id = s.payment_intent_id
+          WHERE p.fee IS NULL ORDER BY p.id FOR UPDATE OF p
+        )
+        UPDATE payments p SET
+          fee = COALESCE(p.fee, l.fee), net = COALESCE(p.net, l.net),
+          stripe_charge_id = COALESCE(p.stripe_charge_id, l.charge_id),
+          stripe_balance_transaction_id = COALESCE(p.stripe_balance_transaction_id, l.balance_transaction_id),
+          updated_at = now()
+        FROM locked l
+        WHERE p.id = l.id AND p.fee IS NULL`;
     },
 
     /** Settled payments whose fee is still unknown, with what is needed to ask Stripe. */

@@ -3,7 +3,7 @@
 // (a refund before its checkout completed) is deferred, not dropped: the inbox re-applies it the
 // moment that payment appears, so the order in which Stripe delivers never changes the result.
 import type { Logger } from 'pino';
-import type { DisputeStatus, LedgerPledge, PayoutContents, PayoutRecord } from './payment.ts';
+import type { DisputeStatus, LedgerPledge, PaymentRecord, PayoutContents, PayoutRecord } from './payment.ts';
 import type { PaymentRef, PaymentRepository } from './payment-repository.ts';
 import type { PledgeLedgerRepository } from './pledge-ledger-repository.ts';
 
@@ -91,6 +91,41 @@ export interface PaymentMatches {
   paymentChanged(ref: { paymentIntentId: string | null; chargeId: string | null; invoiceId: string | null }): Promise<void>;
 }
 
+/** Why Stripe's figures cannot be counted for this pledge, or null when they agree. */
+export function disagreement(pledge: Pick<LedgerPledge, 'amount' | 'currency'>, amount: number, currency: string): string | null {
+  if (currency !== pledge.currency) return `currency ${currency} differs from the pledge's ${pledge.currency}`;
+  if (amount !== pledge.amount) return `amount ${amount} differs from the pledge's ${pledge.amount}`;
+  return null;
+}
+
+/** A checkout that carries a payment: its money and what becomes of the payment. */
+export type PaidCheckout = CheckoutFacts & { paymentIntentId: string; amount: number; currency: string };
+
+/** Whether a checkout carries a one-time payment (a subscription's money comes as invoice.paid). */
+export function carriesPayment(c: CheckoutFacts): c is PaidCheckout {
+  return c.mode === 'payment' && !!c.paymentIntentId && c.amount !== null && !!c.currency;
+}
+
+/** The payment a checkout records for its pledge (the one rule, for the inbox's both paths). */
+export function checkoutPayment(pledge: Pick<LedgerPledge, 'id' | 'campaignId' | 'coveredFee'>, c: PaidCheckout, flag: string | null): PaymentRecord {
+  const status = c.outcome === 'async_failed' ? 'failed' : c.paid ? 'succeeded' : 'pending';
+  return {
+    pledgeId: pledge.id,
+    campaignId: pledge.campaignId,
+    status,
+    currency: c.currency,
+    amount: c.amount,
+    coveredFee: flag ? 0 : Math.min(pledge.coveredFee, c.amount),
+    flag,
+    paymentIntentId: c.paymentIntentId,
+    invoiceId: null,
+    paidAt: status === 'succeeded' ? c.at : null,
+  };
+}
+
+/** The pledge status a recorded checkout payment moves its pledge to. */
+export const pledgeStatusAfter = (payment: Pick<PaymentRecord, 'status'>) => (payment.status === 'failed' ? 'failed' : 'completed');
+
 export function createPaymentService(deps: {
   payments: PaymentRepository;
   pledges: PledgeLedgerRepository;
@@ -111,13 +146,6 @@ export function createPaymentService(deps: {
 
   const pledgeForSubscription = (subscriptionId: string | null, hint: string | null) => findSubscriptionPledge(pledges, subscriptionId, hint);
 
-  /** Why Stripe's figures cannot be counted for this pledge, or null when they agree. */
-  function disagreement(pledge: LedgerPledge, amount: number, currency: string): string | null {
-    if (currency !== pledge.currency) return `currency ${currency} differs from the pledge's ${pledge.currency}`;
-    if (amount !== pledge.amount) return `amount ${amount} differs from the pledge's ${pledge.amount}`;
-    return null;
-  }
-
   function flagFor(pledge: LedgerPledge, amount: number, currency: string, stripeId: string): string | null {
     const flag = disagreement(pledge, amount, currency);
     if (flag) logger.warn({ pledgeId: pledge.id, stripeId, amount, currency, flag }, 'payment disagrees with its pledge: flagged, not counted');
@@ -137,26 +165,14 @@ export function createPaymentService(deps: {
         await pledges.advance(pledge.id, 'completed', ids);
         return processed;
       }
-      if (c.mode !== 'payment' || !c.paymentIntentId || c.amount === null || !c.currency) {
+      if (!carriesPayment(c)) {
         await pledges.link(pledge.id, ids);
         return ignored(`checkout session without a payment (mode ${c.mode})`);
       }
-      const status = c.outcome === 'async_failed' ? 'failed' : c.paid ? 'succeeded' : 'pending';
-      const flag = flagFor(pledge, c.amount, c.currency, c.paymentIntentId);
-      await payments.upsert({
-        pledgeId: pledge.id,
-        campaignId: pledge.campaignId,
-        status,
-        currency: c.currency,
-        amount: c.amount,
-        coveredFee: flag ? 0 : Math.min(pledge.coveredFee, c.amount),
-        flag,
-        paymentIntentId: c.paymentIntentId,
-        invoiceId: null,
-        paidAt: status === 'succeeded' ? c.at : null,
-      });
+      const payment = checkoutPayment(pledge, c, flagFor(pledge, c.amount, c.currency, c.paymentIntentId));
+      await payments.upsert(payment);
       await notices?.paymentRecorded({ paymentIntentId: c.paymentIntentId, invoiceId: null });
-      await pledges.advance(pledge.id, status === 'failed' ? 'failed' : 'completed', ids);
+      await pledges.advance(pledge.id, pledgeStatusAfter(payment), ids);
       // Last: the pool's row lock is held from here to the commit, as briefly as possible.
       await matches?.paymentChanged({ paymentIntentId: c.paymentIntentId, chargeId: null, invoiceId: null });
       return processed;

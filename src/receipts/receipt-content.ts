@@ -5,6 +5,7 @@ import { composeEmail, facts, textFacts } from '../email/email-document.ts';
 import { decimalsOf, formatMinor } from '../money/currency.ts';
 import { donationReference, nextMonthlyCharge } from '../pledges/pledge.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { dateTimeFormat, numberFormat } from '../intl-formats.ts';
 import type { PaymentForNotice } from './receipt-repository.ts';
 
 export interface RenderedEmail {
@@ -19,7 +20,7 @@ export const ACKNOWLEDGMENT_THRESHOLD_USD = 25_000;
 /** A receipt shows every amount to the cent (`$25.00`), as a tax record does. */
 export function formatMoney(amount: number, currency: string): string {
   const decimals = decimalsOf(currency);
-  const formatter = new Intl.NumberFormat('en-US', {
+  const formatter = numberFormat('en-US', {
     style: 'currency',
     currency: currency.toUpperCase(),
     minimumFractionDigits: decimals,
@@ -29,7 +30,7 @@ export function formatMoney(amount: number, currency: string): string {
 }
 
 export function longDate(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone }).format(date);
+  return dateTimeFormat('en-US', { dateStyle: 'long', timeZone }).format(date);
 }
 
 function orgLines(org: OrgConfig): string[] {

@@ -4,15 +4,16 @@
 // write nothing new, whichever instance applies it.
 import type { Logger } from 'pino';
 import type { OrgConfig } from '../config.ts';
-import { enqueueEmail } from '../email/outbox-repository.ts';
+import { enqueueEmail, outboxMessage, type OutboxMessage } from '../email/outbox-repository.ts';
 import { lintEmail } from '../email/mail-lint.ts';
-import type { EmailKind } from '../email/outbox.ts';
+import type { EmailKind, NewEmail } from '../email/outbox.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { RECEIPT_LINK_DAYS, type ManageLinks } from '../manage/manage-links.ts';
+import type { NoticesFactory } from '../payments/ledger-rules.ts';
 import type { PaymentNotices } from '../payments/payment-service.ts';
 import { describeMethod, offlineReference, type OfflineGift, type OfflineGiftEffectsFactory } from '../offline-gifts/offline-gift.ts';
 import { renderOfflineCorrection, renderOfflineReceipt, renderReceipt, renderRefundNotice, type RenderedEmail } from './receipt-content.ts';
-import { findPaymentForNotice } from './receipt-repository.ts';
+import { findPaymentForNotice, type PaymentForNotice } from './receipt-repository.ts';
 
 export interface NoticeDeps {
   org: OrgConfig;
@@ -28,30 +29,39 @@ export const refundKey = (refundId: string) => `refund:${refundId}`;
 
 type QueueDeps = Pick<NoticeDeps, 'domain' | 'logger'>;
 
+function linted(deps: Pick<QueueDeps, 'logger'>, dedupeKey: string, email: RenderedEmail): RenderedEmail {
+  const problems = lintEmail(email);
+  if (problems.length) deps.logger.warn({ dedupeKey, problems }, 'email template fails the spam check');
+  return email;
+}
+
 // The insert's ON CONFLICT (dedupe_key) is the only check: looking first would cost every new
 // payment a round trip inside the webhook transaction to save rendering on a rare redelivery.
 function queuer(deps: QueueDeps) {
   return async (client: Prisma.TransactionClient, dedupeKey: string, kind: EmailKind, to: string, email: RenderedEmail) => {
-    const problems = lintEmail(email);
-    if (problems.length) deps.logger.warn({ dedupeKey, problems }, 'email template fails the spam check');
-    if (await enqueueEmail(client, { dedupeKey, kind, to, ...email }, deps.domain)) {
+    if (await enqueueEmail(client, { dedupeKey, kind, to, ...linted(deps, dedupeKey, email) }, deps.domain)) {
       deps.logger.info({ dedupeKey, kind }, 'email queued');
     }
   };
 }
 
-export function receiptNotices(deps: NoticeDeps): (client: Prisma.TransactionClient) => PaymentNotices {
+export function receiptNotices(deps: NoticeDeps): NoticesFactory {
   const now = deps.clock ?? (() => new Date());
   const queue = queuer(deps);
 
-  return (client) => ({
+  /** The receipt due for a payment; null when none is (failed, pending: a bank debit not cleared, flagged). */
+  async function receiptFor(p: PaymentForNotice): Promise<NewEmail | null> {
+    if (p.status !== 'succeeded' || p.flag) return null;
+    const dedupeKey = receiptKey(p.paymentId);
+    const manageUrl = p.frequency === 'monthly' ? await deps.links.url(p.email, RECEIPT_LINK_DAYS * 86_400_000) : undefined;
+    return { dedupeKey, kind: 'receipt', to: p.email, ...linted(deps, dedupeKey, renderReceipt(p, { org: deps.org, manageUrl })) };
+  }
+
+  const factory = (client: Prisma.TransactionClient): PaymentNotices => ({
     async paymentRecorded(ref) {
       const p = await findPaymentForNotice(client, ref);
-      // A failed, pending (bank debit not cleared) or flagged payment gets no receipt.
-      if (!p || p.status !== 'succeeded' || p.flag) return;
-      const key = receiptKey(p.paymentId);
-      const manageUrl = p.frequency === 'monthly' ? await deps.links.url(p.email, RECEIPT_LINK_DAYS * 86_400_000) : undefined;
-      await queue(client, key, 'receipt', p.email, renderReceipt(p, { org: deps.org, manageUrl }));
+      const receipt = p && (await receiptFor(p));
+      if (receipt) await queue(client, receipt.dedupeKey, receipt.kind, receipt.to, receipt);
     },
 
     async refundSucceeded(refund) {
@@ -59,6 +69,12 @@ export function receiptNotices(deps: NoticeDeps): (client: Prisma.TransactionCli
       if (!p || p.status !== 'succeeded' || p.flag || p.amountRefunded <= 0) return;
       const key = refundKey(refund.refundId);
       await queue(client, key, 'refund', p.email, renderRefundNotice(p, { org: deps.org, at: now() }));
+    },
+  });
+  return Object.assign(factory, {
+    async receiptAhead(p: PaymentForNotice): Promise<OutboxMessage | null> {
+      const receipt = await receiptFor(p);
+      return receipt && outboxMessage(receipt, deps.domain);
     },
   });
 }

@@ -14,6 +14,23 @@ import {
 
 const compact = (keys: Array<string | null | false | undefined>): string[] => keys.filter((k): k is string => !!k);
 
+/** What a checkout session's event tells the ledger (both of the inbox's paths read it here). */
+export function checkoutFacts(s: Stripe.Checkout.Session, event: Pick<Stripe.Event, 'created'>, outcome: CheckoutFacts['outcome']): CheckoutFacts {
+  return {
+    sessionId: s.id,
+    pledgeIdHint: sessionPledgeHint(s),
+    mode: s.mode,
+    outcome,
+    paid: s.payment_status === 'paid',
+    amount: s.amount_total,
+    currency: s.currency,
+    paymentIntentId: idOf(s.payment_intent),
+    subscriptionId: idOf(s.subscription),
+    customerId: idOf(s.customer),
+    at: fromUnix(event.created),
+  };
+}
+
 function checkoutHandler(outcome: CheckoutFacts['outcome']): EventHandler<Stripe.Checkout.Session> {
   return {
     subjects: (s) =>
@@ -26,20 +43,7 @@ function checkoutHandler(outcome: CheckoutFacts['outcome']): EventHandler<Stripe
       const pi = idOf(s.payment_intent);
       if (s.mode === 'payment' && pi && s.payment_status === 'paid') fees.fill(pi);
     },
-    apply: (s, { ledger, event }) =>
-      ledger.recordCheckout({
-        sessionId: s.id,
-        pledgeIdHint: sessionPledgeHint(s),
-        mode: s.mode,
-        outcome,
-        paid: s.payment_status === 'paid',
-        amount: s.amount_total,
-        currency: s.currency,
-        paymentIntentId: idOf(s.payment_intent),
-        subscriptionId: idOf(s.subscription),
-        customerId: idOf(s.customer),
-        at: fromUnix(event.created),
-      }),
+    apply: (s, { ledger, event }) => ledger.recordCheckout(checkoutFacts(s, event, outcome)),
   };
 }
 

@@ -9,12 +9,13 @@ import type { LedgerGateway } from '../payments/ledger-gateway.ts';
 import { recoverMissedEvents, type RecoveryProgress } from './event-recovery-service.ts';
 import type { EventScope } from './event-scope.ts';
 import { paymentMatches } from '../matching/index.ts';
+import { createCheckoutFastPath } from './checkout-fast-path.ts';
 import { createInboxStore, type NoticesFactory } from './inbox-transaction.ts';
 import { createWebhookInbox } from './webhook-inbox.ts';
 import type { WebhookOperations } from './webhook-operations.ts';
 
 export function createLedger(deps: {
-  db: Pick<Database, 'prisma'>;
+  db: Pick<Database, 'prisma' | 'pool'>;
   gateway: LedgerGateway;
   logger: Logger;
   scope: EventScope;
@@ -28,7 +29,10 @@ export function createLedger(deps: {
   // Matches are a rule of the books, not an option: every payment takes (and gives back) its match
   // in the transaction that records it, whoever applies the event (webhook, replay, reconcile).
   const store = createInboxStore(deps.db, { notices: deps.notices, matches: paymentMatches });
-  const inbox = createWebhookInbox({ store, gateway: deps.gateway, logger: deps.logger, fees: deps.fees, metrics: deps.metrics, scope: deps.scope });
+  const fastPath = createCheckoutFastPath({ pool: deps.db.pool, notices: deps.notices, matches: true });
+  const inbox = createWebhookInbox({
+    store, gateway: deps.gateway, logger: deps.logger, fees: deps.fees, metrics: deps.metrics, scope: deps.scope, fastPath,
+  });
   const recover = (options: { since: Date; onProgress?: (p: RecoveryProgress) => void }) =>
     recoverMissedEvents({ db: deps.db, gateway: deps.gateway, inbox, logger: deps.logger, clock: deps.clock }, options);
   const operations: WebhookOperations = {

@@ -3,6 +3,8 @@
 //   BEGIN; INSERT the event ON CONFLICT (id) DO NOTHING  -- a duplicate, even one arriving at the
 //   same moment on another instance, waits on the primary key and then finds the row: done.
 //   lock the event's subjects; apply its handler; mark it; wake events deferred on it; COMMIT.
+// A paid one-time checkout, the common case, first tries the same in one statement
+// (checkout-fast-path.ts), which declines, writing nothing, whenever anything is unusual.
 // Any transient failure rolls all of it back and the caller answers 5xx so Stripe retries.
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
@@ -15,6 +17,7 @@ import { envelopeProblem } from './event-envelope.ts';
 import type { HandlerMap } from './event-handler.ts';
 import { eventHandlers } from './event-handlers.ts';
 import { outOfScope, type EventScope } from './event-scope.ts';
+import type { CheckoutFastPath } from './checkout-fast-path.ts';
 import type { InboxStore, InboxTransaction } from './inbox-transaction.ts';
 import { describeError, isPermanentFailure, PermanentEventError } from './webhook-errors.ts';
 
@@ -35,6 +38,8 @@ export interface WebhookInboxDeps {
   fees?: FeeFiller;
   handlers?: HandlerMap;
   metrics?: Pick<Metrics, 'webhookEvent'>;
+  /** The common case in one statement (checkout-fast-path.ts); it declines anything else. */
+  fastPath?: CheckoutFastPath;
 }
 
 /** What the inbox row records of an outcome. */
@@ -176,10 +181,11 @@ export function createWebhookInbox(deps: WebhookInboxDeps) {
       try {
         const prepared = await prepare(event, logger);
         const subjects = subjectsFor(event, prepared);
-        const result = await store.transaction(async (tx): Promise<InboxResult> => {
+        const fast = deps.fastPath && !notOurs(event) && handlerFor(event) ? await deps.fastPath.apply(event, source, subjects, logger) : null;
+        const result = fast ?? (await store.transaction(async (tx): Promise<InboxResult> => {
           if (!(await tx.claim(event, source, subjects))) return { status: 'duplicate' };
           return apply(tx, event, prepared, logger);
-        });
+        }));
         if (result.status === 'processed' && deps.fees) handlerFor(event)?.afterCommit?.(event.data.object as never, { fees: deps.fees }, prepared);
         return report(logger, result, event, source);
       } catch (error) {

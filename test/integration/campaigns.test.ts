@@ -53,6 +53,17 @@ describe('GET /api/campaigns', () => {
     expect(await seedCampaigns(repo)).toBe(false);
     expect(await repo.count()).toBe(1);
   });
+
+  it('reads a campaign by slug (raw SQL) exactly as by id (Prisma): every field, same types', async () => {
+    const repo = createCampaignRepository(db);
+    await seedCampaigns(repo);
+    const bySlug = await repo.findBySlug('end-of-year-2026');
+    expect(bySlug).not.toBeNull();
+    expect(bySlug).toStrictEqual(await repo.findById(bySlug!.id));
+    expect(typeof bySlug!.goal).toBe('number');
+    expect(bySlug!.startsAt).toBeInstanceOf(Date);
+    expect(await repo.findBySlug('no-such-campaign')).toBeNull();
+  });
 });
 
 describe('GET /api/campaigns/:slug', () => {

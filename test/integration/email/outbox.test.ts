@@ -129,6 +129,30 @@ describe('email outbox', () => {
     expect((await outboxRows(db))[0]).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
+  it('sends a round several at a time and records each message with its own answer: sent, queued again, failed', async () => {
+    for (let n = 200; n < 212; n++) await enqueueEmail(db.prisma, mail(n), 'donate.test');
+    const s = await stack({
+      batch: 20,
+      concurrency: 4,
+      answer: (m) => {
+        if (m.to.includes('donor203@example.org')) return Object.assign(new Error('No such user'), { responseCode: 550 });
+        if (m.to.includes('donor207@example.org')) return Object.assign(new Error('Try again later'), { responseCode: 451 });
+        return null;
+      },
+    });
+    expect(await s.sender.runOnce()).toBe(12);
+
+    const rows = await outboxRows(db);
+    expect(rows.find((r) => r.to_address === 'donor203@example.org')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(rows.find((r) => r.to_address === 'donor207@example.org')).toMatchObject({ status: 'queued', attempts: 1 });
+    const sent = rows.filter((r) => r.status === 'sent');
+    expect(sent).toHaveLength(10);
+    // Each row holds the answer the server gave to that very message (its id in "queued as").
+    const caughtIdOf = new Map(s.smtp.messages.map((m) => [m.to[0], m.id]));
+    for (const row of sent) expect(row.smtp_response).toContain(`queued as ${caughtIdOf.get(row.to_address)}`);
+    expect(new Set(sent.map((r) => r.smtp_response)).size).toBe(10);
+  });
+
   it('several senders at once send each of 60 messages exactly once (FOR UPDATE SKIP LOCKED)', async () => {
     for (let n = 100; n < 160; n++) await enqueueEmail(db.prisma, mail(n), 'donate.test');
     const a = await stack({ batch: 5 });
