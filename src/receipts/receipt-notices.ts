@@ -6,13 +6,13 @@ import type { Logger } from 'pino';
 import type { OrgConfig } from '../config.ts';
 import { enqueueEmail, outboxMessage, type OutboxMessage } from '../email/outbox-repository.ts';
 import { lintEmail } from '../email/mail-lint.ts';
-import type { EmailKind, NewEmail } from '../email/outbox.ts';
+import type { NewEmail } from '../email/outbox.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { RECEIPT_LINK_DAYS, type ManageLinks } from '../manage/manage-links.ts';
 import type { NoticesFactory } from '../payments/ledger-rules.ts';
 import type { PaymentNotices } from '../payments/payment-service.ts';
 import { describeMethod, offlineReference, type OfflineGift, type OfflineGiftEffectsFactory } from '../offline-gifts/offline-gift.ts';
-import { renderOfflineCorrection, renderOfflineReceipt, renderReceipt, renderRefundNotice, type RenderedEmail } from './receipt-content.ts';
+import { renderOfflineCorrection, renderOfflineReceipt, renderReceipt, renderRefundNotice } from './receipt-content.ts';
 import { findPaymentForNotice, type PaymentForNotice } from './receipt-repository.ts';
 
 export interface NoticeDeps {
@@ -29,18 +29,18 @@ export const refundKey = (refundId: string) => `refund:${refundId}`;
 
 type QueueDeps = Pick<NoticeDeps, 'domain' | 'logger'>;
 
-function linted(deps: Pick<QueueDeps, 'logger'>, dedupeKey: string, email: RenderedEmail): RenderedEmail {
+function linted<E extends NewEmail>(deps: Pick<QueueDeps, 'logger'>, email: E): E {
   const problems = lintEmail(email);
-  if (problems.length) deps.logger.warn({ dedupeKey, problems }, 'email template fails the spam check');
+  if (problems.length) deps.logger.warn({ dedupeKey: email.dedupeKey, problems }, 'email template fails the spam check');
   return email;
 }
 
 // The insert's ON CONFLICT (dedupe_key) is the only check: looking first would cost every new
 // payment a round trip inside the webhook transaction to save rendering on a rare redelivery.
 function queuer(deps: QueueDeps) {
-  return async (client: Prisma.TransactionClient, dedupeKey: string, kind: EmailKind, to: string, email: RenderedEmail) => {
-    if (await enqueueEmail(client, { dedupeKey, kind, to, ...linted(deps, dedupeKey, email) }, deps.domain)) {
-      deps.logger.info({ dedupeKey, kind }, 'email queued');
+  return async (client: Prisma.TransactionClient, email: NewEmail) => {
+    if (await enqueueEmail(client, linted(deps, email), deps.domain)) {
+      deps.logger.info({ dedupeKey: email.dedupeKey, kind: email.kind }, 'email queued');
     }
   };
 }
@@ -54,27 +54,27 @@ export function receiptNotices(deps: NoticeDeps): NoticesFactory {
     if (p.status !== 'succeeded' || p.flag) return null;
     const dedupeKey = receiptKey(p.paymentId);
     const manageUrl = p.frequency === 'monthly' ? await deps.links.url(p.email, RECEIPT_LINK_DAYS * 86_400_000) : undefined;
-    return { dedupeKey, kind: 'receipt', to: p.email, ...linted(deps, dedupeKey, renderReceipt(p, { org: deps.org, manageUrl })) };
+    return { dedupeKey, kind: 'receipt', to: p.email, ...renderReceipt(p, { org: deps.org, manageUrl }) };
   }
 
   const factory = (client: Prisma.TransactionClient): PaymentNotices => ({
     async paymentRecorded(ref) {
       const p = await findPaymentForNotice(client, ref);
       const receipt = p && (await receiptFor(p));
-      if (receipt) await queue(client, receipt.dedupeKey, receipt.kind, receipt.to, receipt);
+      if (receipt) await queue(client, receipt);
     },
 
     async refundSucceeded(refund) {
       const p = await findPaymentForNotice(client, refund);
       if (!p || p.status !== 'succeeded' || p.flag || p.amountRefunded <= 0) return;
       const key = refundKey(refund.refundId);
-      await queue(client, key, 'refund', p.email, renderRefundNotice(p, { org: deps.org, at: now() }));
+      await queue(client, { dedupeKey: key, kind: 'refund', to: p.email, ...renderRefundNotice(p, { org: deps.org, at: now() }) });
     },
   });
   return Object.assign(factory, {
     async receiptAhead(p: PaymentForNotice): Promise<OutboxMessage | null> {
       const receipt = await receiptFor(p);
-      return receipt && outboxMessage(receipt, deps.domain);
+      return receipt && outboxMessage(linted(deps, receipt), deps.domain);
     },
   });
 }
@@ -96,10 +96,10 @@ export function offlineGiftNotices(deps: QueueDeps & { org: OrgConfig }): Offlin
   });
   return (client) => ({
     async recorded(gift) {
-      if (gift.email) await queue(client, offlineReceiptKey(gift.id), 'receipt', gift.email, renderOfflineReceipt(facts(gift), deps));
+      if (gift.email) await queue(client, { dedupeKey: offlineReceiptKey(gift.id), kind: 'receipt', to: gift.email, ...renderOfflineReceipt(facts(gift), deps) });
     },
     async voided(gift) {
-      if (gift.email) await queue(client, offlineCorrectionKey(gift.id), 'correction', gift.email, renderOfflineCorrection(facts(gift), deps));
+      if (gift.email) await queue(client, { dedupeKey: offlineCorrectionKey(gift.id), kind: 'correction', to: gift.email, ...renderOfflineCorrection(facts(gift), deps) });
     },
   });
 }
