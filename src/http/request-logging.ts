@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Level, Logger } from 'pino';
+import { oncePerRequestPrototype } from './request-prototype.ts';
 
 declare module 'node:http' {
   interface IncomingMessage {
@@ -33,11 +34,7 @@ const BASE = Symbol('the logger req.log is a child of');
 const CHILD = Symbol('req.log, once made');
 type LoggedRequest = IncomingMessage & { [BASE]?: Logger; [CHILD]?: Logger };
 
-/**
- * `req.log` as an accessor on the app's request prototype, made once: a getter defined on each
- * request gave every request object a hidden class of its own, which slowed every later property
- * read on it, Express's included (measured on progress reads, see BENCHMARKS.md).
- */
+/** `req.log` as an accessor on the app's request prototype (request-prototype.ts says why). */
 function lazyChildLogger(proto: object): void {
   Object.defineProperty(proto, 'log', {
     configurable: true,
@@ -54,7 +51,7 @@ export function requestLogging(logger: Logger): RequestHandler {
   // The closing line is built from known fields only (no headers, the URL redacted above), so it
   // skips pino's redaction, whose wildcard paths walked every line (measured on progress reads).
   const lines = logger.child({}, { redact: [] });
-  const prototypes = new WeakSet<object>();
+  const installed = oncePerRequestPrototype(lazyChildLogger);
   return (req, res, next) => {
     const started = performance.now();
     const incoming = req.headers['x-request-id'];
@@ -62,11 +59,7 @@ export function requestLogging(logger: Logger): RequestHandler {
     res.setHeader('X-Request-Id', id);
     req.id = id;
     (req as LoggedRequest)[BASE] = logger;
-    const proto = Object.getPrototypeOf(req) as object;
-    if (!prototypes.has(proto)) {
-      lazyChildLogger(proto);
-      prototypes.add(proto);
-    }
+    installed(req);
     if (req.url === '/healthz') return next();
     // 'close' also covers a client that went away before the answer was complete.
     res.once('close', () => {

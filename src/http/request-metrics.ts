@@ -3,6 +3,7 @@
 // so a crawler walking random URLs adds no series: what matched no route is 'unmatched'.
 import type { Request, RequestHandler } from 'express';
 import type { Metrics } from '../metrics/metrics.ts';
+import { oncePerRequestPrototype } from './request-prototype.ts';
 
 // nginx's convention for "the client closed the connection before the answer was complete".
 const CLIENT_CLOSED = 499;
@@ -14,9 +15,8 @@ type TrackedRequest = Request & { [ROUTE]?: unknown; [MATCHED]?: string };
 /**
  * Catches the pattern of the last route the request matched when Express sets `req.route`: that is
  * when `req.baseUrl` still holds the prefix of the router it matched in (an error leaving that
- * router resets baseUrl before the answer is written). An accessor on the app's request prototype,
- * made once: one defined on each request gave every request object a hidden class of its own,
- * which slowed every later property read on it (measured on progress reads, see BENCHMARKS.md).
+ * router resets baseUrl before the answer is written). An accessor on the app's request prototype
+ * (request-prototype.ts says why).
  */
 function trackRoutes(proto: object): void {
   Object.defineProperty(proto, 'route', {
@@ -40,14 +40,10 @@ const prefix = (req: Request) => req.baseUrl.toLowerCase();
 const routeOf = (req: TrackedRequest) => req[MATCHED] ?? (req.baseUrl ? `${prefix(req)}/*` : 'unmatched');
 
 export function requestMetrics(metrics: Pick<Metrics, 'httpRequest'>): RequestHandler {
-  const prototypes = new WeakSet<object>();
+  const installed = oncePerRequestPrototype(trackRoutes);
   return (req, res, next) => {
     const started = performance.now();
-    const proto = Object.getPrototypeOf(req) as object;
-    if (!prototypes.has(proto)) {
-      trackRoutes(proto);
-      prototypes.add(proto);
-    }
+    installed(req);
     (req as TrackedRequest)[MATCHED] = undefined;
     res.once('close', () => {
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED;
