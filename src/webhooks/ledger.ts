@@ -29,7 +29,7 @@ export function createLedger(deps: {
   // Matches are a rule of the books, not an option: every payment takes (and gives back) its match
   // in the transaction that records it, whoever applies the event (webhook, replay, reconcile).
   const store = createInboxStore(deps.db, { notices: deps.notices, matches: paymentMatches });
-  const fastPath = createCheckoutFastPath({ pool: deps.db.pool, notices: deps.notices, matches: true });
+  const fastPath = createCheckoutFastPath({ pool: deps.db.pool, notices: deps.notices });
   const inbox = createWebhookInbox({
     store, gateway: deps.gateway, logger: deps.logger, fees: deps.fees, metrics: deps.metrics, scope: deps.scope, fastPath,
   });

@@ -178,7 +178,7 @@ function counted(fast: CheckoutFastPath, tally: { took: number; declined: number
 function inboxFor(db: TestDatabase, fastPath?: (fast: CheckoutFastPath) => CheckoutFastPath) {
   const links = createManageLinks({ client: db.admin.prisma, configuredSecret: undefined, publicUrl: config.publicUrl, clock: () => at(0) });
   const notices = receiptNotices({ org: config.org, domain: 'donate.test', links, logger, clock: () => at(0) });
-  const fast = fastPath && createCheckoutFastPath({ pool: db.pool, notices, matches: true });
+  const fast = fastPath && createCheckoutFastPath({ pool: db.pool, notices });
   return createWebhookInbox({
     store: createInboxStore(db, { notices, matches: paymentMatches }),
     // Never called: no checkout or refund handler reads Stripe first.
