@@ -26,6 +26,7 @@ export function renderReport(run: Run, history: Run[] = []): string {
   ];
   if (x.webhooks) {
     lines.push(`| 1. webhook intake, events/s (20 in flight, ${x.webhooks.eventsPerRun} unique events a run, totals exact: ${x.webhooks.totalsExact ? 'yes' : 'NO'}) | ${s(x.webhooks.product)} | ${s(x.webhooks.baseline)} (Express + pg, one INSERT) | ${r(x.webhooks.product, x.webhooks.baseline)} | ≥ 0.6x |`);
+    if (x.webhooks.cpu) lines.push(cpuRow(x.webhooks.cpu));
   }
   if (x.progress) {
     lines.push(`| 2a. progress reads, req/s, ${fmt(x.progress.payments.small)} payments | ${s(x.progress.small)} | ${s(x.progress.baseline)} (Express, constant JSON) | ${r(x.progress.small, x.progress.baseline)} | ≥ 0.8x |`);
@@ -49,6 +50,20 @@ export function renderReport(run: Run, history: Run[] = []): string {
   lines.push('', '## Notes', '', NOTES, '');
   if (history.length) lines.push('## History', '', 'Earlier full runs (bench/results.json), newest first: the ratios as they were measured then.', '', ...renderHistory(history), '');
   return lines.join('\n');
+}
+
+type Cpu = { app: number; postgres: number; emulator: number; smtp: number };
+const cpuTotal = (c: Cpu) => c.app + c.postgres + c.emulator + c.smtp;
+
+/** Where an event's CPU goes on the machine, the product's counted until its fees and receipts are done. */
+function cpuRow(cpu: { product: Cpu; baseline: Cpu }): string {
+  const ms = (n: number) => fmt(n, 2);
+  const { product: p, baseline: b } = cpu;
+  return (
+    `| 1. CPU per event on the machine, ms (medians; the product's until its fees are filled and its receipts sent) ` +
+    `| ${ms(cpuTotal(p))}: app ${ms(p.app)}, PostgreSQL ${ms(p.postgres)}, Stripe emulator ${ms(p.emulator)}, SMTP server ${ms(p.smtp)} ` +
+    `| ${ms(cpuTotal(b))}: app ${ms(b.app)}, PostgreSQL ${ms(b.postgres)} | ${(cpuTotal(b) / cpuTotal(p)).toFixed(2)}x | |`
+  );
 }
 
 function renderHistory(history: Run[]): string[] {

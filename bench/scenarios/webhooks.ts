@@ -7,10 +7,11 @@
 import { signPayload } from 'stripe-emulator';
 import type { BenchPostgres } from '../lib/database.ts';
 import { query } from '../lib/database.ts';
-import { sendEach, type SignedBody } from '../lib/load.ts';
+import { sendEach, type SendResult, type SignedBody } from '../lib/load.ts';
 import { mapConcurrent } from '../lib/pool.ts';
 import { BENCH_WEBHOOK_SECRET, startBaseline, startEmulatorProcess, startProduct } from '../lib/product.ts';
 import { seedCampaign } from '../lib/seed.ts';
+import { ownCpuMs, postgresMeter, processCpuMs } from '../lib/cpu.ts';
 import { summarise, type Summary } from '../lib/stats.ts';
 
 export interface WebhookResult {
@@ -18,6 +19,18 @@ export interface WebhookResult {
   product: Summary;
   eventsPerRun: number;
   totalsExact: boolean;
+  /** CPU per event, ms, by process (null when PostgreSQL is not on this machine). */
+  cpu: { product: CpuPerEvent; baseline: CpuPerEvent } | null;
+}
+
+/** Medians over the runs; the product's include the work its events leave behind (fees, receipts). */
+export interface CpuPerEvent {
+  app: number;
+  postgres: number;
+  /** The Stripe emulator (Stripe's own servers in production). */
+  emulator: number;
+  /** The SMTP server taking the receipts, in the harness (the mail relay in production). */
+  smtp: number;
 }
 
 const IN_FLIGHT = 20;
@@ -55,6 +68,33 @@ async function makePaidEvents(productUrl: string, stripeUrl: string, count: numb
   return events;
 }
 
+/**
+ * Until every fee is filled and every receipt sent: the work an event leaves behind is part of
+ * its cost, and it must not run on into the next measurement (the baseline's, which goes first).
+ */
+async function drained(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { rows } = await query(
+      url,
+      `SELECT (SELECT count(*) FROM payments WHERE fee IS NULL) + (SELECT count(*) FROM email_outbox WHERE status IN ('queued', 'sending')) AS left`,
+    );
+    if (Number(rows[0].left) === 0) return;
+    if (Date.now() > deadline) throw new Error(`the product left ${rows[0].left} fees or receipts undone after a minute`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** CPU of each process over `work`, per event. */
+async function cpuOver(meters: Record<keyof CpuPerEvent, () => number>, events: number, work: () => Promise<void>): Promise<CpuPerEvent> {
+  const read = () => Object.fromEntries(Object.entries(meters).map(([k, m]) => [k, m()])) as unknown as CpuPerEvent;
+  const before = read();
+  await work();
+  const after = read();
+  const per = (k: keyof CpuPerEvent) => (after[k] - before[k]) / events;
+  return { app: per('app'), postgres: per('postgres'), emulator: per('emulator'), smtp: per('smtp') };
+}
+
 /** Signed as Stripe signs, just before the run (the product refuses signatures older than 5 minutes). */
 function sign(events: string[]): SignedBody[] {
   const now = Math.floor(Date.now() / 1000);
@@ -76,14 +116,32 @@ export async function benchWebhooks(pg: BenchPostgres, runs: number, perRun = 10
   const product = await startProduct(url, emulator.url);
   const baseline = await startBaseline('bench/baselines/insert-per-request.ts', { DATABASE_URL: url });
   const result = { baseline: [] as number[], product: [] as number[] };
+  const cpu = { baseline: [] as CpuPerEvent[], product: [] as CpuPerEvent[] };
+  const postgresCpu = await postgresMeter(url);
   let totalsExact = true;
   try {
     const all = await makePaidEvents(product.url, emulator.url, perRun * (runs + 1));
     const batches = Array.from({ length: runs + 1 }, (_, r) => all.slice(r * perRun, (r + 1) * perRun));
     let expectedRaised = 0;
     for (const [r, batch] of batches.entries()) {
-      const b = await sendEach(`${baseline.url}/insert`, sign(batch), IN_FLIGHT);
-      const p = await sendEach(`${product.url}/webhooks/stripe`, sign(batch), IN_FLIGHT);
+      const none = () => 0;
+      let b: SendResult | undefined;
+      let p: SendResult | undefined;
+      // The harness only takes the receipts while the product runs (wrk is a process of its own).
+      const baselineCpu = await cpuOver(
+        { app: () => processCpuMs(baseline.child.pid!), postgres: postgresCpu ?? none, emulator: none, smtp: none },
+        batch.length,
+        async () => void (b = await sendEach(`${baseline.url}/insert`, sign(batch), IN_FLIGHT)),
+      );
+      const productCpu = await cpuOver(
+        { app: () => processCpuMs(product.child.pid!), postgres: postgresCpu ?? none, emulator: () => processCpuMs(emulator.child.pid!), smtp: ownCpuMs },
+        batch.length,
+        async () => {
+          p = await sendEach(`${product.url}/webhooks/stripe`, sign(batch), IN_FLIGHT);
+          await drained(url);
+        },
+      );
+      if (!p || !b) throw new Error('no result');
       if (p.failures || b.failures) throw new Error(`run ${r}: product ${p.failures} failed, baseline ${b.failures} failed`);
       expectedRaised += batch.reduce((sum, e) => sum + (JSON.parse(e).data.object.amount_total as number), 0);
       const { rows } = await query(url, 'SELECT coalesce(sum(raised), 0)::bigint AS raised, coalesce(sum(donations), 0)::bigint AS n FROM campaign_total_shards WHERE campaign_id = $1', [campaignId]);
@@ -97,9 +155,23 @@ export async function benchWebhooks(pg: BenchPostgres, runs: number, perRun = 10
       if (r === 0) continue; // warm-up
       result.baseline.push(b.perSecond);
       result.product.push(p.perSecond);
+      cpu.baseline.push(baselineCpu);
+      cpu.product.push(productCpu);
     }
   } finally {
     await Promise.all([product.stop(), baseline.stop(), emulator.stop()]);
   }
-  return { baseline: summarise(result.baseline), product: summarise(result.product), eventsPerRun: perRun, totalsExact };
+  const medians = (runs: CpuPerEvent[]): CpuPerEvent => ({
+    app: summarise(runs.map((c) => c.app)).median,
+    postgres: summarise(runs.map((c) => c.postgres)).median,
+    emulator: summarise(runs.map((c) => c.emulator)).median,
+    smtp: summarise(runs.map((c) => c.smtp)).median,
+  });
+  return {
+    baseline: summarise(result.baseline),
+    product: summarise(result.product),
+    eventsPerRun: perRun,
+    totalsExact,
+    cpu: postgresCpu ? { product: medians(cpu.product), baseline: medians(cpu.baseline) } : null,
+  };
 }
