@@ -30,6 +30,8 @@ FROM node:20-bookworm-slim
 # young generation grows to 2 x 16 MB semi-spaces during start-up and stays there, so it is capped
 # at 4 MB. Measured together (BENCH_ONLY=rest,startup, 3 runs): RSS at rest 200 -> 162 MB,
 # start-up and pledge throughput unchanged within the machine's noise.
+# WebAssembly tier-up is off too (about 35 MB less at rest), set by src/wasm-tiering.ts itself, not
+# here, so every way of starting the service runs the same.
 ENV NODE_ENV=production PORT=3000 MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072 MALLOC_MMAP_THRESHOLD_=131072 \
   NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /app

@@ -1,5 +1,6 @@
 // Composition root: config -> database -> app -> listen. Everything is created here and passed
 // down; SIGTERM/SIGINT close it all in reverse order.
+import './wasm-tiering.ts'; // first: before any WebAssembly is compiled (see the file)
 import type { Server, ServerResponse } from 'node:http';
 import { createApp } from './app.ts';
 import { campaignSeedFor } from './campaigns/index.ts';
