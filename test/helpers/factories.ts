@@ -8,6 +8,8 @@ export interface CampaignInput {
   startsAt?: Date;
   endsAt?: Date;
   presetAmounts?: number[];
+  /** IANA zone; the schema's default is UTC. */
+  timezone?: string;
 }
 
 export async function insertCampaign(db: Database, input: CampaignInput = {}) {
@@ -22,6 +24,7 @@ export async function insertCampaign(db: Database, input: CampaignInput = {}) {
       startsAt: input.startsAt ?? new Date(now - 86_400_000),
       endsAt: input.endsAt ?? new Date(now + 30 * 86_400_000),
       presetAmounts: input.presetAmounts ?? [1000, 2500],
+      ...(input.timezone ? { timezone: input.timezone } : {}),
     },
   });
 }

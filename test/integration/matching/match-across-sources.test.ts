@@ -31,9 +31,20 @@ afterAll(async () => {
 });
 afterEach(() => expectBooksBalanced(db, poolId));
 
-async function campaignWithPool(pool: Omit<PoolInput, 'startsAt'>) {
+/**
+ * A fixed-offset zone where it is now about 6 in the morning: an offline gift is dated noon on the
+ * day it was received, where its campaign is, so a check received "today" there is dated hours after
+ * a gift made now, whatever time of day the test runs (in UTC, after noon it would be dated before).
+ */
+function morningZone(now = new Date()) {
+  const offset = ((6 - now.getUTCHours() + 36) % 24) - 12; // hours east of UTC, in -12..11
+  return { timezone: offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`, offset };
+}
+const dayIn = (offsetHours: number) => new Date(Date.now() + offsetHours * 3_600_000).toISOString().slice(0, 10);
+
+async function campaignWithPool(pool: Omit<PoolInput, 'startsAt'>, timezone?: string) {
   const slug = `across-${++seq}`;
-  const { id } = await insertCampaign(db, { slug, startsAt: new Date(Date.now() - 30 * DAY) });
+  const { id } = await insertCampaign(db, { slug, startsAt: new Date(Date.now() - 30 * DAY), timezone });
   poolId = await insertPool(db, id, { startsAt: new Date(Date.now() - 30 * DAY), ...pool });
   return slug;
 }
@@ -75,11 +86,12 @@ describe('first-time donors across offline and online gifts', () => {
   });
 
   it('a second check by the same donor is not matched, nor a check after an online gift', async () => {
-    const slug = await campaignWithPool({ cap: 1_000_000, qualifies: 'first_time' });
+    const zone = morningZone();
+    const slug = await campaignWithPool({ cap: 1_000_000, qualifies: 'first_time' }, zone.timezone);
     const first = await check(slug, 5000, 'two.checks@example.org', daysAgo(3));
     const second = await check(slug, 5000, 'two.checks@example.org', daysAgo(3));
     await give(slug, 2000, 'online.first@example.org');
-    const late = await check(slug, 5000, 'online.first@example.org', daysAgo(0));
+    const late = await check(slug, 5000, 'online.first@example.org', dayIn(zone.offset));
     const allocations = await allocationsOf(db, poolId);
     expect(allocations.filter((a) => a.amount > 0).map((a) => a.sourceId)).toContain(first.id);
     expect(allocations.map((a) => a.sourceId)).not.toContain(second.id);
