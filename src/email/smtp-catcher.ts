@@ -61,8 +61,16 @@ export async function startSmtpCatcher(options: CatcherOptions = {}): Promise<Sm
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  // smtp-server re-emits every connection's socket error (a client killed mid-message sends
+  // ECONNRESET) on the server; with no listener that is an uncaught 'error' that takes the whole
+  // process down. A client hanging up is that client's business: the message it was sending is
+  // simply not kept, and its sender (the outbox) retries.
+  server.on('error', () => {});
   const port = (server.server.address() as AddressInfo).port;
   return {
     url: `smtp://127.0.0.1:${port}`,
