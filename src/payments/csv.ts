@@ -4,9 +4,10 @@
 // a single quote so they are shown as text. Applied to every text cell; amounts and dates are
 // written by this service from numbers, never from input, and stay numbers.
 //
-// The payments, pledges and payouts exports are written by PostgreSQL (COPY ... CSV) with SQL
-// twins of neutralise and formatMinor: csv_text and format_minor in
-// prisma/migrations/*_csv_functions. Change a rule here, change it there too (a test compares them).
+// payments.csv is written with these functions (copy-csv.ts). The pledges, payouts and matches
+// exports are written by PostgreSQL (COPY ... CSV) with SQL twins of neutralise and formatMinor:
+// csv_text and format_minor in prisma/migrations/*_csv_functions. Change a rule here, change it
+// there too (a test compares them).
 import { formatMinor } from '../money/currency.ts';
 
 const FORMULA_START = /^[=+\-@\t\r]/;

@@ -1,9 +1,12 @@
-// The exports, written by PostgreSQL itself: `COPY (SELECT ...) TO STDOUT WITH (FORMAT csv,
-// HEADER true)` on a client of its own from the pool, read through pg-copy-streams. Every cell is
-// computed in SQL with the same rules as the TypeScript in csv.ts (format_minor, csv_text: see
-// prisma/migrations/*_csv_functions), so the bytes are what csv-stringify wrote before, without a
-// JavaScript object per row. Backpressure: pg-copy-streams reads the socket only as the consumer
-// drains, so a stalled download stalls the COPY in PostgreSQL and memory stays flat.
+// The exports, streamed from `COPY (SELECT ...) TO STDOUT` on a client of its own from the pool,
+// read through pg-copy-streams, without a JavaScript object per row. pledges, payouts and matches
+// are written by PostgreSQL (FORMAT csv), every cell computed in SQL with the same rules as the
+// TypeScript in csv.ts (format_minor, csv_text: see prisma/migrations/*_csv_functions).
+// payments.csv, by far the largest, comes as raw values in COPY's text format and the app writes
+// its cells with csv.ts itself (copy-csv.ts: PostgreSQL's formatting was the export's bottleneck).
+// Either way the bytes are what csv-stringify wrote before. Backpressure: pg-copy-streams reads
+// the socket only as the consumer drains, so a stalled download stalls the COPY in PostgreSQL and
+// memory stays flat.
 //
 // COPY takes no bind parameters, so the filters are written into the SQL as literals, each one
 // checked for its type here and quoted with pg's escapeLiteral (which also handles backslashes);
@@ -13,13 +16,15 @@
 // socket is destroyed, PostgreSQL's backend hits a closed connection and ends the query) when the
 // stream is cut short or fails.
 import { once } from 'node:events';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { SLUG_PATTERN } from '../campaigns/campaign.ts';
 import type { Database } from '../db/client.ts';
 import { PLEDGE_STATUSES } from '../pledges/pledge.ts';
 import { PAYMENT_STATUSES } from './payment.ts';
+import { cells, copyTextToCsv, type Cell } from './copy-csv.ts';
+import { PAYMENT_COLUMNS } from './export-service.ts';
 
 export interface ExportFilter {
   campaign?: string;
@@ -94,23 +99,26 @@ const text = (expr: string) => `csv_text(${expr})`;
 const plain = (expr: string) => expr;
 const money = (amount: string, currency: string) => `format_minor(${amount}, ${currency})`;
 
+// payments.csv: raw values in COPY's text format, written as CSV by the app (copy-csv.ts says why).
+const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::int8`;
+const PAYMENT_CELLS: Cell[] = [
+  cells.plain, cells.plain, cells.plain, cells.instant, cells.text, cells.text, cells.bool, cells.plain, cells.plain,
+  cells.money(8), cells.money(8), cells.money(8), cells.money(8), cells.plain, cells.text, cells.text,
+  cells.text, cells.text, cells.text, cells.text, cells.day, cells.plain, cells.text,
+];
+
 export function paymentsCopySql(f: ExportFilter): string {
   return `/* admin-export:payments */ COPY (
-    SELECT ${plain('p.id::text')} AS payment_id, ${plain('p.pledge_id::text')} AS pledge_id, ${plain('c.slug')} AS campaign,
-      ${iso('p.paid_at')} AS paid_at, ${text('pl.name')} AS donor_name, ${text('pl.email')} AS email,
-      ${bool('pl.anonymous')} AS anonymous, ${plain('pl.frequency::text')} AS frequency, ${plain('p.currency')} AS currency,
-      ${money('p.amount', 'p.currency')} AS gross, ${money('p.fee', 'p.currency')} AS fee, ${money('p.net', 'p.currency')} AS net,
-      ${money('p.amount_refunded', 'p.currency')} AS amount_refunded, ${plain('p.dispute_status::text')} AS dispute_status,
-      ${text('pl.checkout_session_id')} AS checkout_session_id, ${text('p.stripe_payment_intent_id')} AS payment_intent_id,
-      ${text('p.stripe_charge_id')} AS charge_id, ${text('p.stripe_invoice_id')} AS invoice_id,
-      ${text('p.stripe_balance_transaction_id')} AS balance_transaction_id, ${text('p.stripe_payout_id')} AS payout_id,
-      ${day('p.payout_arrival_date')} AS payout_arrival_date, ${plain('p.status::text')} AS status, ${text('p.flag')} AS flag
+    SELECT p.id, p.pledge_id, c.slug, ${epochMs('p.paid_at')}, pl.name, pl.email, pl.anonymous, pl.frequency, p.currency,
+      p.amount, p.fee, p.net, p.amount_refunded, p.dispute_status, pl.checkout_session_id, p.stripe_payment_intent_id,
+      p.stripe_charge_id, p.stripe_invoice_id, p.stripe_balance_transaction_id, p.stripe_payout_id,
+      ${epochMs('p.payout_arrival_date')}, p.status, p.flag
     FROM payments p
     JOIN pledges pl ON pl.id = p.pledge_id
     JOIN campaigns c ON c.id = p.campaign_id
     ${where(filterConditions(f, { campaign: bySlug, status: statusIs('p.status', 'PaymentStatus'), allowed: PAYMENT_STATUS, time: 'p.paid_at' }))}
     ORDER BY p.paid_at NULLS LAST, p.id
-  ) TO STDOUT WITH (FORMAT csv, HEADER true)`;
+  ) TO STDOUT`;
 }
 
 export function pledgesCopySql(f: ExportFilter): string {
@@ -243,7 +251,12 @@ export function createExportRepository({ pool }: Pick<Database, 'pool'>) {
   return {
     /** payments.csv as CSV bytes, header included. */
     // async: a filter the SQL builders refuse rejects the promise, like any other failure.
-    payments: async (f: ExportFilter): Promise<Readable> => copyOut(pool, paymentsCopySql(f)),
+    payments: async (f: ExportFilter): Promise<Readable> => {
+      const copy = await copyOut(pool, paymentsCopySql(f));
+      // pipeline: a CSV stream destroyed (the client hung up) destroys the COPY, which lets go
+      // of its connection; a COPY that fails mid-way fails the CSV stream.
+      return pipeline(copy, copyTextToCsv(PAYMENT_COLUMNS, PAYMENT_CELLS), () => {});
+    },
     /** pledges.csv as CSV bytes, header included. */
     pledges: async (f: ExportFilter): Promise<Readable> => copyOut(pool, pledgesCopySql(f)),
     /** payouts.csv as CSV bytes, header included. */

@@ -1,6 +1,6 @@
-// What each export says is written in SQL (export-repository.ts): column order and names, amounts
-// as decimal strings in the currency's precision (format_minor), instants in ISO 8601 UTC, text
-// cells neutralised (csv_text). PostgreSQL writes the CSV itself; the service hands its bytes on.
+// What each export says is written in the repository (export-repository.ts): column order and
+// names, amounts as decimal strings in the currency's precision, instants in ISO 8601 UTC, text
+// cells neutralised. The service hands the CSV bytes on.
 import type { Readable } from 'node:stream';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { ExportFilter, ExportRepository } from './export-repository.ts';
