@@ -98,26 +98,24 @@ export const NOTES = `- **Reproduce**: \`npm run bench\` (BENCH_RUNS, BENCH_PAYM
   first request to the last answer (CLOCK_MONOTONIC in the script). Without wrk, autocannon (or fetch, for the events) runs
   in a child process. Earlier runs (see History) had autocannon in the harness process: their baselines were held back by
   the harness's own event loop, so their ratios read higher.
-- **Webhook intake (below target).** One event is the HMAC check, then, for a paid one-time checkout (every event of
-  this scenario), two statements and no interactive transaction: the pledge read, and one call of a PL/pgSQL function
-  (webhook_fast_checkout, src/webhooks/checkout-fast-path.ts) in autocommit that claims the event, takes the subject
-  locks, records the payment (its trigger moves the totals and NOTIFYs), queues the receipt rendered before the call,
-  links and moves the pledge, takes the match from the pool and settles the event; anything unusual declines to the
-  TypeScript path's transaction (9 round trips), and a property test holds both paths to the same books. After the
-  commit, the fee is read from the emulator and written, and the outbox sends the receipt over SMTP. The fee's write no
-  longer NOTIFYs (the totals do not move), so it no longer queues with the payments on the notification queue's commit
-  lock. What stops 0.6x: every payment to the matched campaign holds the pool's row lock through its commit, WAL flush
-  included, so the pool's allocations run one commit at a time (pg_stat_activity sampled during a run after these
-  changes: 112 of 400 sessions seen waiting on the pool's row, 44 on their own commit's flush). What it would take: the
-  pool split into shards, each with its share of the cap, taken with SKIP LOCKED (as the totals are sharded). Webhook-only
-  runs back to back under one hold of the bench lock on the shared machine: cc21e51 (before) 56/s against 328/s (0.17x),
-  the fast path 134/s against 291/s (0.46x); single runs after it gave 0.38x to 0.42x, as the load moved. On a quiet
-  machine the baseline runs far faster (1,450/s in the full run of 868a90c) while the product went from 162/s to 368/s:
-  the pool's one-commit-at-a-time queue does not speed up with a quiet machine, the baseline's INSERTs do. Around the
-  transaction, the fee writes are grouped into one UPDATE a round and the outbox claims, sends (4 pooled SMTP
-  connections, each message prebuilt into one buffer) and marks 20 receipts a round: database statements per event
-  16 -> 14 (fee writes 300 -> 40 and outbox statements about 330 -> 40 for 300 events), socket writes per event
-  31 -> 20 (strace -c); receipts render in about 20 µs (formatters cached) instead of 650 µs.
+- **Webhook intake (below target; what limits it is CPU).** One event is the HMAC check, then, for a paid one-time
+  checkout (every event of this scenario), two statements and no interactive transaction: the pledge read, and one call
+  of a PL/pgSQL function (webhook_fast_checkout, src/webhooks/checkout-fast-path.ts) in autocommit that claims the event,
+  takes the subject locks, records the payment (its trigger moves the totals and NOTIFYs), queues the receipt rendered
+  before the call, links and moves the pledge, takes the match from the pool and settles the event; anything unusual
+  declines to the TypeScript path's transaction (9 round trips), and a property test holds both paths to the same
+  books. After the commit, the fee is read from the emulator and written (one UPDATE a round), and the outbox sends the
+  receipts over SMTP (20 a round, 4 pooled connections). The CPU row above says why 0.6x is out of reach here: the
+  product's event costs its two shared cores several times the baseline's whole event, and the emulator's and the SMTP
+  server's shares, which the baseline does not have and which in production run on Stripe's and the mail provider's
+  machines, already come near twice the baseline's event. The Node profile of the product is spread out: socket writes
+  (writev, about 8 an event: the webhook's answer, the fee's emulator call, the statements, SMTP) take 15 to 18% of its busy
+  time, garbage collection about 10%; PostgreSQL's is the statements themselves. With receipts off the app's share
+  roughly halves. An earlier reading of this note blamed the match pool's row lock (every payment holds it through its
+  commit): measured on a quiet machine it is not the limit, 269 events/s with the pool open against 278/s with its
+  window closed (pg_stat_statements: its FOR UPDATE waits about 22 ms a call, while 20 others run). What would lift it:
+  a batched intake (the events that arrive together applied in one transaction, a savepoint each), the fee lookups and
+  the receipts in bulk, so the fixed costs of a statement, a commit and a write are shared between events.
 - **Progress reads.** The poll is answered from the per-instance cache (LISTEN/NOTIFY invalidates it) by a handler in front
   of the routers and body parsers; helmet's headers are computed once at start (they never depend on the request) and
   set from a list; the request line is written without pino's redaction (its fields are known and carry no secrets) and
@@ -127,14 +125,14 @@ export const NOTES = `- **Reproduce**: \`npm run bench\` (BENCH_RUNS, BENCH_PAYM
   the log line and the metrics. req.log and the route label are accessors on the app's request prototype (a property
   defined on each request gave every request its own hidden class, which slowed every later read on it), and the cached
   body is a string written with the headers in one chunk.
-- **Export (below target).** PostgreSQL writes the CSV itself (COPY ... TO STDOUT), streamed to the client with
-  backpressure, its ~12 KB pieces gathered into 64 KB writes (src/http/coalesce.ts). The app is about 90% idle during
-  it: what is left is PostgreSQL's formatting. One process, best of 3, 1M rows: plain COPY 6.0 s, the export's query
-  9.3 s; without the date formatting (to_char) 1.2 s less, without the amounts (format_minor) 1.1 s less, without the
-  formula guard (csv_text) 0.7 s less. csv_text now settles most cells with one comparison, and columns a CHECK
-  constraint already keeps from starting like a formula skip it. What it would take: the formatted text stored with the
-  row when it is written (payments change rarely after they settle), so the COPY only copies. The harness counts the
-  downloaded rows with Buffer.indexOf (its byte-by-byte loop took 1.3 s of CPU per export from the two shared cores).
+- **Export.** payments.csv is a plain COPY ... TO STDOUT in text format (raw values: instants as epoch milliseconds,
+  amounts as integers), and the app writes the CSV cells (src/payments/copy-csv.ts, with csv.ts's rules; a test holds
+  the bytes to csv-stringify's), streamed with backpressure and gathered into 64 KB writes (src/http/coalesce.ts).
+  Before, PostgreSQL formatted every cell itself (to_char, format_minor, csv_text: the query took 9.3 s on 1M rows against
+  6.0 s for the plain COPY, one process, best of 3) while the app sat 90% idle: the ratio was 0.59x. The formatting now
+  runs in the app's process, beside PostgreSQL's plain COPY, on the other core. The baseline's COPY writes its own CSV;
+  the product's COPY writes text, which is no more work for PostgreSQL. The harness counts the downloaded rows with
+  Buffer.indexOf (its byte-by-byte loop took 1.3 s of CPU per export from the two shared cores).
 - **Pledge creation (below target).** Validation, the idempotency lookup, the pledge INSERT, the Checkout Session call to
   the emulator (through stripe-node) and the session UPDATE, against INSERT + one emulator call with fetch. The checkout
   lane (src/http/capacity.ts) now lets 8 pledges call Stripe at once, not 4: the bench keeps 10 in flight, and with 4 the
@@ -144,9 +142,10 @@ export const NOTES = `- **Reproduce**: \`npm run bench\` (BENCH_RUNS, BENCH_PAYM
 - **Start-up** is the production build from spawn to /readyz 200. A warm start no longer loads the schema engine: one SQL
   query compares _prisma_migrations with the folder's names and SHA-256 checksums. What is left is loading the modules
   (about 0.9 s of the product's own, on a quiet machine) and Prisma's query compiler (WebAssembly) at the first query.
-- **RSS at rest** is the product after start and one page, one progress read and one pledge, settled 3 s. Not worked on in
-  this pass beyond the schema engine no longer loaded at start: the rest is V8's heap (about 75 MB, half of it free young
-  space), the code of every module loaded at start, and two Prisma clients (main and staff pools) with their query
-  compiler. Tried: the staff client made at first use (no change: the receipts, digest and statement modules take it when
-  the app is built); what it would take is those few staff queries on raw pg (db.admin.pool), so one query compiler is
-  loaded, and the modules only staff use (CSV, offline import, statements) imported at first use.`;
+- **RSS at rest** is the product after start and one page, one progress read and one pledge, settled 3 s. The schema
+  engine is no longer loaded at a warm start, and WebAssembly (Prisma's query compiler) runs on V8's baseline compiler
+  only (src/wasm-tiering.ts): its tier-up at the first queries left about 35 MB of glibc heap behind, and Prisma caches
+  each query shape's plan, so the compiler does not run on the hot paths once warm (169 -> 133 MB, medians of 3). An
+  earlier note put the rest on the two Prisma clients (main and staff pools); measured, making the staff client at first
+  use changed nothing. What remains is V8's heap (about 75 MB, half of it free young space) and the code of the modules
+  loaded at start.`;
