@@ -70,7 +70,11 @@ export function parseMajorAmount(input: string, currency: string): number | null
 
 /** Minor units as a plain decimal string in the currency's precision: 2550 usd -> "25.50". */
 export function formatMinor(amount: number, currency: string): string {
-  const decimals = decimalsOf(currency);
+  return formatMinorIn(amount, decimalsOf(currency));
+}
+
+/** formatMinor with the currency's decimals already looked up (an export's million rows). */
+export function formatMinorIn(amount: number, decimals: number): string {
   const sign = amount < 0 ? '-' : '';
   const digits = String(Math.abs(amount)).padStart(decimals + 1, '0');
   if (decimals === 0) return `${sign}${digits}`;

@@ -10,11 +10,12 @@
 // there too (a test compares them).
 import { formatMinor } from '../money/currency.ts';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+// = + - @ tab CR, by character code: payments.csv runs this on eight cells of a million rows.
+const FORMULA_START = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d]);
 
 export function neutralise(value: string | null | undefined): string {
   if (value == null) return '';
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return FORMULA_START.has(value.charCodeAt(0)) ? `'${value}` : value;
 }
 
 export const isoUtc = (date: Date | null | undefined): string => (date ? date.toISOString() : '');

@@ -100,7 +100,6 @@ const plain = (expr: string) => expr;
 const money = (amount: string, currency: string) => `format_minor(${amount}, ${currency})`;
 
 // payments.csv: raw values in COPY's text format, written as CSV by the app (copy-csv.ts says why).
-const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::int8`;
 const PAYMENT_CELLS: Cell[] = [
   cells.plain, cells.plain, cells.plain, cells.instant, cells.text, cells.text, cells.bool, cells.plain, cells.plain,
   cells.money(8), cells.money(8), cells.money(8), cells.money(8), cells.plain, cells.text, cells.text,
@@ -109,10 +108,10 @@ const PAYMENT_CELLS: Cell[] = [
 
 export function paymentsCopySql(f: ExportFilter): string {
   return `/* admin-export:payments */ COPY (
-    SELECT p.id, p.pledge_id, c.slug, ${epochMs('p.paid_at')}, pl.name, pl.email, pl.anonymous, pl.frequency, p.currency,
+    SELECT p.id, p.pledge_id, c.slug, p.paid_at, pl.name, pl.email, pl.anonymous, pl.frequency, p.currency,
       p.amount, p.fee, p.net, p.amount_refunded, p.dispute_status, pl.checkout_session_id, p.stripe_payment_intent_id,
       p.stripe_charge_id, p.stripe_invoice_id, p.stripe_balance_transaction_id, p.stripe_payout_id,
-      ${epochMs('p.payout_arrival_date')}, p.status, p.flag
+      p.payout_arrival_date, p.status, p.flag
     FROM payments p
     JOIN pledges pl ON pl.id = p.pledge_id
     JOIN campaigns c ON c.id = p.campaign_id
@@ -205,13 +204,15 @@ export function matchesCopySql(f: ExportFilter): string {
  *
  * JIT is off for the export: its optimisation pass compiles the many cell expressions in the
  * leader and in each parallel worker before the first row, seconds that a streamed export never
- * wins back (measured: slower with it on). Reset before the client goes back to the pool.
+ * wins back (measured: slower with it on). TimeZone and DateStyle are set so that a raw
+ * timestamptz comes as the UTC text copy-csv.ts reads, whatever the server's or role's defaults.
+ * All three are reset before the client goes back to the pool.
  */
 export async function copyOut(pool: pg.Pool, sql: string): Promise<Readable> {
   const client = await pool.connect();
   let stream: ReturnType<typeof copyTo>;
   try {
-    await client.query('SET jit = off');
+    await client.query("SET jit = off; SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'");
     stream = client.query(copyTo(sql));
   } catch (error) {
     client.release(true);
@@ -223,7 +224,7 @@ export async function copyOut(pool: pg.Pool, sql: string): Promise<Readable> {
     if (released) return;
     released = true;
     if (ended) {
-      client.query('RESET jit').then(() => client.release(), (error: Error) => client.release(error));
+      client.query('RESET jit; RESET TimeZone; RESET DateStyle').then(() => client.release(), (error: Error) => client.release(error));
     } else {
       // Not read to the end (the HTTP client went away, or the COPY failed): destroy the
       // connection, which makes PostgreSQL end the COPY on its side.

@@ -22,14 +22,15 @@ afterAll(async () => {
 
 const COLUMNS = ['i', 'v', 'b', 'at', 'day', 'amount', 'currency'];
 const FORMAT = [cells.plain, cells.text, cells.bool, cells.instant, cells.day, cells.money(6), cells.plain];
-const COPY_SQL = `COPY (SELECT i, v, b, (extract(epoch FROM at) * 1000)::int8, (extract(epoch FROM at) * 1000)::int8,
-  amount, currency FROM copy_probe ORDER BY i) TO STDOUT`;
+const COPY_SQL = `COPY (SELECT i, v, b, at, at, amount, currency FROM copy_probe ORDER BY i) TO STDOUT`;
 
 interface Probe { v: string | null; b: boolean; at: Date | null; amount: number | null; currency: string }
 
 async function viaCopy(cuts: number[]): Promise<string> {
   const client = await db.pool.connect();
   try {
+    // As copyOut sets them for the export.
+    await client.query("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'");
     const chunks: Buffer[] = [];
     for await (const chunk of client.query(copyTo(COPY_SQL))) chunks.push(chunk as Buffer);
     const bytes = Buffer.concat(chunks);
@@ -40,7 +41,7 @@ async function viaCopy(cuts: number[]): Promise<string> {
     for await (const chunk of Readable.from(pieces).pipe(copyTextToCsv(COLUMNS, FORMAT))) out.push(chunk as Buffer);
     return Buffer.concat(out).toString('utf8');
   } finally {
-    client.release();
+    client.release(true);
   }
 }
 
@@ -66,7 +67,12 @@ const text = fc.string({ unit: fc.oneof(tricky, fc.string({ unit: 'grapheme', mi
 const probe: fc.Arbitrary<Probe> = fc.record({
   v: fc.option(text, { nil: null }),
   b: fc.boolean(),
-  at: fc.option(fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }), { nil: null }),
+  // Any four-digit year, and mostly this century's (with its milliseconds' trailing zeros).
+  at: fc.option(fc.oneof(
+    fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }),
+    fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }),
+    fc.constantFrom(new Date('2026-12-31T23:59:59.000Z'), new Date('2026-12-31T23:59:59.100Z'), new Date('2026-12-31T23:59:59.120Z')),
+  ), { nil: null }),
   amount: fc.option(fc.integer({ min: -2_000_000_000, max: 2_000_000_000 }), { nil: null }),
   currency: fc.constantFrom('usd', 'jpy', 'kwd', 'eur'),
 });

@@ -341,7 +341,11 @@ describe('streaming', () => {
     await expect.poll(() => db.admin.pool.totalCount - db.admin.pool.idleCount, { timeout: 5000 }).toBe(0);
     const clients = await Promise.all(Array.from({ length: db.admin.pool.idleCount }, () => db.admin.pool.connect()));
     try {
-      for (const c of clients) expect((await c.query('SHOW jit')).rows[0].jit).toBe((await c.query("SELECT reset_val FROM pg_settings WHERE name = 'jit'")).rows[0].reset_val);
+      for (const c of clients) {
+        const { rows } = await c.query(`SELECT name, setting = reset_val AS as_was FROM pg_settings WHERE name IN ('jit', 'TimeZone', 'DateStyle')`);
+        expect(rows).toHaveLength(3);
+        for (const r of rows) expect(r.as_was, r.name).toBe(true);
+      }
     } finally {
       for (const c of clients) c.release();
     }
