@@ -1,6 +1,6 @@
 // createApp(deps): the whole HTTP surface as an Express app that never listens itself, so tests
 // drive it through supertest and main.ts decides where it runs.
-import express from 'express';
+import express, { type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
@@ -22,8 +22,8 @@ import { createCheckoutBudget } from './http/checkout-budget.ts';
 import { createCheckoutGate } from './http/checkout-gate.ts';
 import { createCheckoutLane } from './http/checkout-lane.ts';
 import { digestSignUpRateLimits, pledgeRateLimits } from './http/rate-limits.ts';
-import { requestLogging } from './http/request-logging.ts';
-import { requestMetrics } from './http/request-metrics.ts';
+import { requestLog } from './http/request-logging.ts';
+import { requestMeasure } from './http/request-metrics.ts';
 import { precomputeHeaders } from './http/static-headers.ts';
 import { createStreamSlots } from './http/stream-slots.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
@@ -126,8 +126,13 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(requestLogging(logger));
-  app.use(requestMetrics(metrics));
+  // Every request's id (returned as X-Request-Id), its log line and its metrics.
+  const logRequest = requestLog(logger);
+  const measureRequest = requestMeasure(metrics);
+  const beginRequest = (req: Request, res: Response) => {
+    measureRequest(req, res);
+    return logRequest(req, res);
+  };
   // helmet's headers never depend on the request here: computed once, set from a list.
   const securityHeaders = helmet({
     contentSecurityPolicy: {
@@ -144,10 +149,16 @@ export function createApp(deps: AppDeps): express.Express {
     // origin of our own form posts (no-referrer made it send `Origin: null`, see admin-session.ts).
     referrerPolicy: { policy: 'same-origin' },
   });
-  app.use(precomputeHeaders(securityHeaders).handler);
-  // The public progress poll, the busiest read, answered from the cache without walking the
-  // routers when the cache holds the campaign (else it goes on to campaignRoutes below).
-  app.use(cachedProgress(progress));
+  const staticHeaders = precomputeHeaders(securityHeaders);
+  // The public progress poll, the busiest read, answered from the cache when it holds the
+  // campaign (else it goes on to campaignRoutes below), first: it begins the request itself and
+  // writes every header in one writeHead.
+  app.use(cachedProgress(progress, { begin: beginRequest, headers: staticHeaders.headers }));
+  app.use((req, res, next) => {
+    res.setHeader('X-Request-Id', beginRequest(req, res));
+    next();
+  });
+  app.use(staticHeaders.handler);
   // Before the body parsers, so that an oversized or malformed donation is counted as refused too.
   app.post(PLEDGES_PATH, countPledgeRefusals(metrics));
   // Before the JSON parser: the webhook signature is over the raw bytes.

@@ -6,7 +6,7 @@
 // logger is made only when a handler logs, and the closing line only when its level is on.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { Request, Response } from 'express';
 import type { Level, Logger } from 'pino';
 import { oncePerRequestPrototype } from './request-prototype.ts';
 
@@ -47,20 +47,24 @@ function lazyChildLogger(proto: object): void {
   });
 }
 
-export function requestLogging(logger: Logger): RequestHandler {
+/**
+ * Starts a request's log: gives it an id (the client's X-Request-Id when it is a sane one), sets
+ * req.id and req.log, and writes the closing line when the response closes. Returns the id, for
+ * the X-Request-Id response header.
+ */
+export function requestLog(logger: Logger): (req: Request, res: Response) => string {
   // The closing line is built from known fields only (no headers, the URL redacted above), so it
   // skips pino's redaction, whose wildcard paths walked every line (measured on progress reads).
   const lines = logger.child({}, { redact: [] });
   const installed = oncePerRequestPrototype(lazyChildLogger);
-  return (req, res, next) => {
+  return (req, res) => {
     const started = performance.now();
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    res.setHeader('X-Request-Id', id);
     req.id = id;
     (req as LoggedRequest)[BASE] = logger;
     installed(req);
-    if (req.url === '/healthz') return next();
+    if (req.url === '/healthz') return id;
     // 'close' also covers a client that went away before the answer was complete.
     res.once('close', () => {
       const level = res.writableFinished ? levelFor(res.statusCode) : 'warn';
@@ -77,6 +81,6 @@ export function requestLogging(logger: Logger): RequestHandler {
         res.writableFinished ? 'request completed' : 'request aborted',
       );
     });
-    next();
+    return id;
   };
 }

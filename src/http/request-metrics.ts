@@ -1,7 +1,7 @@
 // Request count and latency by route pattern and status, for /metrics. The label is the route the
 // request matched as the app declares it ('/api/campaigns/:slug'), never the path it asked for,
 // so a crawler walking random URLs adds no series: what matched no route is 'unmatched'.
-import type { Request, RequestHandler } from 'express';
+import type { Request, Response } from 'express';
 import type { Metrics } from '../metrics/metrics.ts';
 import { oncePerRequestPrototype } from './request-prototype.ts';
 
@@ -39,9 +39,10 @@ const prefix = (req: Request) => req.baseUrl.toLowerCase();
 // Middleware on a fixed prefix that answered by itself (the static assets) has no route.
 const routeOf = (req: TrackedRequest) => req[MATCHED] ?? (req.baseUrl ? `${prefix(req)}/*` : 'unmatched');
 
-export function requestMetrics(metrics: Pick<Metrics, 'httpRequest'>): RequestHandler {
+/** Counts a request and its latency, under its route's pattern, when the response closes. */
+export function requestMeasure(metrics: Pick<Metrics, 'httpRequest'>): (req: Request, res: Response) => void {
   const installed = oncePerRequestPrototype(trackRoutes);
-  return (req, res, next) => {
+  return (req, res) => {
     const started = performance.now();
     installed(req);
     (req as TrackedRequest)[MATCHED] = undefined;
@@ -49,6 +50,5 @@ export function requestMetrics(metrics: Pick<Metrics, 'httpRequest'>): RequestHa
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED;
       metrics.httpRequest({ method: req.method, route: routeOf(req), status }, (performance.now() - started) / 1000);
     });
-    next();
   };
 }

@@ -3,15 +3,19 @@
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { requestLogging } from '../../src/http/request-logging.ts';
-import { requestMetrics } from '../../src/http/request-metrics.ts';
+import { requestLog } from '../../src/http/request-logging.ts';
+import { requestMeasure } from '../../src/http/request-metrics.ts';
 import { captureLogs } from '../helpers/app.ts';
 
 describe('request logging and metrics on the request prototype', () => {
   it("gives each request a child logger carrying that request's id", async () => {
     const { logger, entries } = captureLogs('info');
     const app = express();
-    app.use(requestLogging(logger));
+    const begin = requestLog(logger);
+    app.use((req, res, next) => {
+      res.setHeader('X-Request-Id', begin(req, res));
+      next();
+    });
     app.get('/hello', (req, res) => {
       req.log.info('handler says hello');
       res.end();
@@ -25,7 +29,11 @@ describe('request logging and metrics on the request prototype', () => {
   it('labels each request with the route it matched, and an unmatched one as such', async () => {
     const seen: string[] = [];
     const app = express();
-    app.use(requestMetrics({ httpRequest: ({ route }) => void seen.push(route) }));
+    const begin = requestMeasure({ httpRequest: ({ route }) => void seen.push(route) });
+    app.use((req, res, next) => {
+      begin(req, res);
+      next();
+    });
     const router = express.Router();
     router.get('/items/:id', (_req, res) => void res.end());
     app.use('/api', router);
