@@ -129,8 +129,8 @@ export function createApp(deps: AppDeps): express.Express {
   // Every request's id (returned as X-Request-Id), its log line and its metrics.
   const logRequest = requestLog(logger);
   const measureRequest = requestMeasure(metrics);
-  const beginRequest = (req: Request, res: Response) => {
-    measureRequest(req, res);
+  const beginRequest = (req: Request, res: Response, route?: string) => {
+    measureRequest(req, res, route);
     return logRequest(req, res);
   };
   // helmet's headers never depend on the request here: computed once, set from a list.

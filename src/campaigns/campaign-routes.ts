@@ -114,8 +114,8 @@ function sendProgress(req: Request, res: Response, snapshot: ProgressSnapshot, b
 }
 
 export interface RequestStart {
-  /** Begins the request as the app's first middleware does (id, log line, metrics); gives its id. */
-  begin(req: Request, res: Response): string;
+  /** Begins the request as the app's first middleware does (id, log line, metrics under `route`); gives its id. */
+  begin(req: Request, res: Response, route: string): string;
   /** What every response carries (the security headers), in order. */
   headers: ReadonlyArray<readonly [string, string]>;
 }
@@ -133,8 +133,7 @@ export function cachedProgress(progress: ProgressReader, start: RequestStart): R
     const slug = PROGRESS_PATH.exec(req.url)?.[1];
     const snapshot = slug === undefined ? undefined : progress.peek(slug);
     if (!snapshot) return next();
-    const id = start.begin(req, res);
-    req.route = { path: PROGRESS_ROUTE }; // the route's name in the request metrics
+    const id = start.begin(req, res, PROGRESS_ROUTE);
     sendProgress(req, res, snapshot, ['X-Request-Id', id, ...everyResponse]);
   };
 }

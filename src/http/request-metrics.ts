@@ -39,16 +39,22 @@ const prefix = (req: Request) => req.baseUrl.toLowerCase();
 // Middleware on a fixed prefix that answered by itself (the static assets) has no route.
 const routeOf = (req: TrackedRequest) => req[MATCHED] ?? (req.baseUrl ? `${prefix(req)}/*` : 'unmatched');
 
-/** Counts a request and its latency, under its route's pattern, when the response closes. */
-export function requestMeasure(metrics: Pick<Metrics, 'httpRequest'>): (req: Request, res: Response) => void {
+/**
+ * Counts a request and its latency, under its route's pattern, when the response closes. A caller
+ * that already knows the route (the cached progress poll, which answers before any router) gives
+ * it, and nothing is stored on the request.
+ */
+export function requestMeasure(metrics: Pick<Metrics, 'httpRequest'>): (req: Request, res: Response, route?: string) => void {
   const installed = oncePerRequestPrototype(trackRoutes);
-  return (req, res) => {
+  return (req, res, route) => {
     const started = performance.now();
-    installed(req);
-    (req as TrackedRequest)[MATCHED] = undefined;
+    if (route === undefined) {
+      installed(req);
+      (req as TrackedRequest)[MATCHED] = undefined;
+    }
     res.once('close', () => {
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED;
-      metrics.httpRequest({ method: req.method, route: routeOf(req), status }, (performance.now() - started) / 1000);
+      metrics.httpRequest({ method: req.method, route: route ?? routeOf(req), status }, (performance.now() - started) / 1000);
     });
   };
 }

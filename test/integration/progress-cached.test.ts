@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProgressHub, type ProgressHub } from '../../src/campaigns/progress-hub.ts';
 import { precomputeHeaders } from '../../src/http/static-headers.ts';
 import { createLogger } from '../../src/logger.ts';
-import { buildApp, type TestApp } from '../helpers/app.ts';
+import { buildApp, captureLogs, type TestApp } from '../helpers/app.ts';
+import { createMetrics } from '../../src/metrics/metrics.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { insertCampaign, insertPayment, insertPledge } from '../helpers/factories.ts';
 
@@ -48,6 +49,25 @@ describe('progress from the cache', () => {
       .poll(async () => (await request(app).get('/api/campaigns/cached/progress').expect(200)).body.raised, { timeout: 3000 })
       .toBe(2500);
     await request(app).get('/api/campaigns/cached/progress').set('If-None-Match', first.headers.etag!).expect(200);
+  });
+
+  it('is logged and counted like any request: its id, its log line, its route in the metrics', async () => {
+    await insertCampaign(db, { slug: 'counted' });
+    const { logger, entries } = captureLogs('info');
+    const metrics = createMetrics();
+    const watched = buildApp(db, { progressHub: hub, logger, metrics });
+    await request(watched).get('/api/campaigns/counted/progress').expect(200); // through the route, fills the cache
+    const cached = await request(watched).get('/api/campaigns/counted/progress').set('X-Request-Id', 'poll-from-cache-1').expect(200);
+    expect(cached.headers['x-request-id']).toBe('poll-from-cache-1');
+    await request(watched).get('/api/campaigns/counted/progress').set('If-None-Match', cached.headers.etag!).expect(304);
+    await new Promise((resolve) => setImmediate(resolve));
+    const line = entries().find((e) => e.reqId === 'poll-from-cache-1');
+    expect(line).toMatchObject({ msg: 'request completed', req: { method: 'GET', url: '/api/campaigns/counted/progress' }, res: { statusCode: 200 } });
+    const text = await metrics.registry.metrics();
+    const route = 'route="/api/campaigns/:slug/progress"';
+    const count = (status: number) => Number(new RegExp(`http_request_duration_seconds_count\\{[^}]*${route}[^}]*status="${status}"[^}]*\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    expect(count(200)).toBe(2);
+    expect(count(304)).toBe(1);
   });
 
   it('leaves what it does not hold to the route: an unknown or invalid slug, another method', async () => {
