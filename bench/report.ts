@@ -106,9 +106,10 @@ export const NOTES = `- **Reproduce**: \`npm run bench\` (BENCH_RUNS, BENCH_PAYM
   declines to the TypeScript path's transaction (9 round trips), and a property test holds both paths to the same
   books. After the commit, the fee is read from the emulator and written (one UPDATE a round), and the outbox sends the
   receipts over SMTP (20 a round, 4 pooled connections). The CPU row above says why 0.6x is out of reach here: the
-  product's event costs its two shared cores several times the baseline's whole event, and the emulator's and the SMTP
-  server's shares, which the baseline does not have and which in production run on Stripe's and the mail provider's
-  machines, already come near twice the baseline's event. The Node profile of the product is spread out: socket writes
+  product's event costs its two shared cores several times the baseline's whole event: PostgreSQL's share alone (the
+  payment, its totals, pledge, receipt, match and inbox rows, the fee's UPDATE, the outbox's claim and mark) is several
+  times the baseline's one INSERT, and the emulator's and the SMTP server's shares, which the baseline does not have and
+  which in production run on Stripe's and the mail provider's machines, exceed the baseline's whole event by themselves. The Node profile of the product is spread out: socket writes
   (writev, about 8 an event: the webhook's answer, the fee's emulator call, the statements, SMTP) take 15 to 18% of its busy
   time, garbage collection about 10%; PostgreSQL's is the statements themselves. With receipts off the app's share
   roughly halves. An earlier reading of this note blamed the match pool's row lock (every payment holds it through its
@@ -116,15 +117,17 @@ export const NOTES = `- **Reproduce**: \`npm run bench\` (BENCH_RUNS, BENCH_PAYM
   window closed (pg_stat_statements: its FOR UPDATE waits about 22 ms a call, while 20 others run). What would lift it:
   a batched intake (the events that arrive together applied in one transaction, a savepoint each), the fee lookups and
   the receipts in bulk, so the fixed costs of a statement, a commit and a write are shared between events.
-- **Progress reads.** The poll is answered from the per-instance cache (LISTEN/NOTIFY invalidates it) by a handler in front
-  of the routers and body parsers; helmet's headers are computed once at start (they never depend on the request) and
-  set from a list; the request line is written without pino's redaction (its fields are known and carry no secrets) and
-  stdout is written in blocks. Profile before: the routers, helmet and the parsers took about a sixth of the product's
-  busy CPU, redaction and a write per log line another tenth. The ETag is a hash computed once per change of the totals,
-  not per request. Rate limits apply to donations only; nothing per request remains on this path but the request id,
-  the log line and the metrics. req.log and the route label are accessors on the app's request prototype (a property
-  defined on each request gave every request its own hidden class, which slowed every later read on it), and the cached
-  body is a string written with the headers in one chunk.
+- **Progress reads.** The poll is answered from the per-instance cache (LISTEN/NOTIFY invalidates it) by the app's first
+  handler, in front of every other middleware, whose work it does itself: it begins the request with the same functions
+  (request id, log line, metrics under its known route, so nothing is stored on the request object) and hands writeHead
+  one flat list of headers (helmet's, computed once at start, its own and the ETag) instead of a setHeader call each.
+  The ETag is a hash computed once per change of the totals, not per request; a 304 is decided by \`fresh\` (what
+  Express's req.fresh uses). Profile before this pass: setHeader, writeHead and the header list's validation about 14%
+  of the busy CPU, and a symbol-keyed property written on every request (the metrics' route) one of the costliest
+  lines; progress-only runs (BENCH_ONLY=progress, 3 runs) went 0.73x -> 0.81x (one writeHead) -> 0.88x (route not
+  stored). Without the log line and the metrics the same handler made 1.12x: what is left is those two, kept on
+  purpose. Rate limits apply to donations only. Earlier passes: helmet's headers precomputed, the request line written
+  without pino's redaction, stdout written in blocks, req.log an accessor on the request prototype.
 - **Export.** payments.csv is a plain COPY ... TO STDOUT in text format (raw values: instants as epoch milliseconds,
   amounts as integers), and the app writes the CSV cells (src/payments/copy-csv.ts, with csv.ts's rules; a test holds
   the bytes to csv-stringify's), streamed with backpressure and gathered into 64 KB writes (src/http/coalesce.ts).
@@ -133,12 +136,14 @@ export const NOTES = `- **Reproduce**: \`npm run bench\` (BENCH_RUNS, BENCH_PAYM
   runs in the app's process, beside PostgreSQL's plain COPY, on the other core. The baseline's COPY writes its own CSV;
   the product's COPY writes text, which is no more work for PostgreSQL. The harness counts the downloaded rows with
   Buffer.indexOf (its byte-by-byte loop took 1.3 s of CPU per export from the two shared cores).
-- **Pledge creation (below target).** Validation, the idempotency lookup, the pledge INSERT, the Checkout Session call to
-  the emulator (through stripe-node) and the session UPDATE, against INSERT + one emulator call with fetch. The checkout
-  lane (src/http/capacity.ts) now lets 8 pledges call Stripe at once, not 4: the bench keeps 10 in flight, and with 4 the
-  product's process sat idle half the time (profiled), waiting in its own lane. The campaign read by slug is one raw
-  statement. What is left: stripe-node's request building and parsing, three database round trips, and the lane's
-  queue, which the p99 shows (10 in flight for 8 places).
+- **Pledge creation (throughput below target, p99 within).** Validation, the campaign read by slug (one raw
+  statement), the pledge INSERT, the Checkout Session call to the emulator (through stripe-node) and the session UPDATE:
+  three database round trips and the Stripe call, against one INSERT and one call with fetch. The product's process is
+  idle about half the time (profiled): the figure is latency, not CPU, and the extra round trips are most of it. The
+  checkout lane (src/http/capacity.ts) lets 8 pledges call Stripe at once and the bench keeps 10 in flight, so two
+  always wait: the lane is sized for Stripe's rate limits and the database pool, not for this bench, and is left as it
+  is. What would lift it: the campaign held in a cache as the progress is (invalidated on a change), which saves one
+  round trip of four.
 - **Start-up** is the production build from spawn to /readyz 200. A warm start no longer loads the schema engine: one SQL
   query compares _prisma_migrations with the folder's names and SHA-256 checksums. What is left is loading the modules
   (about 0.9 s of the product's own, on a quiet machine) and Prisma's query compiler (WebAssembly) at the first query.
