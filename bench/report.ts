@@ -138,12 +138,13 @@ export const NOTES = `- **Reproduce**: \`npm run bench\` (BENCH_RUNS, BENCH_PAYM
   Buffer.indexOf (its byte-by-byte loop took 1.3 s of CPU per export from the two shared cores).
 - **Pledge creation (throughput below target, p99 within).** Validation, the campaign read by slug (one raw
   statement), the pledge INSERT, the Checkout Session call to the emulator (through stripe-node) and the session UPDATE:
-  three database round trips and the Stripe call, against one INSERT and one call with fetch. The product's process is
-  idle about half the time (profiled): the figure is latency, not CPU, and the extra round trips are most of it. The
-  checkout lane (src/http/capacity.ts) lets 8 pledges call Stripe at once and the bench keeps 10 in flight, so two
-  always wait: the lane is sized for Stripe's rate limits and the database pool, not for this bench, and is left as it
-  is. What would lift it: the campaign held in a cache as the progress is (invalidated on a change), which saves one
-  round trip of four.
+  three database round trips and the Stripe call, against one INSERT and one call with fetch. Under load the product's
+  process is busy its whole run (profiled with BENCH_ONLY=pledges BENCH_PROFILE=1: the profile's idle half is the
+  baseline's turn), and a third of that busy time is socket writes (writev: the answer, each statement, the Stripe
+  call), which cost much more on this sandboxed machine than the work around them. So the figure follows round trips:
+  a write for each statement and call and one for the answer, five a pledge against the baseline's three. The checkout lane (src/http/capacity.ts: 8 pledges call Stripe
+  at once, the bench keeps 10 in flight) is not what limits it: with 16 places the same bench gave 0.51x. What would
+  lift it: the campaign held in a cache as the progress is (invalidated on a change), one round trip of four saved.
 - **Start-up** is the production build from spawn to /readyz 200. A warm start no longer loads the schema engine: one SQL
   query compares _prisma_migrations with the folder's names and SHA-256 checksums. What is left is loading the modules
   (about 0.9 s of the product's own, on a quiet machine) and Prisma's query compiler (WebAssembly) at the first query.
