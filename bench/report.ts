@@ -143,8 +143,9 @@ export const NOTES = `- **Reproduce**: \`npm run bench\` (BENCH_RUNS, BENCH_PAYM
   baseline's turn), and a third of that busy time is socket writes (writev: the answer, each statement, the Stripe
   call), which cost much more on this sandboxed machine than the work around them. So the figure follows round trips:
   a write for each statement and call and one for the answer, five a pledge against the baseline's three. The checkout lane (src/http/capacity.ts: 8 pledges call Stripe
-  at once, the bench keeps 10 in flight) is not what limits it: with 16 places the same bench gave 0.51x. What would
-  lift it: the campaign held in a cache as the progress is (invalidated on a change), one round trip of four saved.
+  at once, the bench keeps 10 in flight) is not what limits it: with 16 places the same bench gave 0.51x. Tried: a one-second cache of the
+  campaign by slug (one round trip of four saved) gave 0.57x, and was not kept: a campaign closed by staff would take
+  pledges on other instances for up to a second, for a path already a hundred times the year-end peak.
 - **Start-up** is the production build from spawn to /readyz 200. A warm start no longer loads the schema engine: one SQL
   query compares _prisma_migrations with the folder's names and SHA-256 checksums. What is left is loading the modules
   (about 0.9 s of the product's own, on a quiet machine) and Prisma's query compiler (WebAssembly) at the first query.
