@@ -100,10 +100,11 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * The answer, its headers given to writeHead as one flat list. Headers set one by one cost a
  * setHeader each (validated, lower-cased, stored, then read back): on the busiest read of the year's
  * end they took more of the process than the answer's own write (measured, BENCHMARKS.md).
- * `before` are headers not yet on the response (the cached path's, which begins the request itself).
+ * `headers` may already hold some not yet on the response (the cached path's, which begins the
+ * request itself); this answer's own are added to that same list.
  */
-function sendProgress(req: Request, res: Response, snapshot: ProgressSnapshot, before: readonly string[] = []): void {
-  const headers = [...before, ...PROGRESS_HEADERS, 'ETag', snapshot.etag];
+function sendProgress(req: Request, res: Response, snapshot: ProgressSnapshot, headers: string[] = []): void {
+  headers.push(...PROGRESS_HEADERS, 'ETag', snapshot.etag);
   // Pollers revalidate cheaply: an unchanged total is a 304 with no body. Only If-None-Match can
   // make it fresh (there is no Last-Modified), so a poll without one skips the check.
   if (req.headers['if-none-match'] !== undefined && fresh(req.headers, { etag: snapshot.etag })) {
