@@ -23,7 +23,9 @@ export async function startEmail(config: Config, db: Pick<Database, 'prisma'>, l
   let url = config.email.smtpUrl;
   if (!url) {
     // config refuses production without SMTP_URL, so this is a laptop or a test run.
-    catcher = await startSmtpCatcher();
+    catcher = await startSmtpCatcher({
+      onError: (error) => logger.warn({ err: error, component: 'smtp-catcher' }, 'SMTP catcher: a client connection failed'),
+    });
     url = catcher.url;
     logger.info({ smtp: url }, 'no SMTP_URL: email goes to the embedded SMTP catcher (see the dashboard\'s Emails tab)');
   }

@@ -30,6 +30,8 @@ export interface CatcherOptions {
    * refuse it. Tests use it to make a real server refuse; the app's catcher accepts everything.
    */
   answer?: (mail: Omit<CaughtMail, 'id' | 'receivedAt'>) => (Error & { responseCode?: number }) | null;
+  /** Told of errors after start (mostly a client that hung up mid-message); the app logs them. */
+  onError?: (error: Error) => void;
 }
 
 export async function startSmtpCatcher(options: CatcherOptions = {}): Promise<SmtpCatcher> {
@@ -70,7 +72,7 @@ export async function startSmtpCatcher(options: CatcherOptions = {}): Promise<Sm
   // ECONNRESET) on the server; with no listener that is an uncaught 'error' that takes the whole
   // process down. A client hanging up is that client's business: the message it was sending is
   // simply not kept, and its sender (the outbox) retries.
-  server.on('error', () => {});
+  server.on('error', (error: Error) => options.onError?.(error));
   const port = (server.server.address() as AddressInfo).port;
   return {
     url: `smtp://127.0.0.1:${port}`,

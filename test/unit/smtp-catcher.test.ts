@@ -39,7 +39,8 @@ async function resetMidMessage(port: number): Promise<void> {
 
 describe('smtp catcher', () => {
   it('keeps serving after a client resets its connection mid-message', async () => {
-    catcher = await startSmtpCatcher();
+    const errors: Array<Error & { code?: string }> = [];
+    catcher = await startSmtpCatcher({ onError: (error) => errors.push(error) });
     await resetMidMessage(catcher.port);
     await resetMidMessage(catcher.port);
     // Give the server's side of the reset a turn of the event loop to surface as an 'error'.
@@ -50,5 +51,7 @@ describe('smtp catcher', () => {
     transport.close();
     expect(catcher.messages).toHaveLength(1);
     expect(catcher.messages[0]!.raw).toContain('still here');
+    // ...and the resets were reported, for the app to log, not swallowed.
+    expect(errors.map((e) => e.code)).toContain('ECONNRESET');
   });
 });
