@@ -55,8 +55,8 @@ export const cells = {
   /** Integer minor units in the currency of the row's cell at `currencyAt`. */
   money: (currencyAt: number): Cell => {
     // The rows of an export are nearly all in one currency: look its decimals up once a change.
-    let currency = '';
-    let decimals = decimalsOf(currency);
+    let currency: string | undefined;
+    let decimals = 0;
     return (value, row) => {
       if (value == null) return '';
       const rowCurrency = row[currencyAt] ?? '';

@@ -198,21 +198,26 @@ export function matchesCopySql(f: ExportFilter): string {
 }
 
 /**
+ * Session settings of an export's client, set before its COPY and reset before the client goes
+ * back to the pool. JIT is off: its optimisation pass compiles the many cell expressions in the
+ * leader and in each parallel worker before the first row, seconds that a streamed export never
+ * wins back (measured: slower with it on). TimeZone and DateStyle make a raw timestamptz come as
+ * the UTC text copy-csv.ts reads, whatever the server's or role's defaults.
+ */
+export const EXPORT_SETTINGS = [['jit', 'off'], ['TimeZone', 'UTC'], ['DateStyle', 'ISO, YMD']] as const;
+const SET_EXPORT_SETTINGS = EXPORT_SETTINGS.map(([name, value]) => `SET ${name} = ${pg.escapeLiteral(value)}`).join('; ');
+const RESET_EXPORT_SETTINGS = EXPORT_SETTINGS.map(([name]) => `RESET ${name}`).join('; ');
+
+/**
  * Starts a COPY ... TO STDOUT and resolves once PostgreSQL has sent its first bytes (the header),
  * so that a failure to connect, plan or start (a database that is down, a bad query) rejects here,
  * before the caller has sent any HTTP header, and can still be answered as JSON.
- *
- * JIT is off for the export: its optimisation pass compiles the many cell expressions in the
- * leader and in each parallel worker before the first row, seconds that a streamed export never
- * wins back (measured: slower with it on). TimeZone and DateStyle are set so that a raw
- * timestamptz comes as the UTC text copy-csv.ts reads, whatever the server's or role's defaults.
- * All three are reset before the client goes back to the pool.
  */
 export async function copyOut(pool: pg.Pool, sql: string): Promise<Readable> {
   const client = await pool.connect();
   let stream: ReturnType<typeof copyTo>;
   try {
-    await client.query("SET jit = off; SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'");
+    await client.query(SET_EXPORT_SETTINGS);
     stream = client.query(copyTo(sql));
   } catch (error) {
     client.release(true);
@@ -224,7 +229,7 @@ export async function copyOut(pool: pg.Pool, sql: string): Promise<Readable> {
     if (released) return;
     released = true;
     if (ended) {
-      client.query('RESET jit; RESET TimeZone; RESET DateStyle').then(() => client.release(), (error: Error) => client.release(error));
+      client.query(RESET_EXPORT_SETTINGS).then(() => client.release(), (error: Error) => client.release(error));
     } else {
       // Not read to the end (the HTTP client went away, or the COPY failed): destroy the
       // connection, which makes PostgreSQL end the COPY on its side.

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cells, copyTextToCsv } from '../../../src/payments/copy-csv.ts';
 import { dateOnly, isoUtc, money, neutralise, yesNo } from '../../../src/payments/csv.ts';
+import { EXPORT_SETTINGS } from '../../../src/payments/export-repository.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 
 let db: TestDatabase;
@@ -30,7 +31,7 @@ async function viaCopy(cuts: number[]): Promise<string> {
   const client = await db.pool.connect();
   try {
     // As copyOut sets them for the export.
-    await client.query("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'");
+    for (const [name, value] of EXPORT_SETTINGS) await client.query(`SELECT set_config($1, $2, false)`, [name, value]);
     const chunks: Buffer[] = [];
     for await (const chunk of client.query(copyTo(COPY_SQL))) chunks.push(chunk as Buffer);
     const bytes = Buffer.concat(chunks);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { csvExportRoutes } from '../../../src/payments/export-routes.ts';
 import { dateOnly, isoUtc, money, neutralise, yesNo } from '../../../src/payments/csv.ts';
 import {
-  createExportRepository, paymentsCopySql, payoutsCopySql, pledgesCopySql, type ExportFilter,
+  createExportRepository, EXPORT_SETTINGS, paymentsCopySql, payoutsCopySql, pledgesCopySql, type ExportFilter,
 } from '../../../src/payments/export-repository.ts';
 import { createExportService, PAYMENT_COLUMNS, PAYOUT_COLUMNS, PLEDGE_COLUMNS } from '../../../src/payments/export-service.ts';
 import { createExportSlots } from '../../../src/payments/export-slots.ts';
@@ -342,8 +342,9 @@ describe('streaming', () => {
     const clients = await Promise.all(Array.from({ length: db.admin.pool.idleCount }, () => db.admin.pool.connect()));
     try {
       for (const c of clients) {
-        const { rows } = await c.query(`SELECT name, setting = reset_val AS as_was FROM pg_settings WHERE name IN ('jit', 'TimeZone', 'DateStyle')`);
-        expect(rows).toHaveLength(3);
+        const names = EXPORT_SETTINGS.map(([name]) => name);
+        const { rows } = await c.query(`SELECT name, setting = reset_val AS as_was FROM pg_settings WHERE name = ANY($1)`, [names]);
+        expect(rows).toHaveLength(names.length);
         for (const r of rows) expect(r.as_was, r.name).toBe(true);
       }
     } finally {
