@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { query } from './database.ts';
+import { summarise } from './stats.ts';
 
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
@@ -53,3 +54,32 @@ export const ownCpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };
+
+/** CPU per request (or event), ms, by process. */
+export interface CpuPerEvent {
+  app: number;
+  postgres: number;
+  /** The Stripe emulator (Stripe's own servers in production). */
+  emulator: number;
+  /** The SMTP server taking the receipts, in the harness (the mail relay in production). */
+  smtp: number;
+}
+
+/** A meter that reads nothing: a process the measured server does not have. */
+export const none = () => 0;
+
+/** CPU of each process over `work`, per event. */
+export async function cpuOver(meters: Record<keyof CpuPerEvent, () => number>, events: () => number, work: () => Promise<void>): Promise<CpuPerEvent> {
+  const read = () => Object.fromEntries(Object.entries(meters).map(([k, m]) => [k, m()])) as unknown as CpuPerEvent;
+  const before = read();
+  await work();
+  const after = read();
+  const per = (k: keyof CpuPerEvent) => (after[k] - before[k]) / events();
+  return { app: per('app'), postgres: per('postgres'), emulator: per('emulator'), smtp: per('smtp') };
+}
+
+/** The median of each process's share over the runs. */
+export function cpuMedians(runs: CpuPerEvent[]): CpuPerEvent {
+  const median = (k: keyof CpuPerEvent) => summarise(runs.map((c) => c[k])).median;
+  return { app: median('app'), postgres: median('postgres'), emulator: median('emulator'), smtp: median('smtp') };
+}

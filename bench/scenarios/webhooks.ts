@@ -11,7 +11,7 @@ import { sendEach, type SendResult, type SignedBody } from '../lib/load.ts';
 import { mapConcurrent } from '../lib/pool.ts';
 import { BENCH_WEBHOOK_SECRET, startBaseline, startEmulatorProcess, startProduct } from '../lib/product.ts';
 import { seedCampaign } from '../lib/seed.ts';
-import { ownCpuMs, postgresMeter, processCpuMs } from '../lib/cpu.ts';
+import { cpuMedians, cpuOver, none, ownCpuMs, postgresMeter, processCpuMs, type CpuPerEvent } from '../lib/cpu.ts';
 import { summarise, type Summary } from '../lib/stats.ts';
 
 export interface WebhookResult {
@@ -19,18 +19,8 @@ export interface WebhookResult {
   product: Summary;
   eventsPerRun: number;
   totalsExact: boolean;
-  /** CPU per event, ms, by process (null when PostgreSQL is not on this machine). */
+  /** CPU per event, ms, by process, medians (null when PostgreSQL is not on this machine); the product's include the work its events leave behind (fees, receipts). */
   cpu: { product: CpuPerEvent; baseline: CpuPerEvent } | null;
-}
-
-/** Medians over the runs; the product's include the work its events leave behind (fees, receipts). */
-export interface CpuPerEvent {
-  app: number;
-  postgres: number;
-  /** The Stripe emulator (Stripe's own servers in production). */
-  emulator: number;
-  /** The SMTP server taking the receipts, in the harness (the mail relay in production). */
-  smtp: number;
 }
 
 const IN_FLIGHT = 20;
@@ -85,16 +75,6 @@ async function drained(url: string): Promise<void> {
   }
 }
 
-/** CPU of each process over `work`, per event. */
-async function cpuOver(meters: Record<keyof CpuPerEvent, () => number>, events: number, work: () => Promise<void>): Promise<CpuPerEvent> {
-  const read = () => Object.fromEntries(Object.entries(meters).map(([k, m]) => [k, m()])) as unknown as CpuPerEvent;
-  const before = read();
-  await work();
-  const after = read();
-  const per = (k: keyof CpuPerEvent) => (after[k] - before[k]) / events;
-  return { app: per('app'), postgres: per('postgres'), emulator: per('emulator'), smtp: per('smtp') };
-}
-
 /** Signed as Stripe signs, just before the run (the product refuses signatures older than 5 minutes). */
 function sign(events: string[]): SignedBody[] {
   const now = Math.floor(Date.now() / 1000);
@@ -124,18 +104,17 @@ export async function benchWebhooks(pg: BenchPostgres, runs: number, perRun = 10
     const batches = Array.from({ length: runs + 1 }, (_, r) => all.slice(r * perRun, (r + 1) * perRun));
     let expectedRaised = 0;
     for (const [r, batch] of batches.entries()) {
-      const none = () => 0;
       let b: SendResult | undefined;
       let p: SendResult | undefined;
       // The harness only takes the receipts while the product runs (wrk is a process of its own).
       const baselineCpu = await cpuOver(
         { app: () => processCpuMs(baseline.child.pid!), postgres: postgresCpu ?? none, emulator: none, smtp: none },
-        batch.length,
+        () => batch.length,
         async () => void (b = await sendEach(`${baseline.url}/insert`, sign(batch), IN_FLIGHT)),
       );
       const productCpu = await cpuOver(
         { app: () => processCpuMs(product.child.pid!), postgres: postgresCpu ?? none, emulator: () => processCpuMs(emulator.child.pid!), smtp: ownCpuMs },
-        batch.length,
+        () => batch.length,
         async () => {
           p = await sendEach(`${product.url}/webhooks/stripe`, sign(batch), IN_FLIGHT);
           await drained(url);
@@ -161,17 +140,11 @@ export async function benchWebhooks(pg: BenchPostgres, runs: number, perRun = 10
   } finally {
     await Promise.all([product.stop(), baseline.stop(), emulator.stop()]);
   }
-  const medians = (runs: CpuPerEvent[]): CpuPerEvent => ({
-    app: summarise(runs.map((c) => c.app)).median,
-    postgres: summarise(runs.map((c) => c.postgres)).median,
-    emulator: summarise(runs.map((c) => c.emulator)).median,
-    smtp: summarise(runs.map((c) => c.smtp)).median,
-  });
   return {
     baseline: summarise(result.baseline),
     product: summarise(result.product),
     eventsPerRun: perRun,
     totalsExact,
-    cpu: postgresCpu ? { product: medians(cpu.product), baseline: medians(cpu.baseline) } : null,
+    cpu: postgresCpu ? { product: cpuMedians(cpu.product), baseline: cpuMedians(cpu.baseline) } : null,
   };
 }
