@@ -96,6 +96,13 @@ export const NOTES = `- **Reproduce**: \`npm run bench\` (BENCH_RUNS, BENCH_PAYM
   first request to the last answer (CLOCK_MONOTONIC in the script). Without wrk, autocannon (or fetch, for the events) runs
   in a child process. Earlier runs (see History) had autocannon in the harness process: their baselines were held back by
   the harness's own event loop, so their ratios read higher.
+- **The machine's state moves every figure, ratios included.** The two full runs of the afternoon of 2 December (the
+  newest in History, the same code) ran on a machine about twice as slow per unit of work as the morning's: the
+  intake baseline's CPU per event was 1.25 and 0.98 ms against 0.56 ms, the warm start 1,460 ms against 624 ms. The
+  ratios whose baseline does least moved most: progress reads made 0.85x and 0.87x in the morning, then 1.05x/0.94x and
+  0.75x/0.58x in the afternoon's two full runs and 0.66x to 0.79x in partial runs between them (BENCH_ONLY=progress, 3
+  runs each), with nothing in the progress path changed; pledge p99 went from 1.25x to 1.56x and 2.16x. Read a figure
+  near its target against the History and the min–max, not alone.
 - **Webhook intake (below target; what limits it is CPU).** One event is the HMAC check, then, for a paid one-time
   checkout (every event of this scenario), two statements and no interactive transaction: the pledge read, and one call
   of a PL/pgSQL function (webhook_fast_checkout, src/webhooks/checkout-fast-path.ts) in autocommit that claims the event,
@@ -125,7 +132,9 @@ export const NOTES = `- **Reproduce**: \`npm run bench\` (BENCH_RUNS, BENCH_PAYM
   lines; progress-only runs (BENCH_ONLY=progress, 3 runs) went 0.73x -> 0.81x (one writeHead) -> 0.88x (route not
   stored). Without the log line and the metrics the same handler made 1.12x: what is left is those two, kept on
   purpose. Rate limits apply to donations only. Earlier passes: helmet's headers precomputed, the request line written
-  without pino's redaction, stdout written in blocks, req.log an accessor on the request prototype.
+  without pino's redaction, stdout written in blocks, req.log an accessor on the request prototype. Tried and not kept:
+  a 16 MB young-generation semi-space instead of the image's 4 MB (garbage collection was a fifth of the app's busy
+  time in an afternoon profile): 0.79x/0.74x against 0.76x/0.74x in the same hour, within the noise.
 - **Export.** payments.csv is a plain COPY ... TO STDOUT in text format (raw values: instants as epoch milliseconds,
   amounts as integers), and the app writes the CSV cells (src/payments/copy-csv.ts, with csv.ts's rules; a test holds
   the bytes to csv-stringify's), streamed with backpressure and gathered into 64 KB writes (src/http/coalesce.ts).
