@@ -1,4 +1,5 @@
 // BENCHMARKS.md from one run's results: every scenario with its baseline and ratio.
+import type { CpuPerEvent } from './lib/cpu.ts';
 import { fmt, ratio, type Summary } from './lib/stats.ts';
 
 const s = (x: Summary, digits = 0) => `${fmt(x.median, digits)} (${fmt(x.min, digits)}–${fmt(x.max, digits)})`;
@@ -53,14 +54,13 @@ export function renderReport(run: Run, history: Run[] = []): string {
   return lines.join('\n');
 }
 
-type Cpu = { app: number; postgres: number; emulator: number; smtp: number };
-const cpuTotal = (c: Cpu) => c.app + c.postgres + c.emulator + c.smtp;
+const cpuTotal = (c: CpuPerEvent) => c.app + c.postgres + c.emulator + c.smtp;
 
 /** Where a request's CPU goes on the machine, by process (a process the server does not have is left out). */
-function cpuRow(label: string, cpu: { product: Cpu; baseline: Cpu }): string {
+function cpuRow(label: string, cpu: { product: CpuPerEvent; baseline: CpuPerEvent }): string {
   const ms = (n: number) => fmt(n, 2);
-  const names: [keyof Cpu, string][] = [['app', 'app'], ['postgres', 'PostgreSQL'], ['emulator', 'Stripe emulator'], ['smtp', 'SMTP server']];
-  const split = (c: Cpu) => `${ms(cpuTotal(c))}: ${names.filter(([k]) => c[k] > 0).map(([k, name]) => `${name} ${ms(c[k])}`).join(', ')}`;
+  const names: [keyof CpuPerEvent, string][] = [['app', 'app'], ['postgres', 'PostgreSQL'], ['emulator', 'Stripe emulator'], ['smtp', 'SMTP server']];
+  const split = (c: CpuPerEvent) => `${ms(cpuTotal(c))}: ${names.filter(([k]) => c[k] > 0).map(([k, name]) => `${name} ${ms(c[k])}`).join(', ')}`;
   return `| ${label} | ${split(cpu.product)} | ${split(cpu.baseline)} | ${(cpuTotal(cpu.baseline) / cpuTotal(cpu.product)).toFixed(2)}x | |`;
 }
 

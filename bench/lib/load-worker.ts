@@ -19,6 +19,7 @@ async function runLoad(options: LoadOptions): Promise<LoadResult> {
   });
   const seconds = result.duration > 0 ? result.duration : 1;
   return {
+    requests: result.requests.total,
     requestsPerSecond: result.requests.total / seconds,
     p99Ms: result.latency.p99,
     errors: result.errors + result.timeouts,

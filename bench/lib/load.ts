@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 export interface LoadResult {
+  /** Requests answered in the run. */
+  requests: number;
   requestsPerSecond: number;
   p99Ms: number;
   errors: number;
@@ -58,6 +60,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   );
   const seconds = done.durationUs / 1e6;
   return {
+    requests: done.requests,
     requestsPerSecond: done.requests / seconds,
     p99Ms: done.p99Us / 1000,
     errors: done.connectErrors + done.readErrors + done.writeErrors + done.timeouts,

@@ -4,6 +4,7 @@
 import type { BenchPostgres } from '../lib/database.ts';
 import { cpuMedians, cpuOver, none, postgresMeter, processCpuMs, type CpuPerEvent } from '../lib/cpu.ts';
 import { load, type LoadResult } from '../lib/load.ts';
+import type { Server } from '../lib/processes.ts';
 import { startBaseline, startEmulatorProcess, startProduct } from '../lib/product.ts';
 import { seedCampaign } from '../lib/seed.ts';
 import { summarise, type Summary } from '../lib/stats.ts';
@@ -16,8 +17,6 @@ export interface PledgeResult {
   /** CPU per pledge, ms, by process, medians (null when PostgreSQL is not on this machine). */
   cpu?: { product: CpuPerEvent; baseline: CpuPerEvent } | null;
 }
-
-const SECONDS = 4;
 
 export async function benchPledges(pg: BenchPostgres, runs: number): Promise<PledgeResult> {
   const url = await pg.createDatabase('bench_pledges');
@@ -32,7 +31,7 @@ export async function benchPledges(pg: BenchPostgres, runs: number): Promise<Ple
   try {
     const run = async (target: string) => {
       const r = await load({
-        url: target, connections: 10, durationSeconds: SECONDS, method: 'POST', body,
+        url: target, connections: 10, durationSeconds: 4, method: 'POST', body,
         headers: { 'content-type': 'application/json' },
       });
       if (r.errors || r.non2xx) throw new Error(`${target}: ${r.errors} errors, ${r.non2xx} non-2xx`);
@@ -40,14 +39,14 @@ export async function benchPledges(pg: BenchPostgres, runs: number): Promise<Ple
     };
     await run(`${product.url}/api/pledges`);
     await run(`${baseline.url}/pledge`);
-    const postgresCpu = (await postgresMeter(url)) ?? none;
+    const postgresCpu = await postgresMeter(url);
     const cpu = { baseline: [] as CpuPerEvent[], product: [] as CpuPerEvent[] };
     // Where each pledge's CPU goes on the machine: the app, PostgreSQL and the emulator share its two cores.
-    const measured = async (server: { child: { pid?: number } }, target: string) => {
+    const measured = async (server: Server, target: string) => {
       let r: LoadResult | undefined;
       const share = await cpuOver(
-        { app: () => processCpuMs(server.child.pid!), postgres: postgresCpu, emulator: () => processCpuMs(emulator.child.pid!), smtp: none },
-        () => r!.requestsPerSecond * SECONDS,
+        { app: () => processCpuMs(server.child.pid!), postgres: postgresCpu ?? none, emulator: () => processCpuMs(emulator.child.pid!), smtp: none },
+        () => r!.requests,
         async () => void (r = await run(target)),
       );
       return { ...r!, share };
@@ -62,7 +61,7 @@ export async function benchPledges(pg: BenchPostgres, runs: number): Promise<Ple
       cpu.baseline.push(b.share);
       cpu.product.push(p.share);
     }
-    shares = postgresCpu === none ? null : { product: cpuMedians(cpu.product), baseline: cpuMedians(cpu.baseline) };
+    shares = postgresCpu ? { product: cpuMedians(cpu.product), baseline: cpuMedians(cpu.baseline) } : null;
   } finally {
     await Promise.all([product.stop(), baseline.stop(), emulator.stop()]);
   }
